@@ -1,0 +1,287 @@
+"""The clinic itself: home and standard pages, site-wide settings, team, testimonials, care areas."""
+
+import phonenumbers
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import models
+
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import BaseBodyBlock, OpeningHoursBlock, ServiceBlock
+
+PHONE_REGION = "US"
+
+
+def validate_phone(value: str) -> None:
+    try:
+        number = phonenumbers.parse(value, PHONE_REGION)
+    except phonenumbers.NumberParseException as error:
+        raise ValidationError("Enter a phone number such as (954) 519-5404.") from error
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError("That is not a valid phone number.")
+
+
+def tel_uri(value: str) -> str:
+    """`tel:` link for a phone number as staff typed it; empty when it cannot be parsed."""
+    try:
+        number = phonenumbers.parse(value or "", PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return ""
+    return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class CareArea(models.Model):
+    """An area the clinic treats; articles are filed under these and the booking form asks for one."""
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.TextField(blank=True, max_length=400)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description"), FieldPanel("sort_order")]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = "care area"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(index.Indexed, models.Model):
+    """A member of the team; also the author and medical reviewer of articles."""
+
+    name = models.CharField(max_length=100)
+    credentials = models.CharField(max_length=60, blank=True, help_text="For example: PT, DPT")
+    role = models.CharField(
+        max_length=100, blank=True, help_text="For example: Founder, running injury expert"
+    )
+    photo = models.ForeignKey(
+        "wagtailimages.Image", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    bio = RichTextField(features=["bold", "italic", "link"], blank=True)
+    show_on_team = models.BooleanField(
+        default=True, help_text="List this person in the home page's team section."
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("credentials"),
+        FieldPanel("role"),
+        FieldPanel("photo"),
+        FieldPanel("bio"),
+        FieldPanel("show_on_team"),
+        FieldPanel("sort_order"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.name_with_credentials
+
+    @property
+    def name_with_credentials(self) -> str:
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+
+class Testimonial(models.Model):
+    quote = models.TextField(max_length=800)
+    name = models.CharField(max_length=100, help_text="As the patient agreed to be named, e.g. 'Maria G.'")
+    detail = models.CharField(max_length=100, blank=True, help_text="For example: Marathon runner")
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    panels = [FieldPanel("quote"), FieldPanel("name"), FieldPanel("detail"), FieldPanel("sort_order")]
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.quote[:40]}"
+
+
+@register_setting(icon="site")
+class ClinicSettings(BaseSiteSetting):
+    """Everything about the clinic that staff change without a developer."""
+
+    name = models.CharField(max_length=100, default="Our Clinic")
+    tagline = models.CharField(max_length=160, blank=True)
+    call_banner_text = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Shown at the top of every page, followed by 'call' and the phone number.",
+    )
+    phone = models.CharField(
+        max_length=30, validators=[validate_phone], help_text="For example: (954) 519-5404"
+    )
+    email = models.EmailField(blank=True)
+    street_address = models.CharField(max_length=150, blank=True)
+    locality = models.CharField("city", max_length=80, blank=True)
+    region = models.CharField("state", max_length=40, blank=True)
+    postal_code = models.CharField("ZIP code", max_length=12, blank=True)
+    country = models.CharField(max_length=2, default="US", help_text="Two-letter country code.")
+    maps_url = models.URLField("map link", blank=True)
+    opening_hours = StreamField([("hours", OpeningHoursBlock())], blank=True, use_json_field=True)
+    reviews_url = models.URLField(blank=True, help_text="Where patients read and leave reviews.")
+    reviews_label = models.CharField(max_length=60, default="Google Reviews")
+    booking_page = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The page where patients book a Free Discovery Visit.",
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Linked from the footer and from every form that asks for personal details.",
+    )
+    booking_recipients = models.TextField(
+        blank=True,
+        help_text="Staff email addresses told about new visit requests, one per line.",
+    )
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldPanel("name"),
+                    FieldPanel("tagline"),
+                    FieldPanel("call_banner_text"),
+                    FieldPanel("phone"),
+                    FieldPanel("email"),
+                    MultiFieldPanel(
+                        [
+                            FieldPanel("street_address"),
+                            FieldPanel("locality"),
+                            FieldPanel("region"),
+                            FieldPanel("postal_code"),
+                            FieldPanel("country"),
+                            FieldPanel("maps_url"),
+                        ],
+                        heading="Address",
+                    ),
+                    FieldPanel("opening_hours"),
+                ],
+                heading="Clinic",
+            ),
+            ObjectList(
+                [FieldPanel("reviews_url"), FieldPanel("reviews_label")],
+                heading="Reviews",
+            ),
+            ObjectList(
+                [FieldPanel("booking_page"), FieldPanel("booking_recipients"), FieldPanel("privacy_page")],
+                heading="Bookings and privacy",
+            ),
+        ]
+    )
+
+    class Meta:
+        verbose_name = "clinic settings"
+
+    def clean(self):
+        super().clean()
+        bad = [address for address in self.booking_recipient_list(validate=False) if not _is_email(address)]
+        if bad:
+            raise ValidationError({"booking_recipients": f"Not an email address: {', '.join(bad)}"})
+
+    def booking_recipient_list(self, *, validate: bool = True) -> list[str]:
+        addresses = [line.strip() for line in self.booking_recipients.splitlines() if line.strip()]
+        return [a for a in addresses if _is_email(a)] if validate else addresses
+
+    @property
+    def tel_uri(self) -> str:
+        return tel_uri(self.phone)
+
+    @property
+    def address_lines(self) -> list[str]:
+        city = ", ".join(
+            part for part in [self.locality, f"{self.region} {self.postal_code}".strip()] if part
+        )
+        return [line for line in [self.street_address, city] if line]
+
+
+def _is_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
+class HomePage(Page):
+    hero_heading = models.CharField(max_length=120)
+    hero_text = models.TextField(max_length=500, blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    hero_cta_label = models.CharField(max_length=60, default="Book a Free Discovery Visit")
+    services_heading = models.CharField(max_length=120, default="How we help")
+    services_intro = models.TextField(max_length=500, blank=True)
+    services = StreamField([("service", ServiceBlock())], blank=True, use_json_field=True)
+    team_heading = models.CharField(max_length=120, default="Meet the team")
+    team_intro = models.TextField(max_length=500, blank=True)
+    testimonials_heading = models.CharField(max_length=120, default="What runners say")
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("hero_heading"),
+                FieldPanel("hero_text"),
+                FieldPanel("hero_image"),
+                FieldPanel("hero_cta_label"),
+            ],
+            heading="Hero",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("services_heading"), FieldPanel("services_intro"), FieldPanel("services")],
+            heading="Services",
+        ),
+        MultiFieldPanel([FieldPanel("team_heading"), FieldPanel("team_intro")], heading="Team"),
+        FieldPanel("testimonials_heading"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("hero_text"), index.SearchField("services_intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["clinic.StandardPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "home page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["team"] = Person.objects.filter(show_on_team=True).prefetch_related(
+            models.Prefetch("photo", queryset=get_image_model().objects.prefetch_renditions())
+        )
+        context["testimonials"] = Testimonial.objects.all()[:6]
+        return context
+
+
+class StandardPage(Page):
+    """About, Services, Privacy and any other plain page staff add."""
+
+    intro = models.TextField(max_length=500, blank=True)
+    body = StreamField(BaseBodyBlock(), blank=True, use_json_field=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["clinic.HomePage", "clinic.StandardPage"]
+    subpage_types = ["clinic.StandardPage"]
+
+    class Meta:
+        verbose_name = "standard page"

@@ -1,0 +1,15 @@
+"""Local development: DEBUG, console email, SQLite unless DATABASE_URL says otherwise."""
+
+from .base import *  # noqa: F403
+from .base import TASKS, env_list
+
+DEBUG = True
+SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"  # noqa: F405
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS") or ["127.0.0.1", "localhost"]
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# No worker to run during `make run`: emails go out inline.
+TASKS = {**TASKS, "clinic": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,88 @@
+"""Presentation helpers: phone links, the main menu, the booking link and JSON-LD."""
+
+import json
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from wagtail.models import Site
+
+from clinic.models import tel_uri
+
+register = template.Library()
+
+# json.dumps leaves <, > and & alone; inside <script> they could end the block early.
+_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.filter
+def tel_href(phone: str) -> str:
+    return tel_uri(phone)
+
+
+@register.simple_tag
+def json_ld(data) -> str:
+    """Structured data as a `<script type="application/ld+json">` block (data, not script)."""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
+
+
+@register.inclusion_tag("includes/main_menu.html", takes_context=True)
+def main_menu(context):
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        return {"menu_pages": [], "request": request}
+    root = site.root_page
+    pages = root.get_children().live().public().in_menu().specific(defer=True)
+    current = context.get("page")
+    return {"root": root, "menu_pages": pages, "current": current, "request": request}
+
+
+@register.simple_tag(takes_context=True)
+def booking_url(context) -> str:
+    """The booking page's URL from the clinic settings, or '' when none is set."""
+    clinic = context["settings"]["clinic"]["ClinicSettings"]
+    page = clinic.booking_page
+    if page is None or not page.live:
+        return ""
+    return page.get_url(request=context.get("request")) or ""
+
+
+@register.simple_tag(takes_context=True)
+def clinic_json_ld(context) -> str:
+    """The clinic as a schema.org MedicalClinic (a physiotherapy practice) for search engines."""
+    clinic = context["settings"]["clinic"]["ClinicSettings"]
+    request = context.get("request")
+    data = {
+        "@context": "https://schema.org",
+        "@type": ["MedicalClinic", "Physiotherapy"],
+        "name": clinic.name,
+        "telephone": clinic.phone,
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": clinic.street_address,
+            "addressLocality": clinic.locality,
+            "addressRegion": clinic.region,
+            "postalCode": clinic.postal_code,
+            "addressCountry": clinic.country,
+        },
+        "openingHoursSpecification": [
+            {
+                "@type": "OpeningHoursSpecification",
+                "dayOfWeek": block.value.schema_days,
+                "opens": block.value["opens"].strftime("%H:%M"),
+                "closes": block.value["closes"].strftime("%H:%M"),
+            }
+            for block in clinic.opening_hours
+        ],
+    }
+    if request is not None:
+        data["url"] = request.build_absolute_uri("/")
+    if clinic.email:
+        data["email"] = clinic.email
+    if clinic.reviews_url:
+        data["sameAs"] = [clinic.reviews_url]
+    data["address"] = {k: v for k, v in data["address"].items() if v}
+    return json_ld(data)

@@ -1,0 +1,20 @@
+// Progressive enhancement only: the site works without this file.
+document.documentElement.classList.replace("no-js", "js");
+
+document.addEventListener("DOMContentLoaded", () => {
+    const toggle = document.querySelector(".main-nav__toggle");
+    const list = document.getElementById("main-nav-list");
+    if (!toggle || !list) return;
+    toggle.hidden = false;
+    const setOpen = (open) => {
+        toggle.setAttribute("aria-expanded", String(open));
+        list.classList.toggle("is-open", open);
+    };
+    toggle.addEventListener("click", () => setOpen(toggle.getAttribute("aria-expanded") !== "true"));
+    document.addEventListener("keydown", (event) => {
+        if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+            setOpen(false);
+            toggle.focus();
+        }
+    });
+});

@@ -1,0 +1,60 @@
+"""Shared fixtures: a clinic site built from factories, and staff users."""
+
+import os
+
+import pytest
+
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from wagtail.models import Page, Site
+
+from clinic.models import ClinicSettings
+from tests import factories
+
+# Playwright runs an event loop in the test thread; Django's database access from that thread is
+# then refused without this (see shared/MACHINE.md). Django reads it at call time.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def home(db):
+    """A published HomePage as the default site's root, with the clinic's settings filled in."""
+    root = Page.get_first_root_node()
+    for child in root.get_children():
+        child.delete()
+    home = factories.HomePageFactory(parent=root, slug="home")
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "Test Clinic"},
+    )
+    factories.ClinicSettingsFactory(site=Site.objects.get(is_default_site=True))
+    return home
+
+
+@pytest.fixture
+def clinic_settings(home) -> ClinicSettings:
+    return ClinicSettings.objects.get(site__is_default_site=True)
+
+
+@pytest.fixture
+def demo_site(db):
+    """The whole demo clinic, as `make run` builds it."""
+    call_command("load_demo_content", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return Site.objects.get(is_default_site=True)
+
+
+def _staff_user(django_user_model, username: str, group: str):
+    user = django_user_model.objects.create_user(username=username, password="pw-" + username)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    return _staff_user(django_user_model, "editor", "Editors")
+
+
+@pytest.fixture
+def moderator(db, django_user_model):
+    return _staff_user(django_user_model, "moderator", "Moderators")

@@ -1,0 +1,82 @@
+"""factory_boy factories for the clinic's models and pages."""
+
+from datetime import time
+
+import factory
+import wagtail_factories
+from factory.django import DjangoModelFactory
+
+from clinic.models import CareArea, ClinicSettings, HomePage, Person, StandardPage, Testimonial
+
+
+class CareAreaFactory(DjangoModelFactory):
+    class Meta:
+        model = CareArea
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Care area {n}")
+    slug = factory.Sequence(lambda n: f"care-area-{n}")
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Therapist {n}")
+    credentials = "PT, DPT"
+    role = "Physical therapist"
+    bio = "<p>Helps runners get back on the road.</p>"
+
+
+class TestimonialFactory(DjangoModelFactory):
+    class Meta:
+        model = Testimonial
+
+    quote = factory.Sequence(lambda n: f"Back to running after {n + 2} weeks.")
+    name = factory.Sequence(lambda n: f"Runner {n}")
+    detail = "Marathoner"
+
+
+class ClinicSettingsFactory(DjangoModelFactory):
+    class Meta:
+        model = ClinicSettings
+        django_get_or_create = ("site",)
+
+    name = "Test Clinic"
+    call_banner_text = "Speak to the running injury expert"
+    phone = "(954) 519-5404"
+    email = "clinic@example.com"
+    street_address = "1 Main Street"
+    locality = "Davie"
+    region = "FL"
+    postal_code = "33314"
+    reviews_url = "https://reviews.example.com/test-clinic"
+    opening_hours = factory.LazyFunction(
+        lambda: [
+            ("hours", {"days": ["mon", "tue", "wed", "thu", "fri"], "opens": time(8), "closes": time(18)})
+        ]
+    )
+    booking_recipients = "front-desk@example.com"
+
+
+class HomePageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = HomePage
+
+    title = "Home"
+    hero_heading = "Run without pain"
+    hero_text = "Physical therapy for runners."
+    services = factory.LazyFunction(
+        lambda: [("service", {"title": "Running injuries", "text": "Treated at the cause.", "page": None})]
+    )
+
+
+class StandardPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = StandardPage
+
+    title = factory.Sequence(lambda n: f"Standard page {n}")
+    intro = "An introduction."
+
+
+ImageFactory = wagtail_factories.ImageFactory
