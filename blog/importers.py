@@ -99,6 +99,11 @@ def source_text_items(text: str) -> list[str]:
     return items
 
 
+def without_phone_numbers(text: str) -> str:
+    """`text` with its phone numbers taken out and whitespace squashed."""
+    return _squash(_PHONE.sub("", text))
+
+
 def _checked_lines(text: str) -> list[str]:
     if not isinstance(text, str):
         raise TypeError(f"parse_article() expects str, not {type(text).__name__}")

@@ -6,6 +6,7 @@ import factory
 import wagtail_factories
 from factory.django import DjangoModelFactory
 
+from blog.models import BlogIndexPage, BlogPage
 from clinic.models import CareArea, ClinicSettings, HomePage, Person, StandardPage, Testimonial
 
 
@@ -80,3 +81,46 @@ class StandardPageFactory(wagtail_factories.PageFactory):
 
 
 ImageFactory = wagtail_factories.ImageFactory
+
+
+class BlogIndexPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = BlogIndexPage
+
+    title = "Blog"
+    slug = "blog"
+    intro = "Advice from our physical therapists."
+
+
+class BlogPageFactory(wagtail_factories.PageFactory):
+    """An article; pass `categories=[...]` and `tags=[...]` to file it."""
+
+    class Meta:
+        model = BlogPage
+        skip_postgeneration_save = True  # the hooks save when they change something
+
+    title = factory.Sequence(lambda n: f"Article {n}")
+    intro = factory.LazyAttribute(lambda page: f"What to know about {page.title.lower()}.")
+    author = factory.SubFactory(PersonFactory)
+    body = factory.LazyFunction(
+        lambda: [
+            ("heading", {"text": "What is going on", "level": "h2"}),
+            ("paragraph", "<p>Running places repetitive stress on the hips.</p>"),
+            ("heading", {"text": "What helps", "level": "h2"}),
+            ("paragraph", "<p>Strength work, rest days and a gradual build-up.</p>"),
+        ]
+    )
+
+    @factory.post_generation
+    def categories(page, create, extracted, **kwargs):
+        if extracted:
+            page.categories.set(extracted)
+            if create:
+                page.save()
+
+    @factory.post_generation
+    def tags(page, create, extracted, **kwargs):
+        if extracted:
+            page.tags.add(*extracted)
+            if create:
+                page.save()

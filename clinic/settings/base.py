@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "booking",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
@@ -201,4 +202,4 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
 # Apps that add their part of the demo site: callables `load(*, site, log)` run in order by
 # `load_demo_content`, so that `clinic` never imports the apps that stand on it.
-DEMO_CONTENT_LOADERS: list[str] = []
+DEMO_CONTENT_LOADERS: list[str] = ["blog.demo.load"]

@@ -1,0 +1,324 @@
+"""Articles: the blog's index page (with category, tag and feed routes) and the article page."""
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import Tag, TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.images import get_image_model
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from clinic.models import CareArea
+
+from .blocks import ArticleBodyBlock
+from .reading import is_review_overdue, reading_minutes, review_due_date, table_of_contents
+
+ARTICLES_PER_PAGE = 10
+RELATED_ARTICLES = 3
+
+
+def page_number(raw: str | None, num_pages: int) -> int:
+    """?page= as a page that exists: malformed or below 1 -> the first page, past the end -> the last."""
+    try:
+        number = int(raw or 1)
+    except ValueError:
+        return 1
+    return min(max(number, 1), max(num_pages, 1))
+
+
+def _with_hero_renditions():
+    return Prefetch("hero_image", queryset=get_image_model().objects.prefetch_renditions())
+
+
+class BlogIndexPage(RoutablePageMixin, Page):
+    """/blog/: every article, newest first, and the same list by category (/category/<slug>/) or
+    tag (/tag/<slug>/); /feed/ is the RSS feed."""
+
+    intro = models.TextField(max_length=500, blank=True, help_text="Shown under the heading of the list.")
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["clinic.HomePage"]
+    subpage_types = ["blog.BlogPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "blog index page"
+
+    def articles(self):
+        """Live, public articles under this index, newest first, with what a listing shows."""
+        return (
+            BlogPage.objects.child_of(self)
+            .live()
+            .public()
+            .select_related("author")
+            .prefetch_related("categories", _with_hero_renditions())
+            .order_by("-date", "-first_published_at", "-pk")
+        )
+
+    def _listing(self, request, articles, *, heading: str, **context):
+        paginator = Paginator(articles, ARTICLES_PER_PAGE)
+        page_of_articles = paginator.page(page_number(request.GET.get("page"), paginator.num_pages))
+        context = {
+            "articles": page_of_articles,
+            "page_range": paginator.get_elided_page_range(page_of_articles.number, on_each_side=2),
+            "listing_heading": heading,
+            "categories": CareArea.objects.filter(articles__in=self.articles().values("pk")).distinct(),
+            **context,
+        }
+        return self.render(request, context_overrides=context)
+
+    @path("")
+    def all_articles(self, request):
+        return self._listing(request, self.articles(), heading=self.title)
+
+    @path("category/<slug:slug>/")
+    def category(self, request, slug):
+        care_area = get_object_or_404(CareArea, slug=slug)
+        return self._listing(
+            request,
+            self.articles().filter(categories=care_area),
+            heading=f"Articles about {care_area.name}",
+            care_area=care_area,
+        )
+
+    @path("tag/<slug:slug>/")
+    def tag(self, request, slug):
+        tag = Tag.objects.filter(slug=slug).first()
+        if tag is None:
+            raise Http404("No such tag")
+        return self._listing(
+            request,
+            self.articles().filter(tags=tag),
+            heading=f"Articles tagged “{tag.name}”",
+            tag=tag,
+        )
+
+    @path("feed/")
+    def feed(self, request):
+        from .feeds import ArticleFeed
+
+        return ArticleFeed(self)(request)
+
+
+class BlogPageTag(TaggedItemBase):
+    content_object = ParentalKey("blog.BlogPage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class BlogPageQuerySet(PageQuerySet):
+    def overdue_for_review(self, *, today):
+        """Never reviewed, or the review interval ran out before `today`."""
+        return self.filter(Q(review_due__isnull=True) | Q(review_due__lt=today))
+
+
+class BlogPage(Page):
+    """One article, filed under the clinic's care areas, written and medically reviewed by staff."""
+
+    objects = PageManager.from_queryset(BlogPageQuerySet)()
+
+    intro = models.TextField(
+        max_length=500,
+        help_text=(
+            "One or two sentences shown in article lists and search results, and to search engines "
+            "when the Promote tab has no meta description. Not repeated on the article itself: start "
+            "the body with your opening paragraph."
+        ),
+    )
+    author = models.ForeignKey(
+        "clinic.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="articles",
+        help_text="Shown with their photo, credentials and bio.",
+    )
+    date = models.DateField(
+        "first published",
+        default=timezone.localdate,
+        help_text="The date readers see; lists are ordered by it, newest first.",
+    )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Optional. Shown at the top, in lists and when the article is shared.",
+    )
+    hero_alt = models.CharField(
+        "hero image alt text",
+        max_length=250,
+        blank=True,
+        help_text="Describe the image for people who cannot see it. Required unless it is decorative.",
+    )
+    hero_is_decorative = models.BooleanField(
+        "hero image is decorative",
+        default=False,
+        help_text="Tick only if the image adds nothing to the text; screen readers will skip it.",
+    )
+    categories = ParentalManyToManyField(
+        "clinic.CareArea",
+        blank=True,
+        related_name="articles",
+        help_text="Where the article is listed: /blog/category/<slug>/.",
+    )
+    booking_concern = models.ForeignKey(
+        "clinic.CareArea",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=(
+            "Pre-selects the concern on the booking form when a reader books from this article. "
+            "Empty: the first category in the care areas' order."
+        ),
+    )
+    tags = ClusterTaggableManager(
+        through=BlogPageTag, blank=True, help_text="Free keywords, e.g. 'marathon'."
+    )
+    body = StreamField(ArticleBodyBlock(), use_json_field=True)
+    reviewed_by = models.ForeignKey(
+        "clinic.Person",
+        verbose_name="medically reviewed by",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    last_reviewed = models.DateField(null=True, blank=True, help_text="When the reviewer last checked it.")
+    review_interval_months = models.PositiveSmallIntegerField(
+        "review due every (months)",
+        default=12,
+        help_text="The article appears in the 'Articles due for medical review' report after this.",
+    )
+    # Derived on save so lists and reports need no per-article work.
+    reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+    review_due = models.DateField(null=True, blank=True, editable=False, db_index=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("author"),
+        FieldPanel("date"),
+        MultiFieldPanel(
+            [FieldPanel("hero_image"), FieldPanel("hero_alt"), FieldPanel("hero_is_decorative")],
+            heading="Hero image",
+        ),
+        FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("booking_concern"),
+        FieldPanel("tags"),
+        FieldPanel("body"),
+    ]
+    review_panels = [
+        FieldPanel("reviewed_by"),
+        FieldPanel("last_reviewed"),
+        FieldPanel("review_interval_months"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Content"),
+            ObjectList(review_panels, heading="Medical review"),
+            ObjectList(Page.promote_panels, heading="Promote"),
+            ObjectList(Page.settings_panels, heading="Settings"),
+        ]
+    )
+    search_fields = Page.search_fields + [
+        index.SearchField("intro", boost=2),
+        index.SearchField("body"),
+        index.RelatedFields("categories", [index.SearchField("name")]),
+        index.FilterField("date"),
+    ]
+
+    parent_page_types = ["blog.BlogIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "article"
+
+    def clean(self):
+        super().clean()
+        if self.hero_image_id and not self.hero_is_decorative and not self.hero_alt.strip():
+            raise ValidationError(
+                {"hero_alt": "Describe the image, or tick 'decorative' if it adds nothing to the text."}
+            )
+
+    def save(self, *args, **kwargs):
+        self.reading_minutes = reading_minutes(" ".join(self.body_text()))
+        self.review_due = review_due_date(self.last_reviewed, self.review_interval_months)
+        return super().save(*args, **kwargs)
+
+    def body_text(self) -> list[str]:
+        return self.body.stream_block.get_searchable_content(self.body)
+
+    @property
+    def review_overdue(self) -> bool:
+        return is_review_overdue(self.last_reviewed, self.review_interval_months, today=timezone.localdate())
+
+    @property
+    def description(self) -> str:
+        return self.search_description or self.intro
+
+    @cached_property
+    def sorted_categories(self) -> list[CareArea]:
+        # Sorted in Python so a preview (unsaved categories) behaves like the live page.
+        return sorted(self.categories.all(), key=lambda area: (area.sort_order, area.name))
+
+    @cached_property
+    def tag_list(self) -> list[Tag]:
+        return list(self.tags.all())
+
+    @property
+    def main_category(self) -> CareArea | None:
+        """What the article is mainly about: the chosen booking concern, else its first category."""
+        if self.booking_concern_id:
+            return self.booking_concern
+        return self.sorted_categories[0] if self.sorted_categories else None
+
+    @property
+    def booking_query(self) -> str:
+        """'?concern=hip&from=12': pre-fills the booking form and records where the patient came from."""
+        params = {}
+        if self.main_category:
+            params["concern"] = self.main_category.slug
+        if self.pk:
+            params["from"] = self.pk
+        return "?" + urlencode(params) if params else ""
+
+    def related_articles(self):
+        """Up to three other live articles: those sharing most categories and tags first, then newest."""
+        category_ids = [area.pk for area in self.sorted_categories]
+        tag_ids = [tag.pk for tag in self.tag_list]
+        shared = Count("categories", filter=Q(categories__in=category_ids), distinct=True) + Count(
+            "tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids), distinct=True
+        )
+        return (
+            BlogPage.objects.live()
+            .public()
+            .exclude(pk=self.pk)
+            .annotate(shared=shared)
+            .select_related("author")
+            .prefetch_related(_with_hero_renditions())
+            .order_by("-shared", "-date", "-pk")[:RELATED_ARTICLES]
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["toc"] = table_of_contents(self.body)
+        context["booking_query"] = self.booking_query
+        context["related_articles"] = self.related_articles()
+        context["parent_index"] = self.get_parent().specific
+        return context

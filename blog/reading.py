@@ -1,0 +1,52 @@
+"""Pure helpers for reading an article: reading time, table of contents, medical review dates."""
+
+import math
+import re
+from collections.abc import Iterable
+from datetime import date
+from typing import NamedTuple
+
+from dateutil.relativedelta import relativedelta
+
+WORDS_PER_MINUTE = 225
+_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+
+
+def reading_minutes(text: str, *, words_per_minute: int = WORDS_PER_MINUTE) -> int:
+    """Minutes an adult needs to read `text` at `words_per_minute`, rounded up; never less than 1."""
+    words = len(_WORD.findall(text or ""))
+    return max(1, math.ceil(words / words_per_minute))
+
+
+class TocEntry(NamedTuple):
+    level: int
+    text: str
+    anchor: str
+
+
+def table_of_contents(blocks: Iterable) -> list[TocEntry]:
+    """The heading blocks of a body as (level, text, anchor), in page order.
+
+    `blocks` is a StreamValue or any iterable of objects with `block_type` and `value`, where a
+    heading's value has `text`, `level` ("h2"/"h3") and `anchor`."""
+    entries = []
+    for block in blocks:
+        if block.block_type != "heading":
+            continue
+        value = block.value
+        level = 3 if value.get("level") == "h3" else 2
+        entries.append(TocEntry(level, value.get("text", ""), value.anchor))
+    return entries
+
+
+def review_due_date(last_reviewed: date | None, every_months: int) -> date | None:
+    """When the next medical review is due; None when the article was never reviewed."""
+    if last_reviewed is None:
+        return None
+    return last_reviewed + relativedelta(months=every_months)
+
+
+def is_review_overdue(last_reviewed: date | None, every_months: int, *, today: date) -> bool:
+    """Never reviewed, or the review interval has run out before `today`."""
+    due = review_due_date(last_reviewed, every_months)
+    return due is None or due < today

@@ -1,0 +1,85 @@
+"""Pure article helpers: reading time, table of contents, review dates, video URLs."""
+
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+
+from blog.embeds import video_embed_src
+from blog.reading import is_review_overdue, reading_minutes, review_due_date, table_of_contents
+from clinic.blocks import HeadingBlock
+
+
+@pytest.mark.parametrize(
+    ("words", "minutes"),
+    [(0, 1), (1, 1), (225, 1), (226, 2), (450, 2), (451, 3), (2250, 10)],
+)
+def test_reading_time_is_words_over_225_rounded_up_and_at_least_one_minute(words, minutes):
+    assert reading_minutes(" ".join(["stride"] * words)) == minutes
+
+
+def test_reading_time_counts_hyphenated_and_apostrophe_words_once():
+    assert reading_minutes("don’t warm-up " * 113) == 2  # 226 words
+    assert reading_minutes("— … ! " * 1000) == 1  # punctuation is not words
+
+
+def heading(text, level):
+    block = HeadingBlock()
+    return SimpleNamespace(block_type="heading", value=block.to_python({"text": text, "level": level}))
+
+
+def test_table_of_contents_lists_headings_in_order_with_levels_and_anchors():
+    blocks = [
+        heading("Why hip pain is common", "h2"),
+        SimpleNamespace(block_type="paragraph", value="<p>Text</p>"),
+        heading("1. Strengthen your hips", "h3"),
+        heading("When to seek help", "h2"),
+    ]
+    assert table_of_contents(blocks) == [
+        (2, "Why hip pain is common", "why-hip-pain-is-common"),
+        (3, "1. Strengthen your hips", "1-strengthen-your-hips"),
+        (2, "When to seek help", "when-to-seek-help"),
+    ]
+
+
+def test_table_of_contents_of_a_body_without_headings_is_empty():
+    assert table_of_contents([SimpleNamespace(block_type="paragraph", value="<p>x</p>")]) == []
+
+
+def test_review_is_due_interval_months_after_the_last_review():
+    assert review_due_date(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert review_due_date(date(2025, 11, 26), 12) == date(2026, 11, 26)
+    assert review_due_date(None, 12) is None
+
+
+@pytest.mark.parametrize(
+    ("last_reviewed", "months", "overdue"),
+    [
+        (None, 12, True),
+        (date(2025, 11, 25), 12, True),
+        (date(2025, 11, 26), 12, False),  # due today: not yet overdue
+        (date(2026, 6, 1), 12, False),
+        (date(2026, 6, 1), 3, True),
+    ],
+)
+def test_review_is_overdue_when_never_done_or_interval_has_passed(last_reviewed, months, overdue):
+    assert is_review_overdue(last_reviewed, months, today=date(2026, 11, 26)) is overdue
+
+
+@pytest.mark.parametrize(
+    ("url", "src"),
+    [
+        ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
+        ("https://youtu.be/dQw4w9WgXcQ?t=3", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
+        ("https://www.youtube.com/shorts/dQw4w9WgXcQ", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
+        ("https://vimeo.com/76979871", "https://player.vimeo.com/video/76979871"),
+        ("https://player.vimeo.com/video/76979871", "https://player.vimeo.com/video/76979871"),
+        ("https://example.com/watch?v=dQw4w9WgXcQ", ""),
+        ("javascript:alert(1)//youtube.com/watch?v=dQw4w9WgXcQ", ""),
+        ('https://www.youtube.com/watch?v="><script>', ""),
+        ("https://youtube.com.evil.example/watch?v=dQw4w9WgXcQ", ""),
+        ("", ""),
+    ],
+)
+def test_video_embed_src_accepts_only_youtube_and_vimeo_video_ids(url, src):
+    assert video_embed_src(url) == src
