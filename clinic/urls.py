@@ -14,6 +14,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.healthz, name="healthz"),
+    path("search/", views.search, name="search"),
 ]
 
 if settings.DEBUG:

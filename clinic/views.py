@@ -1,14 +1,45 @@
-"""Site-wide plain views: health check and robots.txt."""
+"""Site-wide plain views: search, health check and robots.txt."""
 
 import logging
 
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from wagtail.models import Page, Site
+
+from clinic.search import MAX_QUERY_CHARS, search_pages, search_terms
+
 logger = logging.getLogger(__name__)
+
+SEARCH_RESULTS_PER_PAGE = 10
+
+
+@require_safe
+def search(request):
+    """/search/?q=: live, public pages of this site, best match first."""
+    query = request.GET.get("q", "")[:MAX_QUERY_CHARS].strip()
+    terms = search_terms(query)
+    results = None
+    if terms:
+        site = Site.find_for_request(request)
+        pages = Page.objects.live().public().specific()
+        if site is not None:
+            pages = pages.descendant_of(site.root_page, inclusive=True)
+        paginator = Paginator(search_pages(pages, terms), SEARCH_RESULTS_PER_PAGE)
+        results = paginator.get_page(request.GET.get("page"))
+    context = {
+        "search_query": query,
+        "search_terms": terms,
+        "results": results,
+        "page_range": results.paginator.get_elided_page_range(results.number) if results else [],
+        "query_string": f"q={terms.replace(' ', '+')}&" if terms else "",
+    }
+    return render(request, "clinic/search.html", context)
 
 
 @require_safe

@@ -1,0 +1,36 @@
+"""Site search: plain words in, live pages out, pages whose title matches first."""
+
+import re
+
+from django.db.models import QuerySet
+
+MAX_QUERY_CHARS = 200
+MAX_QUERY_WORDS = 12
+MAX_RESULTS = 200
+_WORD = re.compile(r"[^\W_]+")
+
+
+def search_terms(query: str) -> str:
+    """The words of a visitor's query, lowercased, without punctuation or operators.
+
+    Full-text engines give quotes, brackets and upper-case AND/OR/NOT/NEAR a meaning of their own
+    (SQLite FTS5 fails on an unbalanced quote); visitors mean plain words."""
+    words = _WORD.findall(query[:MAX_QUERY_CHARS].lower())
+    return " ".join(words[:MAX_QUERY_WORDS])
+
+
+def search_pages(pages: QuerySet, terms: str, *, limit: int = MAX_RESULTS) -> list:
+    """Pages containing every word, those with every word in their title first; when no page has
+    them all, pages with any of them.
+
+    Title matches lead because the SQLite backend's bm25 ignores field boosts and favours short
+    pages: "hip pain" would otherwise rank a short Services page above the hip-pain guide."""
+    if not terms:
+        return []
+    in_title = list(pages.search(terms, fields=["title"], operator="and")[:limit])
+    seen = {page.pk for page in in_title}
+    everywhere = [page for page in pages.search(terms, operator="and")[:limit] if page.pk not in seen]
+    results = in_title + everywhere
+    if not results:
+        results = list(pages.search(terms, operator="or")[:limit])
+    return results[:limit]
