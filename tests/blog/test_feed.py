@@ -1,0 +1,60 @@
+"""The RSS feed at /blog/feed/ and the sitemap list live articles."""
+
+import xml.etree.ElementTree as ET
+from datetime import date
+from email.utils import parsedate_to_datetime
+
+from django.utils.timezone import localtime
+
+from tests.factories import BlogPageFactory
+
+DC = "{http://purl.org/dc/elements/1.1/}"
+
+
+def test_feed_is_rss_2_with_the_newest_live_articles(client, blog, author, hip):
+    BlogPageFactory(
+        parent=blog, author=author, title="Older", slug="older", date=date(2026, 1, 5), categories=[hip]
+    )
+    BlogPageFactory(parent=blog, author=author, title="Newer", slug="newer", date=date(2026, 2, 5))
+    BlogPageFactory(parent=blog, author=author, title="Draft", live=False)
+    response = client.get("/blog/feed/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    rss = ET.fromstring(response.content)  # noqa: S314 - our own output
+    assert rss.tag == "rss" and rss.get("version") == "2.0"
+    channel = rss.find("channel")
+    assert channel.findtext("title") == "Blog"
+    assert channel.findtext("link") == "http://testserver/blog/"
+    assert channel.findtext("description") == "Advice from our physical therapists."
+    items = channel.findall("item")
+    assert [item.findtext("title") for item in items] == ["Newer", "Older"]
+    older = items[1]
+    assert older.findtext("link") == "http://testserver/blog/older/"
+    assert older.findtext("guid") == "http://localhost/blog/older/"
+    assert older.findtext("description") == "What to know about older."
+    assert older.findtext(f"{DC}creator") == "Ashley Kranz, PT, DPT"
+    assert older.findtext("category") == "Hip"
+    published = parsedate_to_datetime(older.findtext("pubDate"))
+    assert published.date() == date(2026, 1, 5) and published.utcoffset() is not None
+
+
+def test_blog_index_advertises_its_feed(client, blog):
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(client.get("/blog/").content, "html.parser")
+    assert page.find("link", rel="alternate", type="application/rss+xml")["href"] == "/blog/feed/"
+
+
+def test_sitemap_lists_live_articles_with_lastmod(client, blog, author):
+    article = BlogPageFactory(parent=blog, author=author, slug="in-sitemap")
+    article.save_revision().publish()
+    article.refresh_from_db()
+    BlogPageFactory(parent=blog, author=author, slug="draft-article", live=False)
+    sitemap = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    entries = {
+        url.findtext("s:loc", namespaces=ns): url.findtext("s:lastmod", namespaces=ns) for url in sitemap
+    }
+    published_on = localtime(article.last_published_at).date()
+    assert entries["http://localhost/blog/in-sitemap/"] == published_on.isoformat()
+    assert "http://localhost/blog/draft-article/" not in entries
