@@ -1,0 +1,201 @@
+"""Staff write, schedule and review articles in the Wagtail admin; blog editors can do only that."""
+
+import io
+from datetime import date, timedelta
+
+import pytest
+
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from wagtail.models import Revision, Site
+
+from blog.models import BlogPage
+from blog.services import BLOG_EDITORS, blog_editors_group_ensure
+from clinic.models import ClinicSettings
+from tests.admin_forms import form_data
+from tests.factories import BlogPageFactory, StandardPageFactory
+
+
+@pytest.fixture
+def blog_editor(blog, django_user_model):
+    blog_editors_group_ensure(index_page=blog)
+    user = django_user_model.objects.create_user(username="writer", password="pw-writer")
+    user.groups.add(Group.objects.get(name=BLOG_EDITORS))
+    return user
+
+
+def add_url(blog):
+    return reverse("wagtailadmin_pages:add", args=["blog", "blogpage", blog.pk])
+
+
+def article_form(client, url, author, category):
+    data = form_data(
+        client,
+        url,
+        form_id="page-edit-form",
+        streams={"body": [("heading", {"text": "Why it hurts", "level": "h2"})]},
+    )
+    data.update(
+        {
+            "title": "Shin splints",
+            "slug": "shin-splints",
+            "intro": "What shin splints are and how to get rid of them.",
+            "author": str(author.pk),
+            "date": "2026-05-01",
+            "categories": [str(category.pk)],
+            "tags": "shins, beginners",
+        }
+    )
+    return data
+
+
+def test_blog_editor_writes_and_publishes_an_article(client, blog, blog_editor, author, hip):
+    client.force_login(blog_editor)
+    data = article_form(client, add_url(blog), author, hip)
+    data["action-publish"] = "action-publish"
+    response = client.post(add_url(blog), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    article = BlogPage.objects.get(slug="shin-splints")
+    assert article.live and article.latest_revision.user == blog_editor
+    assert list(article.categories.all()) == [hip]
+    assert sorted(tag.name for tag in article.tags.all()) == ["beginners", "shins"]
+    client.logout()
+    page = client.get("/blog/shin-splints/").content.decode()
+    assert "Why it hurts" in page and "May 1, 2026" in page
+
+
+def test_blog_editor_schedules_an_article_for_later(client, blog, blog_editor, author, hip):
+    client.force_login(blog_editor)
+    data = article_form(client, add_url(blog), author, hip)
+    go_live = timezone.localtime() + timedelta(days=2)
+    data.update({"go_live_at": go_live.strftime("%Y-%m-%d %H:%M"), "action-publish": "action-publish"})
+    assert client.post(add_url(blog), data).status_code == 302
+    article = BlogPage.objects.get(slug="shin-splints")
+    assert not article.live
+    assert article.latest_revision.approved_go_live_at is not None
+
+
+def test_hero_image_without_alt_text_is_refused_in_the_admin(admin_client, blog, author, hip):
+    from tests.factories import ImageFactory
+
+    data = article_form(admin_client, add_url(blog), author, hip)
+    data.update({"hero_image": str(ImageFactory().pk), "hero_alt": "", "action-publish": "action-publish"})
+    response = admin_client.post(add_url(blog), data)
+    assert response.status_code == 200
+    assert "Describe the image" in response.content.decode()
+    assert not BlogPage.objects.exists()
+
+
+def test_blog_editor_cannot_change_clinic_settings_or_other_pages(client, blog, blog_editor, home):
+    about = StandardPageFactory(parent=home, slug="about")
+    client.force_login(blog_editor)
+    site = Site.objects.get(is_default_site=True)
+    settings_url = reverse("wagtailsettings:edit", args=["clinic", "clinicsettings", site.pk])
+    assert client.get(settings_url).status_code in (302, 403)
+    assert client.post(settings_url, {"phone": "(305) 555-0134"}).status_code in (302, 403)
+    assert ClinicSettings.objects.get().phone == "(954) 519-5404"
+    assert client.get(reverse("wagtailadmin_pages:edit", args=[about.pk])).status_code in (302, 403)
+    assert not blog_editor.has_perm("clinic.change_clinicsettings")
+
+
+def test_blog_editors_group_holds_only_admin_access_and_image_permissions(blog, blog_editor):
+    group = Group.objects.get(name=BLOG_EDITORS)
+    assert {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()} == {
+        "wagtailadmin.access_admin"
+    }
+    assert {p.permission.codename for p in group.page_permissions.all()} == {
+        "add_page",
+        "change_page",
+        "publish_page",
+    }
+    assert {p.page_id for p in group.page_permissions.all()} == {blog.pk}
+    blog_editors_group_ensure(index_page=blog)  # again: nothing is duplicated
+    assert group.page_permissions.count() == 3
+
+
+def test_article_editor_has_content_review_and_promote_tabs_and_scheduling(admin_client, blog, author):
+    article = BlogPageFactory(parent=blog, author=author)
+    html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[article.pk])).content.decode()
+    for tab in ["content", "medical_review", "promote"]:
+        assert f'id="tab-label-{tab}"' in html, tab
+    # Wagtail shows the Settings tab's publishing schedule in the status side panel.
+    assert 'name="go_live_at"' in html and 'name="expire_at"' in html
+    assert "Describe the image for people who cannot see it." in html
+
+
+def test_article_preview_renders_unsaved_changes(admin_client, blog, author, hip):
+    article = BlogPageFactory(parent=blog, author=author)
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=[article.pk])
+    data = form_data(
+        admin_client,
+        reverse("wagtailadmin_pages:edit", args=[article.pk]),
+        form_id="page-edit-form",
+        streams={"body": [("heading", {"text": "Previewed heading", "level": "h2"})]},
+    )
+    data["categories"] = [str(hip.pk)]
+    assert admin_client.post(url, data).json()["is_valid"]
+    assert "Previewed heading" in admin_client.get(url).content.decode()
+
+
+def test_publish_scheduled_publishes_an_article_when_its_time_comes(client, blog, author):
+    article = BlogPageFactory(parent=blog, author=author, slug="scheduled", live=False)
+    revision = article.save_revision(approved_go_live_at=timezone.now() + timedelta(hours=1))
+    call_command("publish_scheduled", stdout=io.StringIO())
+    article.refresh_from_db()
+    assert not article.live and client.get("/blog/scheduled/").status_code == 404
+    # An hour later, as cron runs it:
+    Revision.objects.filter(pk=revision.pk).update(approved_go_live_at=timezone.now() - timedelta(minutes=1))
+    call_command("publish_scheduled", stdout=io.StringIO())
+    article.refresh_from_db()
+    assert article.live and article.live_revision_id == revision.pk
+    assert client.get("/blog/scheduled/").status_code == 200
+
+
+# The 'Articles due for medical review' report
+
+
+@pytest.fixture
+def review_articles(blog, author):
+    today = timezone.localdate()
+    BlogPageFactory(parent=blog, author=author, title="Never reviewed")
+    BlogPageFactory(
+        parent=blog,
+        author=author,
+        title="Overdue",
+        reviewed_by=author,
+        last_reviewed=today - timedelta(days=400),
+    )
+    BlogPageFactory(
+        parent=blog,
+        author=author,
+        title="Quarterly, overdue",
+        last_reviewed=today - timedelta(days=100),
+        review_interval_months=3,
+    )
+    BlogPageFactory(parent=blog, author=author, title="Current", last_reviewed=today - timedelta(days=30))
+    BlogPageFactory(parent=blog, author=author, title="Draft never reviewed", live=False)
+
+
+def test_review_report_lists_live_articles_overdue_or_never_reviewed(admin_client, review_articles):
+    response = admin_client.get(reverse("blog_review_report"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for title in ["Never reviewed", "Overdue", "Quarterly, overdue"]:
+        assert f">{title}</a>" in html, title
+    assert ">Current</a>" not in html and "Draft never reviewed" not in html
+
+
+def test_review_report_is_in_the_reports_menu_for_blog_editors(client, blog_editor, review_articles):
+    client.force_login(blog_editor)
+    assert reverse("blog_review_report") in client.get(reverse("wagtailadmin_home")).content.decode()
+    assert client.get(reverse("blog_review_report")).status_code == 200
+
+
+def test_review_overdue_property_matches_the_report(blog, author):
+    overdue = BlogPageFactory(parent=blog, author=author, last_reviewed=date(2020, 1, 1))
+    current = BlogPageFactory(parent=blog, author=author, last_reviewed=timezone.localdate())
+    assert overdue.review_overdue and not current.review_overdue
+    assert list(BlogPage.objects.overdue_for_review(today=timezone.localdate())) == [overdue]
