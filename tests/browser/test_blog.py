@@ -1,0 +1,58 @@
+"""Reading the blog in a real browser: phone layout, table of contents, booking link, accessibility."""
+
+import pytest
+from playwright.sync_api import expect
+
+from blog.models import BlogPage
+from clinic.models import ClinicSettings
+from tests.browser.conftest import assert_no_axe_violations
+from tests.factories import StandardPageFactory
+
+GUIDE = "/blog/hip-pain-in-runners/"
+
+
+def test_article_reads_on_a_phone_without_sideways_scrolling(phone_page, site_url):
+    page = phone_page
+    page.goto(site_url + GUIDE)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Hip Pain in Runners: Causes, Prevention, and Recovery Tips"
+    )
+    expect(page.get_by_text("Medically reviewed by Ashley Kranz, PT, DPT")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_table_of_contents_takes_the_reader_to_the_section(phone_page, site_url):
+    page = phone_page
+    page.goto(site_url + GUIDE)
+    toc = page.get_by_role("navigation", name="Table of contents")
+    toc.get_by_role("link", name="When to Seek Help for Hip Pain").click()
+    expect(page).to_have_url(site_url + GUIDE + "#when-to-seek-help-for-hip-pain")
+    expect(page.get_by_role("heading", name="When to Seek Help for Hip Pain", level=2)).to_be_in_viewport()
+
+
+def test_call_to_action_opens_booking_with_the_concern_and_article(phone_page, site_url):
+    clinic = ClinicSettings.objects.get()
+    clinic.booking_page = StandardPageFactory(parent=clinic.site.root_page, title="Book a visit", slug="book")
+    clinic.save()
+    guide = BlogPage.objects.get(slug="hip-pain-in-runners")
+    page = phone_page
+    page.goto(site_url + GUIDE)
+    page.get_by_role("complementary").get_by_role("link", name="Book a Free Discovery Visit").click()
+    expect(page).to_have_url(f"{site_url}/book/?concern=hip&from={guide.pk}")
+
+
+@pytest.mark.parametrize(
+    "path", ["/blog/", GUIDE, "/blog/category/hip/", "/blog/tag/hip-pain/", "/search/?q=hip+pain"]
+)
+def test_axe_finds_no_violations_on_blog_pages(page, site_url, axe, path):
+    page.goto(site_url + path)
+    assert_no_axe_violations(axe, page)
+
+
+def test_blog_pages_load_under_the_strict_csp_without_errors(page, site_url):
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    for path in ["/blog/", GUIDE, "/search/?q=knee"]:
+        page.goto(site_url + path)
+    assert errors == []
