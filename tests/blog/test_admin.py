@@ -199,3 +199,11 @@ def test_review_overdue_property_matches_the_report(blog, author):
     current = BlogPageFactory(parent=blog, author=author, last_reviewed=timezone.localdate())
     assert overdue.review_overdue and not current.review_overdue
     assert list(BlogPage.objects.overdue_for_review(today=timezone.localdate())) == [overdue]
+
+
+def test_preview_of_a_new_unsaved_article_renders(admin_client, blog, author, hip):
+    url = reverse("wagtailadmin_pages:preview_on_add", args=["blog", "blogpage", blog.pk])
+    data = article_form(admin_client, add_url(blog), author, hip)
+    assert admin_client.post(url, data).json()["is_valid"]
+    html = admin_client.get(url).content.decode()
+    assert "Shin splints" in html and "Why it hurts" in html
