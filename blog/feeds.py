@@ -42,7 +42,9 @@ class ArticleFeed(Feed):
         return article.get_url(request=self.request)
 
     def item_guid(self, article):
-        return article.full_url
+        # The site's configured URL, not the host this request came in on, so guids never change;
+        # passing the request lets Wagtail look up the site root paths once, not per item.
+        return article.get_full_url(request=self.request)
 
     def item_pubdate(self, article):
         # The date readers see, at the clinic's midnight; RSS wants a full timestamp.

@@ -12,9 +12,9 @@ def _person(person) -> dict:
     return data
 
 
-def article_graph(page, *, clinic, home_url: str, index=None, image_url: str = "") -> dict:
+def article_graph(page, *, clinic, home_url: str, index=None, image_url: str = "", request=None) -> dict:
     """One JSON-LD document (an @graph) describing the article page."""
-    url = page.full_url or ""
+    url = page.get_full_url(request=request) or ""
     clinic_node = {
         "@type": "MedicalClinic",
         "@id": f"{home_url}#clinic",
@@ -54,7 +54,7 @@ def article_graph(page, *, clinic, home_url: str, index=None, image_url: str = "
         webpage["lastReviewed"] = page.last_reviewed.isoformat()
     crumbs = [("Home", home_url)]
     if index is not None:
-        crumbs.append((index.title, index.full_url or ""))
+        crumbs.append((index.title, index.get_full_url(request=request) or ""))
     crumbs.append((page.title, url))
     breadcrumbs = {
         "@type": "BreadcrumbList",

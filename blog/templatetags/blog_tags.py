@@ -51,5 +51,6 @@ def article_json_ld(context) -> str:
             home_url=request.build_absolute_uri("/") if request else "",
             index=context.get("parent_index"),
             image_url=share.url if share else "",
+            request=request,
         )
     )

@@ -58,3 +58,20 @@ def test_sitemap_lists_live_articles_with_lastmod(client, blog, author):
     published_on = localtime(article.last_published_at).date()
     assert entries["http://localhost/blog/in-sitemap/"] == published_on.isoformat()
     assert "http://localhost/blog/draft-article/" not in entries
+
+
+def test_feed_query_count_does_not_grow_with_articles(client, blog, author, hip):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/blog/feed/").status_code == 200
+        return len(captured)
+
+    BlogPageFactory(parent=blog, author=author, categories=[hip])
+    queries()  # fills the site root paths cache
+    one = queries()
+    for _ in range(29):
+        BlogPageFactory(parent=blog, author=author, categories=[hip], tags=["x"])
+    assert queries() == one
