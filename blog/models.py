@@ -76,8 +76,15 @@ class BlogIndexPage(RoutablePageMixin, Page):
     def _listing(self, request, articles, *, heading: str, **context):
         paginator = Paginator(articles, ARTICLES_PER_PAGE)
         page_of_articles = paginator.page(page_number(request.GET.get("page"), paginator.num_pages))
+        # Each listing page is its own canonical URL: /blog/category/hip/?page=2, not /blog/.
+        canonical = (self.get_full_url(request) or "") + request.path.removeprefix(
+            self.get_url(request) or ""
+        )
+        if page_of_articles.number > 1:
+            canonical += f"?page={page_of_articles.number}"
         context = {
             "articles": page_of_articles,
+            "canonical_url": canonical,
             "page_range": paginator.get_elided_page_range(page_of_articles.number, on_each_side=2),
             "listing_heading": heading,
             "categories": CareArea.objects.filter(articles__in=self.articles().values("pk")).distinct(),

@@ -465,3 +465,29 @@ def test_index_query_count_does_not_grow_with_articles(client, blog, path):
     build_blog(blog, 59)
     large = count_queries(client, url)
     assert small == large, (small, large)
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        ("/blog/", "http://localhost/blog/"),
+        ("/blog/?page=2", "http://localhost/blog/?page=2"),
+        ("/blog/?page=abc&utm_source=x", "http://localhost/blog/"),
+        ("/blog/category/hip/", "http://localhost/blog/category/hip/"),
+        ("/blog/tag/marathon/", "http://localhost/blog/tag/marathon/"),
+    ],
+)
+def test_each_listing_page_is_its_own_canonical_url(client, blog, author, hip, url, canonical):
+    make_articles(blog, author, 12, categories=[hip], tags=["marathon"])
+    page = soup(client.get(url))
+    assert page.find("link", rel="canonical")["href"] == canonical
+    assert page.find("meta", property="og:url")["content"] == canonical
+
+
+def test_article_without_author_categories_or_image_still_renders(client, blog, author):
+    page = BlogPageFactory(parent=blog, author=author, slug="bare")
+    author.delete()
+    html = soup(client.get("/blog/bare/"))
+    assert html.h1.get_text() == page.title
+    assert html.find(id="about-the-author") is None
+    assert BlogPage.objects.get(pk=page.pk).booking_query == f"?from={page.pk}"
