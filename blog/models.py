@@ -92,6 +92,17 @@ class BlogIndexPage(RoutablePageMixin, Page):
         }
         return self.render(request, context_overrides=context)
 
+    def get_sitemap_urls(self, request=None):
+        """The index, then one entry per care area that has live articles."""
+        urls = super().get_sitemap_urls(request)
+        base = self.get_full_url(request)
+        if base:
+            areas = CareArea.objects.filter(articles__in=self.articles().values("pk")).distinct()
+            urls += [
+                {"location": base + self.reverse_subpage("category", args=[area.slug])} for area in areas
+            ]
+        return urls
+
     @path("")
     def all_articles(self, request):
         return self._listing(request, self.articles(), heading=self.title)

@@ -75,3 +75,10 @@ def test_feed_query_count_does_not_grow_with_articles(client, blog, author, hip)
     for _ in range(29):
         BlogPageFactory(parent=blog, author=author, categories=[hip], tags=["x"])
     assert queries() == one
+
+
+def test_sitemap_lists_category_pages_that_have_articles(client, blog, author, hip, running):
+    BlogPageFactory(parent=blog, author=author, categories=[hip])
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://localhost/blog/category/hip/</loc>" in sitemap
+    assert "/blog/category/running-injuries/" not in sitemap
