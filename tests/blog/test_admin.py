@@ -207,3 +207,20 @@ def test_preview_of_a_new_unsaved_article_renders(admin_client, blog, author, hi
     assert admin_client.post(url, data).json()["is_valid"]
     html = admin_client.get(url).content.decode()
     assert "Shin splints" in html and "Why it hurts" in html
+
+
+def test_markup_typed_into_article_fields_is_shown_as_text(client, admin_client, blog, author, hip):
+    data = article_form(admin_client, add_url(blog), author, hip)
+    data.update(
+        {
+            "title": "<script>alert('title')</script>",
+            "slug": "hostile",
+            "intro": '"><img src=x onerror=alert(1)>',
+            "seo_title": "</title><script>alert(2)</script>",
+            "action-publish": "action-publish",
+        }
+    )
+    assert admin_client.post(add_url(blog), data).status_code == 302
+    html = client.get("/blog/hostile/").content.decode()
+    assert "<script>alert(" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;" in html
