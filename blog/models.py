@@ -27,7 +27,7 @@ from wagtail.search import index
 from clinic.models import CareArea
 
 from .blocks import ArticleBodyBlock
-from .reading import is_review_overdue, reading_minutes, review_due_date, table_of_contents
+from .reading import is_review_overdue, reading_minutes, review_due_date, table_of_contents, toc_tree
 
 ARTICLES_PER_PAGE = 10
 RELATED_ARTICLES = 3
@@ -352,7 +352,7 @@ class BlogPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["toc"] = table_of_contents(self.body)
+        context["toc"] = toc_tree(table_of_contents(self.body))
         context["booking_query"] = self.booking_query
         context["related_articles"] = self.related_articles()
         context["parent_index"] = self.get_parent().specific

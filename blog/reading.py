@@ -39,6 +39,23 @@ def table_of_contents(blocks: Iterable) -> list[TocEntry]:
     return entries
 
 
+class TocSection(NamedTuple):
+    entry: TocEntry
+    children: list[TocEntry]
+
+
+def toc_tree(entries: list[TocEntry]) -> list[TocSection]:
+    """Sub-section headings (h3) nested under the section (h2) before them, for a nested list.
+    An h3 before any h2 becomes a section of its own rather than being dropped."""
+    sections: list[TocSection] = []
+    for entry in entries:
+        if entry.level == 3 and sections:
+            sections[-1].children.append(entry)
+        else:
+            sections.append(TocSection(entry, []))
+    return sections
+
+
 def review_due_date(last_reviewed: date | None, every_months: int) -> date | None:
     """When the next medical review is due; None when the article was never reviewed."""
     if last_reviewed is None:

@@ -73,6 +73,17 @@ def test_article_breadcrumb_marks_the_current_page(client, article):
     assert items[1].a["href"] == "/blog/"
 
 
+def test_guide_table_of_contents_nests_numbered_tips_under_their_section(client, demo_site):
+    toc = soup(client.get("/blog/hip-pain-in-runners/")).find(
+        "nav", attrs={"aria-label": "Table of contents"}
+    )
+    prevention = toc.find("a", string="Preventing Hip Pain in Runners").find_parent("li")
+    assert [a.get_text() for a in prevention.ul.find_all("a")][:2] == [
+        "1. Strengthen Your Hips and Core",
+        "2. Stretch and Mobilize Regularly",
+    ]
+
+
 def test_article_table_of_contents_links_to_each_heading(client, article):
     page = soup(client.get(article.url))
     toc = page.find("nav", attrs={"aria-label": "Table of contents"})

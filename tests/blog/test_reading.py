@@ -6,7 +6,14 @@ from types import SimpleNamespace
 import pytest
 
 from blog.embeds import video_embed_src
-from blog.reading import is_review_overdue, reading_minutes, review_due_date, table_of_contents
+from blog.reading import (
+    TocEntry,
+    is_review_overdue,
+    reading_minutes,
+    review_due_date,
+    table_of_contents,
+    toc_tree,
+)
 from clinic.blocks import HeadingBlock
 
 
@@ -83,3 +90,19 @@ def test_review_is_overdue_when_never_done_or_interval_has_passed(last_reviewed,
 )
 def test_video_embed_src_accepts_only_youtube_and_vimeo_video_ids(url, src):
     assert video_embed_src(url) == src
+
+
+def test_toc_tree_nests_sub_sections_under_the_section_before_them():
+    intro, why, tip1, tip2, end = (
+        TocEntry(3, "Before any section", "a"),
+        TocEntry(2, "Why", "b"),
+        TocEntry(3, "Tip 1", "c"),
+        TocEntry(3, "Tip 2", "d"),
+        TocEntry(2, "End", "e"),
+    )
+    tree = toc_tree([intro, why, tip1, tip2, end])
+    assert [(section.entry, section.children) for section in tree] == [
+        (intro, []),
+        (why, [tip1, tip2]),
+        (end, []),
+    ]
