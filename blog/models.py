@@ -27,7 +27,14 @@ from wagtail.search import index
 from clinic.models import CareArea
 
 from .blocks import ArticleBodyBlock
-from .reading import is_review_overdue, reading_minutes, review_due_date, table_of_contents, toc_tree
+from .reading import (
+    is_review_overdue,
+    reading_minutes,
+    review_due_date,
+    table_of_contents,
+    toc_tree,
+    unique_anchors,
+)
 
 ARTICLES_PER_PAGE = 10
 RELATED_ARTICLES = 3
@@ -352,6 +359,11 @@ class BlogPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        headings = [block.value for block in self.body if block.block_type == "heading"]
+        # Two headings with the same text would share an id; number the repeats. The values are
+        # the ones the template renders (StreamValue keeps its bound blocks), so ids and links agree.
+        for value, anchor in zip(headings, unique_anchors(value.anchor for value in headings), strict=True):
+            value.anchor = anchor
         context["toc"] = toc_tree(table_of_contents(self.body))
         context["booking_query"] = self.booking_query
         context["related_articles"] = self.related_articles()

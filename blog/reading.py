@@ -39,6 +39,20 @@ def table_of_contents(blocks: Iterable) -> list[TocEntry]:
     return entries
 
 
+def unique_anchors(anchors: Iterable[str]) -> list[str]:
+    """The anchors with repeats numbered ('tips', 'tips-2'), so every heading id is unique."""
+    seen: set[str] = set()
+    result = []
+    for anchor in anchors:
+        candidate, number = anchor, 1
+        while candidate in seen:
+            number += 1
+            candidate = f"{anchor}-{number}"
+        seen.add(candidate)
+        result.append(candidate)
+    return result
+
+
 class TocSection(NamedTuple):
     entry: TocEntry
     children: list[TocEntry]

@@ -502,3 +502,17 @@ def test_article_without_author_categories_or_image_still_renders(client, blog, 
     assert html.h1.get_text() == page.title
     assert html.find(id="about-the-author") is None
     assert BlogPage.objects.get(pk=page.pk).booking_query == f"?from={page.pk}"
+
+
+def test_repeated_heading_text_gets_distinct_ids_matching_the_table_of_contents(client, blog, author):
+    body = [
+        ("heading", {"text": "Tips", "level": "h2"}),
+        ("paragraph", "<p>One.</p>"),
+        ("heading", {"text": "Tips", "level": "h2"}),
+        ("paragraph", "<p>Two.</p>"),
+    ]
+    page = soup(client.get(BlogPageFactory(parent=blog, author=author, body=body).url))
+    ids = [h2["id"] for h2 in page.select(".article__body h2")]
+    assert ids == ["tips", "tips-2"]
+    toc = page.find("nav", attrs={"aria-label": "Table of contents"})
+    assert [a["href"] for a in toc.find_all("a")] == ["#tips", "#tips-2"]

@@ -13,6 +13,7 @@ from blog.reading import (
     review_due_date,
     table_of_contents,
     toc_tree,
+    unique_anchors,
 )
 from clinic.blocks import HeadingBlock
 
@@ -105,4 +106,14 @@ def test_toc_tree_nests_sub_sections_under_the_section_before_them():
         (intro, []),
         (why, [tip1, tip2]),
         (end, []),
+    ]
+
+
+def test_unique_anchors_number_repeats():
+    assert unique_anchors(["tips", "why", "tips", "tips", "tips-2"]) == [
+        "tips",
+        "why",
+        "tips-2",
+        "tips-3",
+        "tips-2-2",
     ]
