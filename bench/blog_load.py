@@ -192,9 +192,12 @@ def main() -> None:
 
 def record(options, database: str, results: dict) -> None:
     engine = "PostgreSQL" if database.startswith("postgres") else "SQLite"
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=False
+    ).stdout.strip()
     now = datetime.now(UTC) - timedelta(microseconds=datetime.now(UTC).microsecond)
     lines = [
-        f"\n## {now:%Y-%m-%d %H:%M} UTC: {options.articles} synthetic articles, {engine}",
+        f"\n## {now:%Y-%m-%d %H:%M} UTC: {options.articles} synthetic articles, {engine}, commit {commit}",
         "",
         f"gunicorn {options.workers} sync workers, {options.threads} client threads, "
         f"{options.requests} requests per endpoint after 5 warm-up requests; {os.cpu_count()} CPUs, "
