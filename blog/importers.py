@@ -12,6 +12,7 @@ MAX_LINE_CHARS = 10_000
 MAX_TITLE_CHARS = 255  # Wagtail's Page.title max_length
 MAX_HEADING_CHARS = 90
 
+PHONE_PLACEHOLDER = "{phone}"
 _PHONE = re.compile(r"\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}")
 _CALL = re.compile(r"\bcall\b", re.IGNORECASE)
 _BOOK = re.compile(r"\bbook", re.IGNORECASE)
@@ -99,9 +100,9 @@ def source_text_items(text: str) -> list[str]:
     return items
 
 
-def without_phone_numbers(text: str) -> str:
-    """`text` with its phone numbers taken out and whitespace squashed."""
-    return _squash(_PHONE.sub("", text))
+def with_phone_placeholder(text: str) -> str:
+    """`text` with each phone number replaced by {phone}, which pages fill with the clinic's number."""
+    return _squash(_PHONE.sub(PHONE_PLACEHOLDER, text))
 
 
 def _checked_lines(text: str) -> list[str]:

@@ -12,7 +12,7 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 from clinic.models import CareArea, Person
 from clinic.richtext import clean_rich_text
 
-from .importers import ParsedArticle, without_phone_numbers
+from .importers import ParsedArticle, with_phone_placeholder
 from .models import BlogIndexPage, BlogPage
 
 BLOG_EDITORS = "Blog editors"
@@ -40,8 +40,8 @@ def stream_blocks_from_parsed(article: ParsedArticle) -> list[tuple[str, object]
 
 
 def call_to_action_text(sentence: str) -> str:
-    """The sentence without its phone number: the call-to-action panel shows the clinic's current one."""
-    return without_phone_numbers(sentence)
+    """The sentence with {phone} for its phone number, so the page shows the clinic's current one."""
+    return with_phone_placeholder(sentence)
 
 
 def article_block_counts(article: ParsedArticle) -> dict[str, int]:

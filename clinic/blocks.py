@@ -106,7 +106,10 @@ class CallToActionBlock(blocks.StructBlock):
     text = blocks.TextBlock(
         required=False,
         max_length=500,
-        help_text="A sentence or two. The clinic's phone number and booking link are added for you.",
+        help_text=(
+            "A sentence or two. Write {phone} where the clinic's phone number should appear; "
+            "the buttons to book and to call are added for you."
+        ),
     )
     button_label = blocks.CharBlock(default="Book a Free Discovery Visit", max_length=60)
 

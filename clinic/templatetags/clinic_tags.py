@@ -3,7 +3,7 @@
 import json
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from wagtail.models import Site
@@ -19,6 +19,13 @@ _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 @register.filter
 def tel_href(phone: str) -> str:
     return tel_uri(phone)
+
+
+@register.filter
+def fill_phone(text: str, clinic) -> str:
+    """Escaped `text` with each {phone} turned into a link to the clinic's current phone number."""
+    link = format_html('<a href="{}">{}</a>', clinic.tel_uri, clinic.phone)
+    return mark_safe(link.join(conditional_escape(part) for part in str(text).split("{phone}")))  # noqa: S308
 
 
 @register.simple_tag

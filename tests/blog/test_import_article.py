@@ -8,8 +8,9 @@ from bs4 import BeautifulSoup
 
 from django.core.management import CommandError, call_command
 
-from blog.importers import source_text_items, without_phone_numbers
+from blog.importers import source_text_items
 from blog.models import BlogPage
+from clinic.models import ClinicSettings
 from tests.factories import BlogPageFactory
 
 GUIDE = Path(__file__).resolve().parents[2] / "clinic/demo/hip-pain-in-runners.txt"
@@ -36,12 +37,9 @@ def body_items(html: bytes) -> list[str]:
     body = BeautifulSoup(html, "html.parser").select_one(".article__body")
     items = []
     for element in body.find_all(["h2", "h3", "p", "li"]):
-        cta = element.find_parent(class_="cta")
-        if cta is not None and element.name == "p" and "cta__heading" not in element.get("class", []):
-            if element.find("a"):
-                continue  # the buttons
-        elif cta is not None:
-            continue  # the panel's own heading
+        in_panel = element.find_parent(class_="cta") is not None
+        if in_panel and "cta__text" not in element.get("class", []):
+            continue  # the panel's own heading and its buttons
         items.append(" ".join(element.get_text().split()))
     return items
 
@@ -144,8 +142,21 @@ def test_published_guide_shows_every_source_item_once_in_order(client, demo_site
     response = client.get("/blog/hip-pain-in-runners/")
     assert response.status_code == 200
     rendered = body_items(response.content)
-    # The call to action is shown without its phone number; the panel's button shows the clinic's.
-    cta = next(item for item in expected if item.startswith("Call (954)"))
-    assert rendered == [without_phone_numbers(item) if item == cta else item for item in expected]
+    assert rendered == expected
     panel = BeautifulSoup(response.content, "html.parser").select_one(".article__body .cta")
-    assert panel.find("a", href="tel:+19545195404").get_text(strip=True) == "Call (954) 519-5404"
+    assert (
+        panel.select_one(".actions a[href='tel:+19545195404']").get_text(strip=True) == "Call (954) 519-5404"
+    )
+
+
+def test_guide_call_to_action_shows_the_clinics_current_phone_number(client, demo_site):
+    clinic = ClinicSettings.for_site(demo_site)
+    clinic.phone = "(305) 555-0134"
+    clinic.save()
+    panel = BeautifulSoup(client.get("/blog/hip-pain-in-runners/").content, "html.parser").select_one(
+        ".article__body .cta"
+    )
+    sentence = panel.select_one(".cta__text")
+    assert sentence.get_text(" ", strip=True).startswith("Call (305) 555-0134 or click here to book")
+    assert sentence.find("a", href="tel:+13055550134")
+    assert "954" not in panel.get_text()

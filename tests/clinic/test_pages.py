@@ -213,3 +213,14 @@ def test_sitemap_lists_live_pages_with_their_last_change(client, home):
 def test_pages_set_a_canonical_link(client, home, url):
     StandardPageFactory(parent=home, slug="about")
     assert soup(client.get(url)).find("link", rel="canonical")["href"] == f"http://localhost{url}"
+
+
+def test_call_to_action_text_fills_in_the_clinics_phone_and_escapes_the_rest(client, home):
+    body = [
+        ("call_to_action", {"heading": "Ready?", "text": "<b>Call</b> {phone} today", "button_label": "Book"})
+    ]
+    StandardPageFactory(parent=home, slug="cta", body=body)
+    sentence = soup(client.get("/cta/")).select_one(".cta__text")
+    assert sentence.get_text() == "<b>Call</b> (954) 519-5404 today"
+    assert sentence.find("a")["href"] == "tel:+19545195404"
+    assert sentence.find("b") is None
