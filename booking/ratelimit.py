@@ -1,0 +1,40 @@
+"""A per-client limit on booking POSTs, kept in the shared cache so it holds across processes."""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int] | None:
+    """'10/h' -> (10, 3600); empty or '0' -> None (no limit)."""
+    if not rate or rate.strip() in {"0", "off", "none"}:
+        return None
+    count, _, period = rate.partition("/")
+    return int(count), PERIODS[period.strip()[:1] or "h"]
+
+
+def client_key(request) -> str:
+    # Hashed with the secret key: the cache never holds a patient's IP address.
+    address = request.META.get("REMOTE_ADDR", "")
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
+
+
+def allow(request, *, scope: str = "booking") -> bool:
+    """Count this request; False once the client has used up the limit for the current window."""
+    rate = parse_rate(getattr(settings, "BOOKING_RATE_LIMIT", "10/h"))
+    if rate is None:
+        return True
+    limit, period = rate
+    window = int(time.time() // period)
+    key = f"ratelimit:{scope}:{client_key(request)}:{window}"
+    cache.add(key, 0, timeout=period + 60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=period + 60)
+        count = 1
+    return count <= limit
