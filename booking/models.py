@@ -172,13 +172,13 @@ class DiscoveryVisitPage(RoutablePageMixin, Page):
 
         return thanks_ics(request, self)
 
-    @re_path(r"^manage/(?P<token>[A-Za-z0-9_\-:.]{1,200})/$")
+    @re_path(r"^manage/(?P<token>[A-Za-z0-9_\-]{1,300})/$")
     def manage(self, request, token):
         from .views import manage
 
         return manage(request, self, token)
 
-    @re_path(r"^manage/(?P<token>[A-Za-z0-9_\-:.]{1,200})/calendar/$")
+    @re_path(r"^manage/(?P<token>[A-Za-z0-9_\-]{1,300})/calendar/$")
     def manage_ics(self, request, token):
         from .views import manage_ics
 

@@ -1,5 +1,6 @@
 """The manage link's token: the request's opaque id, signed; no patient data in the URL."""
 
+import base64
 from datetime import timedelta
 
 from django.core import signing
@@ -17,13 +18,23 @@ class LinkProblem(Exception):
 
 
 def make_manage_token(visit_request: VisitRequest) -> str:
-    return signing.dumps(visit_request.public_id.hex, salt=SALT)
+    # Wagtail serves page routes made of [A-Za-z0-9_-] path segments, and a signed value has
+    # colons, so the whole signed value is base64url-encoded once more.
+    signed = signing.dumps(visit_request.public_id.hex, salt=SALT)
+    return base64.urlsafe_b64encode(signed.encode()).decode().rstrip("=")
+
+
+def _unwrap(token: str) -> str:
+    try:
+        return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode("ascii")
+    except (ValueError, UnicodeDecodeError):
+        raise signing.BadSignature("not base64") from None
 
 
 def read_manage_token(token: str) -> VisitRequest:
     """The request a token names; LinkProblem when it is tampered, expired or used up."""
     try:
-        public_id = signing.loads(token, salt=SALT, max_age=None)
+        public_id = signing.loads(_unwrap(token), salt=SALT, max_age=None)
     except signing.BadSignature:
         raise LinkProblem("This link is not valid. Please use the link from your email.") from None
     visit_request = VisitRequest.objects.filter(public_id=public_id if _is_hex(public_id) else None).first()
