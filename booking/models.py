@@ -330,11 +330,29 @@ class VisitRequest(models.Model):
         today = timezone.localdate()
         return today <= self.race_date <= today + timedelta(days=14)
 
+    def when_display(self) -> str:
+        from .formatting import visit_time
+
+        return visit_time(self.slot_start) if self.slot_start else f"Preferred: {self.preferred_times}"
+
+    def source_title(self) -> str:
+        return self.source_page.title if self.source_page_id and self.source_page else ""
+
+    def age(self) -> str:
+        from django.utils.timesince import timesince
+
+        return f"{timesince(self.created_at).split(',')[0]} ago"
+
     def notification_summary(self) -> str:
         states = [f"{n.get_kind_display()}: {n.get_status_display()}" for n in self.notifications.all()]
         if self.slot_start and self.is_active and not self.reminder_sent_at:
             states.append("Reminder: scheduled")
         return "; ".join(states) or "—"
+
+    when_display.short_description = "Visit"
+    source_title.short_description = "Source article"
+    age.short_description = "Received"
+    notification_summary.short_description = "Emails"
 
 
 class SlotSeat(models.Model):
