@@ -24,17 +24,15 @@ def client_key(request) -> str:
 
 
 def allow(request, *, scope: str = "booking") -> bool:
-    """Count this request; False once the client has used up the limit for the current window."""
+    """Count this request; False once the client has used up the limit for the current window.
+
+    Each allowed request claims one numbered ticket with `cache.add`, which is atomic in every
+    cache backend we use (an INSERT on the database cache, SET NX on Redis), unlike `incr` on the
+    database cache (read, then write): concurrent requests in several processes cannot overshoot."""
     rate = parse_rate(getattr(settings, "BOOKING_RATE_LIMIT", "10/h"))
     if rate is None:
         return True
     limit, period = rate
     window = int(time.time() // period)
     key = f"ratelimit:{scope}:{client_key(request)}:{window}"
-    cache.add(key, 0, timeout=period + 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=period + 60)
-        count = 1
-    return count <= limit
+    return any(cache.add(f"{key}:{ticket}", 1, timeout=period + 60) for ticket in range(1, limit + 1))

@@ -52,7 +52,7 @@ def manage(database_url: str, *args: str, **extra: str) -> str:
 def prepare_database(database_url: str) -> None:
     """Migrate, create the cache table and load the demo clinic (booking page at /book/)."""
     manage(database_url, "migrate", "--noinput", "-v0")
-    manage(database_url, "createcachetable")
+    manage(database_url, "createcachetable", TEST_SHARED_CACHE="1")
     manage(database_url, "load_demo_content")
     # Two months of weekday slots: plenty for 200 different bookings whatever today is.
     shell(

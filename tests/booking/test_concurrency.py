@@ -153,3 +153,15 @@ def test_a_double_click_racing_itself_creates_one_request(server, database_url):
     assert [r.status_code for r in results] == [303] * 5
     after, _ = counts(database_url)
     assert after - before == 1
+
+
+def test_rate_limit_holds_across_server_processes(database_url):
+    # Four workers sharing the database cache; twelve simultaneous posts from one address.
+    with gunicorn(database_url, workers=4, TEST_SHARED_CACHE="1", BOOKING_RATE_LIMIT="5/h") as url:
+        patients = open_forms(url, 12)
+        slots = patients[0].slots[-40:-28]
+        results, _ = fire_at_once(patients, slots)
+    statuses = sorted(r.status_code for r in results)
+    report(f"\n{database_url.split(':')[0]}: rate limit 5/h, 12 at once -> {statuses}")
+    assert statuses == [303] * 5 + [429] * 7
+    assert all("paused new ones" in r.text for r in results if r.status_code == 429)
