@@ -18,3 +18,10 @@ document.addEventListener("DOMContentLoaded", () => {
         }
     });
 });
+
+// A form sent back with errors: move focus to its error summary so screen readers announce it
+// and keyboard users start from the list of links to the fields.
+document.addEventListener("DOMContentLoaded", () => {
+    const summary = document.querySelector("[data-error-summary]");
+    if (summary) summary.focus();
+});
