@@ -19,7 +19,10 @@ def parse_rate(rate: str) -> tuple[int, int] | None:
 
 def client_key(request) -> str:
     # Hashed with the secret key: the cache never holds a patient's IP address.
-    address = request.META.get("REMOTE_ADDR", "")
+    # Behind a reverse proxy every request comes from the proxy; a header the proxy *overwrites*
+    # (e.g. X-Real-IP) names the client. Never trust a header the client can set itself.
+    header = getattr(settings, "BOOKING_CLIENT_IP_HEADER", "")
+    address = (request.META.get(header) if header else None) or request.META.get("REMOTE_ADDR", "")
     return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
 
 

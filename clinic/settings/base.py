@@ -209,6 +209,9 @@ DEMO_CONTENT_LOADERS: list[str] = ["booking.demo.load"]
 # are refused as automated; emails are tried this many times before staff are alerted.
 BOOKING_RATE_LIMIT = os.environ.get("BOOKING_RATE_LIMIT", "10/h")
 BOOKING_MIN_FILL_SECONDS = int(os.environ.get("BOOKING_MIN_FILL_SECONDS", "3"))
+# Behind a reverse proxy: the request.META key of a header the proxy sets to the client's
+# address, overwriting any the client sent (e.g. "HTTP_X_REAL_IP"). Empty: REMOTE_ADDR.
+BOOKING_CLIENT_IP_HEADER = os.environ.get("BOOKING_CLIENT_IP_HEADER", "")
 BOOKING_EMAIL_MAX_ATTEMPTS = 5
 # Booking requests are anonymised this many days after their visit (or their request).
 BOOKING_RETENTION_DAYS = int(os.environ.get("BOOKING_RETENTION_DAYS", "365"))

@@ -44,3 +44,15 @@ def test_the_cache_never_holds_the_client_address(booking_page, care_area, limit
     client.post("/book/", form_data(slot_value(booking_page.free_slots()[0].start)), REMOTE_ADDR="10.9.8.7")
     keys = list(cache._cache.keys())
     assert keys and not any("10.9.8.7" in key for key in keys)
+
+
+def test_behind_a_proxy_the_configured_header_names_the_client(
+    client, booking_page, care_area, limited, settings
+):
+    settings.BOOKING_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    slots = booking_page.free_slots()
+    for i in range(3):
+        client.post("/book/", form_data(slot_value(slots[i].start)), HTTP_X_REAL_IP="203.0.113.1")
+    blocked = client.post("/book/", form_data(slot_value(slots[4].start)), HTTP_X_REAL_IP="203.0.113.1")
+    other = client.post("/book/", form_data(slot_value(slots[5].start)), HTTP_X_REAL_IP="203.0.113.2")
+    assert (blocked.status_code, other.status_code) == (429, 303)
