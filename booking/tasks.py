@@ -32,7 +32,7 @@ def send_notification(notification_id: int) -> str:
 
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .select_related("visit_request__page", "visit_request__concern")
             .filter(pk=notification_id)
             .first()
