@@ -171,6 +171,7 @@ class VisitRequestViewSet(ModelViewSet):
         Column("status", label="Status", accessor="get_status_display"),
         Column("when", label="Visit", accessor="when_display"),
         Column("concern", label="Concern", accessor="concern_label"),
+        Column("race", label="Race", accessor="race_label"),
         Column("source", label="Source article", accessor="source_title"),
         Column("age", label="Received", accessor="age"),
     ]

@@ -330,6 +330,12 @@ class VisitRequest(models.Model):
         today = timezone.localdate()
         return today <= self.race_date <= today + timedelta(days=14)
 
+    def race_label(self) -> str:
+        if not self.race_date:
+            return ""
+        race = self.race_date
+        return f"{'Soon: ' if self.race_soon else ''}{race:%a} {race.day} {race:%b}"
+
     def when_display(self) -> str:
         from .formatting import visit_time
 
@@ -352,6 +358,7 @@ class VisitRequest(models.Model):
     when_display.short_description = "Visit"
     source_title.short_description = "Source article"
     age.short_description = "Received"
+    race_label.short_description = "Race"
     notification_summary.short_description = "Emails"
 
 

@@ -1,6 +1,8 @@
 """The patient's side of booking: the form, its confirmation and the manage link. Thin: forms
 validate, services write."""
 
+from datetime import date, timedelta
+
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -28,7 +30,11 @@ RATE_LIMITED = (
 def book(request, page):
     if request.method == "POST":
         return _book_post(request, page)
-    form = BookingForm(initial=_initial_from_query(request))
+    initial = _initial_from_query(request)
+    race = _race_date(request, BookingForm())
+    if race:
+        initial["race_date"] = race
+    form = BookingForm(initial=initial)
     return _render_form(request, page, form)
 
 
@@ -91,10 +97,24 @@ def _source_page(page_id):
     return Page.objects.live().filter(pk=page_id).first()
 
 
+def _race_date(request, form):
+    """The patient's race date, from what they sent or ?race=YYYY-MM-DD; None if unusable."""
+    raw = form["race_date"].value() if form.is_bound else request.GET.get("race", "")
+    try:
+        return date.fromisoformat(str(raw)[:10]) if raw else None
+    except ValueError:
+        return None
+
+
 def _render_form(request, page, form, *, status=200):
     free = page.free_slots()
     selected = form["slot"].value() if form.is_bound else None
     days = slots.group_by_day(free)
+    race = _race_date(request, form)
+    # Runners book around races: when the race falls within the bookable days, say so and mark
+    # the days before it (the earliest, listed first).
+    if race and not (days and days[0][0] <= race <= days[-1][0] + timedelta(days=1)):
+        race = None
     context = page.get_context(request)
     context.update(
         {
@@ -105,6 +125,8 @@ def _render_form(request, page, form, *, status=200):
             "no_slot_value": NO_SLOT,
             "error_fields": [form[name] for name in form.errors if name != "__all__"],
             "zone_label": zone_label(timezone.now()),
+            "race_date": race,
+            "days_before_race": sum(1 for day, _ in days if race and day < race),
         }
     )
     return TemplateResponse(request, "booking/discovery_visit_page.html", context, status=status)

@@ -168,3 +168,16 @@ def test_front_desk_group_has_only_booking_permissions(db):
     editors = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
     assert not {p for p in editors if "visitrequest" in p}
     assert mail.outbox == []
+
+
+def test_a_race_within_two_weeks_is_flagged_in_the_list(client, front_desk, booking_page, care_area):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    race = timezone.localdate() + timedelta(days=5)
+    client.post(
+        "/book/", form_data(slot_value(booking_page.free_slots()[0].start), race_date=race.isoformat())
+    )
+    client.force_login(front_desk)
+    assert f"Soon: {race:%a} {race.day} {race:%b}" in client.get(INDEX).content.decode()

@@ -199,3 +199,20 @@ def test_a_form_sent_faster_than_a_person_could_is_refused_then_accepted(
     assert not VisitRequest.objects.exists()
     forged = client.post("/book/", form_data(first_free(booking_page), started="forged"))
     assert "quicker than we expected" in forged.content.decode()
+
+
+def test_a_near_race_date_marks_the_earliest_days_before_it(client, booking_page, care_area):
+    days = sorted({slot.start.date() for slot in booking_page.free_slots()})
+    race = days[2]
+    html = client.get(f"/book/?race={race.isoformat()}").content.decode()
+    assert "Your race is on" in html
+    assert html.count("before your race</span>") == 2
+    assert f'value="{race.isoformat()}"' in html
+
+
+def test_a_race_date_beyond_the_bookable_days_changes_nothing(client, booking_page, care_area):
+    from django.utils import timezone
+
+    far = timezone.localdate() + timedelta(days=200)
+    assert "Your race is on" not in client.get(f"/book/?race={far.isoformat()}").content.decode()
+    assert client.get("/book/?race=garbage").status_code == 200
