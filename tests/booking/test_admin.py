@@ -8,6 +8,8 @@ import pytest
 
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from wagtail.models import ModelLogEntry
 
@@ -181,3 +183,21 @@ def test_a_race_within_two_weeks_is_flagged_in_the_list(client, front_desk, book
     )
     client.force_login(front_desk)
     assert f"Soon: {race:%a} {race.day} {race:%b}" in client.get(INDEX).content.decode()
+
+
+def test_inbox_list_query_count_stays_flat(
+    client, front_desk, booking_page, care_area, django_assert_max_num_queries
+):
+    slots = booking_page.free_slots()
+    for i in range(3):
+        client.post("/book/", form_data(slot_value(slots[i].start), email=f"p{i}@example.com"))
+    client.force_login(front_desk)
+    client.get(INDEX)
+    with CaptureQueriesContext(connection) as few:
+        client.get(INDEX)
+    baseline = len(few.captured_queries)  # read now: each request clears the query log
+    assert baseline <= 30
+    for i in range(3, 15):
+        client.post("/book/", form_data(slot_value(slots[i].start), email=f"p{i}@example.com"))
+    with django_assert_max_num_queries(baseline):
+        client.get(INDEX)

@@ -5,6 +5,9 @@ from datetime import timedelta
 import pytest
 
 from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from booking.models import SlotSeat, VisitRequest
 from booking.slots import slot_value
@@ -136,6 +139,17 @@ def test_errors_are_shown_per_field_in_a_summary_linked_to_the_fields(client, bo
         ("phone", "1' OR '1'='1", "phone number"),
         ("phone", "555", "phone number"),
         ("note", "n" * 10_000, "500 characters or fewer"),
+        ("concern_other", "c" * 10_000, "at most 60 characters"),
+        ("concern_other", "Knee\r\nBcc: x@example.com", "without line breaks"),
+        ("first_name", "", "Enter your first name."),
+        ("last_name", "   ", "Enter your last name."),
+        ("email", "", "Enter your email address."),
+        ("phone", "", "Enter your phone number."),
+        ("concern", "", "Choose what you would like help with."),
+        ("slot", "", "Choose a time for your visit"),
+        ("first_name", "Ma\x00ria", "Null characters are not allowed."),
+        # Bidirectional overrides can disguise text in the staff inbox; right-to-left script is fine.
+        ("last_name", "\u202egnirtS\u202c", "without line breaks or special characters"),
         ("concern", "<script>alert(1)</script>", "Choose one of the areas listed."),
         ("slot", "<script>alert(1)</script>", "Choose one of the times listed."),
         ("slot", "2026-13-45T99:00:00+00:00", "Choose one of the times listed."),
@@ -157,6 +171,12 @@ def test_hostile_or_invalid_values_are_refused_with_a_message(
     assert not VisitRequest.objects.exists()
 
 
+def test_a_ten_kilobyte_preferred_times_text_is_refused(client, booking_page, care_area):
+    response = client.post("/book/", form_data("none", preferred_times="t" * 10_000))
+    assert "at most 300 characters" in response.content.decode()
+    assert not VisitRequest.objects.exists()
+
+
 @pytest.mark.parametrize(
     "field,value",
     [
@@ -166,6 +186,7 @@ def test_hostile_or_invalid_values_are_refused_with_a_message(
         ("last_name", "مريم"),
         ("note", "<b>bold</b> & 'quoted' \"text\" 🏃 עברית"),
         ("preferred_times", "<img src=x onerror=alert(1)>"),
+        ("note", "1; DELETE FROM booking_visitrequest; --"),
     ],
 )
 def test_odd_but_harmless_text_is_stored_as_typed_and_shown_escaped(
@@ -216,3 +237,19 @@ def test_a_race_date_beyond_the_bookable_days_changes_nothing(client, booking_pa
     far = timezone.localdate() + timedelta(days=200)
     assert "Your race is on" not in client.get(f"/book/?race={far.isoformat()}").content.decode()
     assert client.get("/book/?race=garbage").status_code == 200
+
+
+def test_booking_page_query_count_does_not_grow_with_bookings(
+    client, booking_page, care_area, django_assert_max_num_queries
+):
+    client.get("/book/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/book/")
+    baseline = len(few.captured_queries)  # read now: each request clears the query log
+    assert baseline <= 40
+    slots = booking_page.free_slots()
+    others = Client()  # other patients: this visitor's session stays as it was
+    for i in range(10):
+        others.post("/book/", form_data(slot_value(slots[i].start), email=f"p{i}@example.com"))
+    with django_assert_max_num_queries(baseline):
+        client.get("/book/")
