@@ -97,3 +97,9 @@ def test_editor_can_change_availability_in_the_page_editor(admin_client, booking
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:500]
     assert booking_page.closures.get().reason == "Holidays"
+
+
+def test_editors_can_preview_the_booking_page_draft(admin_client, booking_page):
+    response = admin_client.get(f"/admin/pages/{booking_page.pk}/view_draft/")
+    assert response.status_code == 200
+    assert 'name="slot"' in response.content.decode()

@@ -72,3 +72,16 @@ def test_booking_works_without_javascript(browser, site_url):
     page.get_by_role("button", name="Send my request").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your visit is booked")
     context.close()
+
+
+def test_with_javascript_later_days_are_behind_a_show_more_button(phone_page, site_url, axe):
+    page = phone_page
+    page.goto(site_url + "/book/")
+    days = page.locator(".slot-day")
+    more = page.get_by_role("button", name=re.compile(r"Show \d+ more days"))
+    expect(more).to_be_visible()
+    expect(days.nth(4)).to_be_hidden()
+    assert_no_axe_violations(axe, page)
+    more.click()
+    expect(days.nth(4)).to_be_visible()
+    expect(days.nth(4).locator("input").first).to_be_focused()
