@@ -6,11 +6,15 @@ from datetime import timedelta
 import django_filters
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import TruncMonth
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
@@ -19,6 +23,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import EditView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import Button
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, Page
 
@@ -31,6 +36,7 @@ from .permissions import VisitRequestPermissionPolicy
 LOG_VIEWED = "booking.visit_request.viewed"
 LOG_STATUS = "booking.visit_request.status_changed"
 LOG_EXPORTED = "booking.visit_request.exported"
+LOG_ANONYMISED = "booking.visit_request.anonymised"
 
 
 def audit_title(visit_request: VisitRequest) -> str:
@@ -112,10 +118,13 @@ class VisitRequestInspectView(InspectView):
         log(instance=self.object, action=LOG_VIEWED, user=request.user, title=audit_title(self.object))
         return super().get(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["notifications"] = self.object.notifications.all()
-        return context
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if not self.object.anonymised_at and self.user_has_permission("change"):
+            url = reverse("visit_requests:anonymise", args=[self.object.pk])
+            buttons.append(Button("Anonymise now", url=url, icon_name="bin", priority=30))
+        return buttons
 
 
 class VisitRequestEditView(EditView):
@@ -146,6 +155,26 @@ class VisitRequestEditView(EditView):
             },
         )
         return self.save_action()
+
+
+def anonymise_view(request, pk):
+    """A patient asked to have their details removed before the retention period is up."""
+    policy = VisitRequestPermissionPolicy(VisitRequest)
+    if not policy.user_has_permission(request.user, "change"):
+        raise PermissionDenied
+    visit_request = get_object_or_404(VisitRequest, pk=pk)
+    if request.method == "POST":
+        services.visit_request_anonymise(visit_request=visit_request)
+        log(
+            instance=visit_request, action=LOG_ANONYMISED, user=request.user, title=audit_title(visit_request)
+        )
+        messages.success(request, f"{audit_title(visit_request)} is anonymised.")
+        return redirect("visit_requests:inspect", pk)
+    return TemplateResponse(
+        request,
+        "booking/admin/confirm_anonymise.html",
+        {"visit_request": visit_request, "title": audit_title(visit_request)},
+    )
 
 
 class VisitRequestViewSet(ModelViewSet):
@@ -221,6 +250,9 @@ class VisitRequestViewSet(ModelViewSet):
     ]
     panels = [FieldPanel("status"), FieldPanel("staff_notes")]
 
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [path("anonymise/<int:pk>/", anonymise_view, name="anonymise")]
+
     @property
     def menu_item_class(self):
         viewset = self
@@ -231,7 +263,10 @@ class VisitRequestViewSet(ModelViewSet):
 
             def render_component(self, request):
                 new = VisitRequest.objects.filter(status=VisitRequest.Status.NEW, anonymised_at=None).count()
-                self.label = f"Visit requests ({new} new)" if new else "Visit requests"
+                failed = Notification.objects.filter(status=Notification.Status.FAILED).count()
+                counts = [f"{new} new"] if new else []
+                counts += [f"{failed} email{'s' if failed > 1 else ''} failed"] if failed else []
+                self.label = f"Visit requests ({', '.join(counts)})" if counts else "Visit requests"
                 return super().render_component(request)
 
         return VisitRequestMenuItem

@@ -6,6 +6,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from .admin_views import (
+    LOG_ANONYMISED,
     LOG_EXPORTED,
     LOG_STATUS,
     LOG_VIEWED,
@@ -35,6 +36,7 @@ def register_booking_log_actions(actions):
     actions.register_action(LOG_VIEWED, "View visit request", "Viewed")
     actions.register_action(LOG_STATUS, "Change visit request status", "Status changed")
     actions.register_action(LOG_EXPORTED, "Export visit requests", "Exported")
+    actions.register_action(LOG_ANONYMISED, "Anonymise visit request", "Anonymised")
 
 
 @hooks.register("register_admin_urls")

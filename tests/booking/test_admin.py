@@ -201,3 +201,26 @@ def test_inbox_list_query_count_stays_flat(
         client.post("/book/", form_data(slot_value(slots[i].start), email=f"p{i}@example.com"))
     with django_assert_max_num_queries(baseline):
         client.get(INDEX)
+
+
+def test_front_desk_anonymises_a_request_on_the_patients_wish_and_it_is_logged(client, front_desk, visits):
+    client.force_login(front_desk)
+    url = f"{INDEX}anonymise/{visits[0].pk}/"
+    assert url in client.get(f"{INDEX}inspect/{visits[0].pk}/").content.decode()
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 302
+    visits[0].refresh_from_db()
+    assert visits[0].anonymised_at and visits[0].email == "anonymised@invalid"
+    assert ModelLogEntry.objects.filter(action="booking.visit_request.anonymised", user=front_desk).exists()
+
+
+def test_editors_cannot_anonymise(client, editor, visits):
+    client.force_login(editor)
+    assert client.post(f"{INDEX}anonymise/{visits[0].pk}/").status_code in (302, 403)
+    visits[0].refresh_from_db()
+    assert visits[0].anonymised_at is None
+
+
+def test_the_menu_counts_new_requests_and_failed_emails(admin_client, visits):
+    Notification.objects.filter(visit_request=visits[1]).update(status="failed")
+    assert "Visit requests (3 new, 2 emails failed)" in admin_client.get("/admin/").content.decode()
