@@ -141,3 +141,27 @@ def test_due_retries_are_sent_by_the_sweeper_once_the_server_is_back(
     assert retry_due_notifications(now=timezone.now() + timedelta(minutes=2)) == 2
     assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
     assert len(mail.outbox) == 2
+
+
+def test_a_hung_mail_server_times_out_instead_of_holding_the_booking(
+    client, booking_page, care_area, settings, django_capture_on_commit_callbacks
+):
+    import socket
+    import time
+
+    # Accepts connections (the kernel's backlog) but never says hello, like a hung server.
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.getsockname()[1], 1
+    started = time.monotonic()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/book/", form_data(slot_value(booking_page.free_slots()[0].start)))
+    finally:
+        server.close()
+    assert response.status_code == 303
+    assert time.monotonic() - started < 8  # two emails, one-second timeout each
+    notification = Notification.objects.get(kind="confirmation")
+    assert notification.status == "retrying" and "timed out" in notification.last_error.lower()
