@@ -256,7 +256,7 @@ class HomePage(Page):
     search_fields = Page.search_fields + [index.SearchField("hero_text"), index.SearchField("services_intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["clinic.StandardPage", "blog.BlogIndexPage"]
+    subpage_types = ["clinic.StandardPage", "blog.BlogIndexPage", "booking.DiscoveryVisitPage"]
     max_count = 1
 
     class Meta:

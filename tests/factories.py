@@ -7,6 +7,7 @@ import wagtail_factories
 from factory.django import DjangoModelFactory
 
 from blog.models import BlogIndexPage, BlogPage
+from booking.models import DiscoveryVisitPage, WeeklyHours
 from clinic.models import CareArea, ClinicSettings, HomePage, Person, StandardPage, Testimonial
 
 
@@ -124,3 +125,23 @@ class BlogPageFactory(wagtail_factories.PageFactory):
             page.tags.add(*extracted)
             if create:
                 page.save()
+
+
+class DiscoveryVisitPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = DiscoveryVisitPage
+        skip_postgeneration_save = True
+
+    title = "Book a Free Discovery Visit"
+    slug = "book"
+    intro = "Pick a time that suits you."
+    reassurance = "Free, 30 minutes, no obligation."
+
+    @factory.post_generation
+    def hours(obj, create, extracted, **kwargs):
+        """Every day 9:00-17:00 unless given [(weekday, start, end), ...]: tests run any day."""
+        if not create:
+            return
+        ranges = extracted if extracted is not None else [(day, time(9), time(17)) for day in range(7)]
+        for weekday, start, end in ranges:
+            WeeklyHours.objects.create(page=obj, weekday=weekday, start=start, end=end)

@@ -35,8 +35,8 @@ INSTALLED_APPS = [
     "blog",
     "booking",
     "wagtail.contrib.forms",
-    "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
@@ -202,4 +202,16 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
 # Apps that add their part of the demo site: callables `load(*, site, log)` run in order by
 # `load_demo_content`, so that `clinic` never imports the apps that stand on it.
-DEMO_CONTENT_LOADERS: list[str] = ["blog.demo.load"]
+DEMO_CONTENT_LOADERS: list[str] = ["blog.demo.load", "booking.demo.load"]
+
+# Booking (Free Discovery Visits). The rate limit counts POSTs per client address in the shared
+# cache ("10/h" = ten an hour; "0" switches it off); forms sent faster than the minimum fill time
+# are refused as automated; emails are tried this many times before staff are alerted.
+BOOKING_RATE_LIMIT = os.environ.get("BOOKING_RATE_LIMIT", "10/h")
+BOOKING_MIN_FILL_SECONDS = int(os.environ.get("BOOKING_MIN_FILL_SECONDS", "3"))
+# Behind a reverse proxy: the request.META key of a header the proxy sets to the client's
+# address, overwriting any the client sent (e.g. "HTTP_X_REAL_IP"). Empty: REMOTE_ADDR.
+BOOKING_CLIENT_IP_HEADER = os.environ.get("BOOKING_CLIENT_IP_HEADER", "")
+BOOKING_EMAIL_MAX_ATTEMPTS = 5
+# Booking requests are anonymised this many days after their visit (or their request).
+BOOKING_RETENTION_DAYS = int(os.environ.get("BOOKING_RETENTION_DAYS", "365"))

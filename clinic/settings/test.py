@@ -1,12 +1,18 @@
 """Tests: fast hashing, in-memory cache and mail, tasks run immediately."""
 
+import os
+
 from .base import *  # noqa: F403
+from .base import CACHES
 
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# In-process cache, unless a test runs several server processes that must share it (the base
+# settings' database cache, or Redis with REDIS_URL).
+if not os.environ.get("TEST_SHARED_CACHE"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -17,3 +23,7 @@ TASKS = {
     "clinic": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Tests post forms instantly and many times from one address; the tests of these guards turn
+# them back on.
+BOOKING_MIN_FILL_SECONDS = int(os.environ.get("BOOKING_MIN_FILL_SECONDS", "0"))
+BOOKING_RATE_LIMIT = os.environ.get("BOOKING_RATE_LIMIT", "0")

@@ -1,0 +1,49 @@
+"""The demo clinic's booking page at /book/, with weekday availability. Idempotent."""
+
+from datetime import date, time
+
+from django.utils import timezone
+
+from clinic.models import ClinicSettings
+
+from .models import Closure, DiscoveryVisitPage, WeeklyHours
+
+WEEKDAY_HOURS = [(time(9), time(12)), (time(14), time(18))]
+
+
+def load(*, site, log) -> None:
+    home = site.root_page.specific
+    page = DiscoveryVisitPage.objects.descendant_of(home).first()
+    if page is None:
+        page = DiscoveryVisitPage(
+            title="Book a Free Discovery Visit",
+            slug="book",
+            seo_title="Book a Free Discovery Visit",
+            search_description="Book a free, 30-minute, no-obligation discovery visit online.",
+            intro=(
+                "Not sure what is causing your pain? Meet a running injury expert, one-on-one, and "
+                "leave with a clear plan. Pick a time below; it takes two minutes."
+            ),
+            reassurance="Free, 30 minutes, no obligation.",
+        )
+        page.weekly_hours = [
+            WeeklyHours(weekday=day, start=start, end=end) for day in range(5) for start, end in WEEKDAY_HOURS
+        ]
+        page.closures = [
+            Closure(start_date=start, end_date=end, reason="Holidays") for start, end in [_holidays()]
+        ]
+        home.add_child(instance=page)
+        page.save_revision().publish()
+        log("Created the booking page /book/.")
+    clinic = ClinicSettings.for_site(site)
+    if clinic.booking_page_id is None:
+        clinic.booking_page = page
+        clinic.save(update_fields=["booking_page"])
+        log("Linked the booking page from the clinic settings.")
+
+
+def _holidays() -> tuple[date, date]:
+    """The coming Christmas closure, to show staff how closures look."""
+    today = timezone.localdate()
+    year = today.year if today <= date(today.year, 12, 26) else today.year + 1
+    return date(year, 12, 24), date(year, 12, 26)

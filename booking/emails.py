@@ -1,0 +1,99 @@
+"""The emails about a visit request, plain text and HTML. No health details in any subject,
+and nothing in staff emails but a name, a time and a link to the request behind the admin login."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import strip_tags
+
+from wagtail.models import Site
+
+from clinic.models import ClinicSettings
+
+from . import ics
+from .formatting import visit_time, visit_time_short
+from .models import Notification, VisitRequest
+from .tokens import make_manage_token
+
+PATIENT_SUBJECTS = {
+    Notification.Kind.CONFIRMATION: "Your Free Discovery Visit with {clinic} – {when}",
+    Notification.Kind.REMINDER: "Reminder: your Free Discovery Visit with {clinic} – {when}",
+    Notification.Kind.CANCELLED: "Your Free Discovery Visit with {clinic} is cancelled",
+    Notification.Kind.MOVED: "Your Free Discovery Visit with {clinic} has a new time – {when}",
+}
+STAFF_SUBJECTS = {
+    Notification.Kind.STAFF_NEW: "New Free Discovery Visit request – {when}",
+    Notification.Kind.STAFF_CANCELLED: "Free Discovery Visit cancelled by the patient – {when}",
+    Notification.Kind.STAFF_MOVED: "Free Discovery Visit moved by the patient – {when}",
+}
+
+
+def clinic_for(visit_request: VisitRequest) -> tuple[ClinicSettings, Site]:
+    site = (visit_request.page.get_site() if visit_request.page else None) or Site.objects.get(
+        is_default_site=True
+    )
+    return ClinicSettings.for_site(site), site
+
+
+def staff_recipients(visit_request: VisitRequest) -> list[str]:
+    clinic, _ = clinic_for(visit_request)
+    return clinic.booking_recipient_list()
+
+
+def manage_url(visit_request: VisitRequest) -> str:
+    page = visit_request.page
+    if page is None:
+        return ""
+    path = page.reverse_subpage("manage", kwargs={"token": make_manage_token(visit_request)})
+    return (page.get_full_url() or "") + path
+
+
+def admin_url(visit_request: VisitRequest) -> str:
+    try:
+        path = reverse("visit_requests:inspect", args=[visit_request.pk])
+    except NoReverseMatch:
+        path = reverse("wagtailadmin_home")
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def build_message(notification: Notification) -> EmailMultiAlternatives:
+    visit_request = notification.visit_request
+    clinic, site = clinic_for(visit_request)
+    when = visit_time_short(visit_request.slot_start) if visit_request.slot_start else "preferred times"
+    kind = notification.kind
+    staff = kind in STAFF_SUBJECTS
+    subject = (STAFF_SUBJECTS if staff else PATIENT_SUBJECTS)[kind].format(clinic=clinic.name, when=when)
+    if kind == Notification.Kind.CONFIRMATION and not visit_request.slot_start:
+        subject = f"We received your Free Discovery Visit request, {clinic.name}"
+    context = {
+        "kind": kind,
+        "visit_request": visit_request,
+        "clinic": clinic,
+        "when": visit_time(visit_request.slot_start),
+        "manage_url": manage_url(visit_request) if not staff else "",
+        "admin_url": admin_url(visit_request) if staff else "",
+        "confirmation_html": visit_request.page.confirmation_text if visit_request.page else "",
+        "confirmation_text": strip_tags(visit_request.page.confirmation_text) if visit_request.page else "",
+    }
+    folder = "emails/booking_staff" if staff else "emails/booking_patient"
+    message = EmailMultiAlternatives(
+        subject=_single_line(subject),
+        body=render_to_string(f"{folder}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=staff_recipients(visit_request) if staff else [visit_request.email],
+        reply_to=[clinic.email] if clinic.email and not staff else None,
+    )
+    message.attach_alternative(render_to_string(f"{folder}.html", context), "text/html")
+    if not staff and visit_request.slot_start and kind != Notification.Kind.CANCELLED:
+        message.attach(
+            "discovery-visit.ics",
+            ics.visit_calendar(visit_request, clinic=clinic, manage_url=context["manage_url"]),
+            "text/calendar",
+        )
+    return message
+
+
+def _single_line(text: str) -> str:
+    # A name or setting with a newline must never become an extra header.
+    return " ".join(text.split())

@@ -1,0 +1,44 @@
+"""How visit times read to patients and staff: in the clinic's time zone, labelled."""
+
+from datetime import datetime
+
+from django.conf import settings
+
+from .models import clinic_tz
+
+# Patients know their zone as "ET", not "EST"/"EDT" (which flips twice a year).
+ZONE_LABELS = {
+    "America/New_York": "ET",
+    "America/Detroit": "ET",
+    "America/Chicago": "CT",
+    "America/Denver": "MT",
+    "America/Phoenix": "MT",
+    "America/Los_Angeles": "PT",
+}
+
+
+def zone_label(moment: datetime) -> str:
+    return ZONE_LABELS.get(settings.TIME_ZONE) or moment.astimezone(clinic_tz()).strftime("%Z")
+
+
+def visit_time(moment: datetime | None, *, with_zone: bool = True) -> str:
+    """'Tue 1 Dec 2026, 9:00 AM ET' in the clinic's time zone."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(clinic_tz())
+    text = f"{local:%a} {local.day} {local:%b %Y}, {_clock(local)}"
+    return f"{text} {zone_label(local)}" if with_zone else text
+
+
+def visit_time_short(moment: datetime) -> str:
+    """'Tue 1 Dec, 9:00 AM ET' for subjects."""
+    local = moment.astimezone(clinic_tz())
+    return f"{local:%a} {local.day} {local:%b}, {_clock(local)} {zone_label(local)}"
+
+
+def clock(moment: datetime) -> str:
+    return _clock(moment.astimezone(clinic_tz()))
+
+
+def _clock(local: datetime) -> str:
+    return f"{local.hour % 12 or 12}:{local:%M} {local:%p}"

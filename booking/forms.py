@@ -1,0 +1,225 @@
+"""The booking form: validation only; booking itself is `services.visit_request_create`."""
+
+import time
+import unicodedata
+import uuid
+
+import phonenumbers
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.utils import timezone
+
+from clinic.models import PHONE_REGION, CareArea
+
+from .models import VisitRequest
+from .slots import parse_slot_value
+
+NO_SLOT = "none"
+STARTED_SALT = "booking.form-started"
+
+
+def no_control_characters(value: str) -> None:
+    # Line breaks in a name could forge email headers or break CSV exports; nobody's name has one.
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch not in "\u200c\u200d" for ch in value):
+        raise forms.ValidationError("Please use letters only, without line breaks or special characters.")
+
+
+class NameField(forms.CharField):
+    default_validators = [no_control_characters]
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=60, **kwargs)
+
+
+class BookingForm(forms.Form):
+    slot = forms.CharField(
+        max_length=40,
+        error_messages={"required": "Choose a time for your visit, or choose “None of these times suit me”."},
+    )
+    preferred_times = forms.CharField(
+        label="Which days and times suit you?",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: Tuesday or Thursday after 4 PM.",
+    )
+    first_name = NameField(label="First name", error_messages={"required": "Enter your first name."})
+    last_name = NameField(label="Last name", error_messages={"required": "Enter your last name."})
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address like name@example.com.",
+        },
+    )
+    phone = forms.CharField(
+        label="Phone",
+        max_length=30,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+        error_messages={"required": "Enter your phone number."},
+        help_text="For example: (954) 555-0123",
+    )
+    concern = forms.ChoiceField(
+        label="What would you like help with?",
+        error_messages={
+            "required": "Choose what you would like help with.",
+            "invalid_choice": "Choose one of the areas listed.",
+        },
+    )
+    concern_other = forms.CharField(
+        label="If other, what?", required=False, max_length=60, validators=[no_control_characters]
+    )
+    race_date = forms.DateField(
+        label="Upcoming race or event (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="If you are training for one, we will try to see you before it.",
+        error_messages={"invalid": "Enter the date like 2026-12-31."},
+    )
+    note = forms.CharField(
+        label="Anything else we should know? (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Up to 500 characters. Please do not include medical details here; we will ask in person.",
+        error_messages={"max_length": "Please keep this to 500 characters or fewer (it has %(show_value)d)."},
+    )
+    preferred_contact = forms.ChoiceField(
+        label="How should we contact you?",
+        choices=VisitRequest.ContactMethod.choices,
+        initial=VisitRequest.ContactMethod.EMAIL,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how we should contact you."},
+    )
+    consent = forms.BooleanField(
+        label="You may contact me about this visit request.",
+        error_messages={"required": "Please agree that we may contact you, so we can arrange your visit."},
+    )
+    # Hidden: where the patient came from, the one-time token, when the form was shown, a honeypot.
+    source = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    form_token = forms.UUIDField(widget=forms.HiddenInput)
+    started = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    website = forms.CharField(label="Leave this field empty", required=False, max_length=200)
+
+    AUTOCOMPLETE = {
+        "first_name": "given-name",
+        "last_name": "family-name",
+        "email": "email",
+        "phone": "tel",
+        "website": "off",
+    }
+
+    def __init__(self, *args, care_areas=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        areas = list(care_areas if care_areas is not None else CareArea.objects.all())
+        self.care_areas = {area.slug: area for area in areas}
+        self.fields["concern"].choices = [
+            ("", "Choose one"),
+            *((a.slug, a.name) for a in areas),
+            ("other", "Other"),
+        ]
+        for name, value in self.AUTOCOMPLETE.items():
+            self.fields[name].widget.attrs["autocomplete"] = value
+        self.fields["website"].widget.attrs["tabindex"] = "-1"
+        self.fields["email"].widget.attrs["spellcheck"] = "false"
+        self.fields["note"].widget.attrs["maxlength"] = "500"
+        if not self.is_bound:
+            self.initial.setdefault("form_token", uuid.uuid4())
+            self.initial.setdefault("started", signing.dumps(time.time(), salt=STARTED_SALT))
+        self._describe()
+
+    # Accessibility: every input points at its hint and its error message.
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        self._describe()
+
+    def _describe(self) -> None:
+        for name, field in self.fields.items():
+            bound = self[name]
+            ids = []
+            if field.help_text:
+                ids.append(f"{bound.auto_id}-hint")
+            if self.is_bound and name in self.errors:
+                ids.append(f"{bound.auto_id}-error")
+                field.widget.attrs["aria-invalid"] = "true"
+            else:
+                field.widget.attrs.pop("aria-invalid", None)
+            if ids and not isinstance(field.widget, forms.RadioSelect):
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+            else:
+                field.widget.attrs.pop("aria-describedby", None)
+
+    # Validation
+
+    def clean_slot(self):
+        value = self.cleaned_data["slot"]
+        if value == NO_SLOT:
+            return None
+        parsed = parse_slot_value(value)
+        if parsed is None:
+            raise forms.ValidationError("Choose one of the times listed.")
+        return parsed
+
+    def clean_first_name(self):
+        return self.cleaned_data["first_name"].strip()
+
+    def clean_last_name(self):
+        return self.cleaned_data["last_name"].strip()
+
+    def clean_phone(self):
+        value = self.cleaned_data["phone"]
+        try:
+            number = phonenumbers.parse(value, PHONE_REGION)
+        except phonenumbers.NumberParseException:
+            raise forms.ValidationError("Enter a phone number such as (954) 555-0123.") from None
+        if not phonenumbers.is_valid_number(number):
+            raise forms.ValidationError("That phone number does not look right. Please check it.")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def clean_concern(self):
+        value = self.cleaned_data["concern"]
+        return None if value == "other" else self.care_areas[value]
+
+    def clean_race_date(self):
+        value = self.cleaned_data["race_date"]
+        today = timezone.localdate()
+        if value and value < today:
+            raise forms.ValidationError("That date has passed. Leave it empty if there is no upcoming race.")
+        if value and (value - today).days > 2 * 366:
+            raise forms.ValidationError("Enter a date within the next two years.")
+        return value
+
+    def clean_started(self):
+        try:
+            started = float(signing.loads(self.cleaned_data["started"], salt=STARTED_SALT))
+        except (signing.BadSignature, TypeError, ValueError):
+            started = None
+        return started
+
+    def clean(self):
+        data = super().clean()
+        if data.get("website"):
+            raise forms.ValidationError(
+                "Your request could not be sent. If you are a person, please call us instead.", code="blocked"
+            )
+        started = data.get("started")
+        minimum = getattr(settings, "BOOKING_MIN_FILL_SECONDS", 3)
+        if minimum and (started is None or time.time() - started < minimum):
+            # A fresh start time: a person who reads the message and sends again gets through.
+            self.data = self.data.copy()
+            self.data["started"] = signing.dumps(time.time(), salt=STARTED_SALT)
+            raise forms.ValidationError(
+                "That was quicker than we expected. Please check your details and send the form again.",
+                code="too_fast",
+            )
+        if "slot" in data and data["slot"] is None and not data.get("preferred_times", "").strip():
+            self.add_error(
+                "preferred_times", "Tell us which days and times suit you, or choose a time above."
+            )
+        if data.get("concern", "") is None and not data.get("concern_other", "").strip():
+            data["concern_other"] = ""
+        return data

@@ -1,0 +1,416 @@
+"""Free Discovery Visits: the booking page with its availability, and the visit requests it takes."""
+
+import uuid
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from . import slots
+
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+
+
+def clinic_tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+class DiscoveryVisitPage(RoutablePageMixin, Page):
+    """/book/: the booking form, its confirmation and the patient's manage link, plus availability."""
+
+    intro = models.TextField(
+        max_length=600,
+        blank=True,
+        default="Tell us what is bothering you and pick a time that suits you.",
+    )
+    reassurance = models.CharField(
+        max_length=200,
+        blank=True,
+        default="Free, 30 minutes, no obligation.",
+        help_text="Shown next to the form, for example: 'Free, 30 minutes, no obligation.'",
+    )
+    no_slot_text = models.CharField(
+        max_length=300,
+        blank=True,
+        default="No time suits you? Tell us the days and times that work and we will call you.",
+    )
+    confirmation_text = RichTextField(
+        features=["bold", "italic", "link"],
+        blank=True,
+        default="<p>We look forward to meeting you. Wear comfortable clothes you can move in, and "
+        "bring your running shoes if your pain is related to running.</p>",
+        help_text="What happens next, shown on the confirmation page and in the confirmation email.",
+    )
+    visit_length_minutes = models.PositiveSmallIntegerField(
+        "visit length (minutes)", default=30, validators=[MinValueValidator(5), MaxValueValidator(240)]
+    )
+    buffer_minutes = models.PositiveSmallIntegerField(
+        "buffer between visits (minutes)", default=0, validators=[MaxValueValidator(240)]
+    )
+    min_notice_hours = models.PositiveSmallIntegerField(
+        "minimum notice (hours)", default=12, validators=[MaxValueValidator(24 * 60)]
+    )
+    horizon_days = models.PositiveSmallIntegerField(
+        "bookable how many days ahead", default=30, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    capacity = models.PositiveSmallIntegerField(
+        "visits per slot",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="How many patients can book the same time (for example, with two therapists).",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("reassurance"),
+        FieldPanel("no_slot_text"),
+        FieldPanel("confirmation_text"),
+    ]
+    availability_panels = [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("visit_length_minutes"), FieldPanel("buffer_minutes")]),
+                FieldRowPanel([FieldPanel("min_notice_hours"), FieldPanel("horizon_days")]),
+                FieldPanel("capacity"),
+            ],
+            heading="Visits",
+        ),
+        InlinePanel("weekly_hours", heading="Weekly hours", label="Opening range"),
+        InlinePanel("closures", heading="Closures", label="Closure"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Content"),
+            ObjectList(availability_panels, heading="Availability"),
+            ObjectList(Page.promote_panels, heading="Promote"),
+            ObjectList(Page.settings_panels, heading="Settings", classname="settings"),
+        ]
+    )
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["clinic.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = "discovery visit page"
+
+    # Availability
+
+    def rules(self) -> slots.Rules:
+        return slots.Rules(
+            hours=[
+                slots.WeeklyHours(weekday=h.weekday, start=h.start, end=h.end)
+                for h in self.weekly_hours.all()
+                if h.start and h.end and h.end > h.start
+            ],
+            tz=clinic_tz(),
+            visit_length=timedelta(minutes=self.visit_length_minutes),
+            buffer=timedelta(minutes=self.buffer_minutes),
+            min_notice=timedelta(hours=self.min_notice_hours),
+            horizon=timedelta(days=self.horizon_days),
+            capacity=self.capacity,
+        )
+
+    def closure_list(self) -> list[slots.Closure]:
+        return [
+            slots.Closure(start_date=c.start_date, end_date=c.end_date)
+            for c in self.closures.all()
+            if c.start_date and c.end_date and c.end_date >= c.start_date
+        ]
+
+    def free_slots(self, *, now=None) -> list[slots.Slot]:
+        now = now or timezone.now()
+        return slots.free_slots(
+            rules=self.rules(), closures=self.closure_list(), taken=taken_seats(since=now), now=now
+        )
+
+    # Routes: the views live in booking/views.py and stay thin.
+
+    @path("")
+    def book(self, request):
+        from .views import book
+
+        return book(request, self)
+
+    @path("thanks/")
+    def thanks(self, request):
+        from .views import thanks
+
+        return thanks(request, self)
+
+    @path("thanks/calendar/")
+    def thanks_ics(self, request):
+        from .views import thanks_ics
+
+        return thanks_ics(request, self)
+
+    @re_path(r"^manage/(?P<token>[A-Za-z0-9_\-]{1,300})/$")
+    def manage(self, request, token):
+        from .views import manage
+
+        return manage(request, self, token)
+
+    @re_path(r"^manage/(?P<token>[A-Za-z0-9_\-]{1,300})/calendar/$")
+    def manage_ics(self, request, token):
+        from .views import manage_ics
+
+        return manage_ics(request, self, token)
+
+
+def taken_seats(*, since) -> dict:
+    """{slot start (UTC): seats taken} for active bookings from `since` on."""
+    rows = SlotSeat.objects.filter(slot_start__gte=since).values("slot_start").annotate(n=Count("pk"))
+    return {row["slot_start"]: row["n"] for row in rows}
+
+
+class WeeklyHours(Orderable):
+    page = ParentalKey(DiscoveryVisitPage, on_delete=models.CASCADE, related_name="weekly_hours")
+    weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS)
+    start = models.TimeField(help_text="Clinic time, for example 09:00")
+    end = models.TimeField(help_text="Clinic time, for example 12:00")
+
+    panels = [FieldRowPanel([FieldPanel("weekday"), FieldPanel("start"), FieldPanel("end")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "weekly hours"
+        verbose_name_plural = "weekly hours"
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": "The range must end after it starts."})
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
+
+
+class Closure(Orderable):
+    page = ParentalKey(DiscoveryVisitPage, on_delete=models.CASCADE, related_name="closures")
+    start_date = models.DateField()
+    end_date = models.DateField(help_text="The last closed day (included).")
+    reason = models.CharField(max_length=100, blank=True, help_text="For example: Thanksgiving, course")
+
+    panels = [FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]), FieldPanel("reason")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "closure"
+
+    def clean(self):
+        super().clean()
+        if self.start_date and self.end_date:
+            try:
+                slots.Closure(start_date=self.start_date, end_date=self.end_date)
+            except ValueError:
+                raise ValidationError({"end_date": "A closure must end on or after its first day."}) from None
+
+    def __str__(self) -> str:
+        return f"{self.start_date}–{self.end_date} {self.reason}".strip()
+
+
+class VisitRequest(models.Model):
+    """A patient's request for a Free Discovery Visit, at a slot or at preferred times."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        CONTACTED = "contacted", "Contacted"
+        CONFIRMED = "confirmed", "Confirmed"
+        ATTENDED = "attended", "Attended"
+        NO_SHOW = "no_show", "No-show"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class ContactMethod(models.TextChoices):
+        EMAIL = "email", "Email"
+        PHONE = "phone", "Phone call"
+        TEXT = "text", "Text message"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    submission_token = models.UUIDField(
+        unique=True, null=True, blank=True, editable=False, help_text="One-time form token"
+    )
+    page = models.ForeignKey(
+        DiscoveryVisitPage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    slot_start = models.DateTimeField(null=True, blank=True, db_index=True)
+    slot_end = models.DateTimeField(null=True, blank=True)
+    preferred_times = models.TextField(max_length=300, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW, db_index=True)
+    first_name = models.CharField(max_length=60)
+    last_name = models.CharField(max_length=60)
+    email = models.EmailField()
+    phone = models.CharField(max_length=20, help_text="E.164, for example +19545195404")
+    concern = models.ForeignKey(
+        "clinic.CareArea", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    concern_other = models.CharField("other concern", max_length=60, blank=True)
+    race_date = models.DateField("race or event date", null=True, blank=True)
+    note = models.TextField(max_length=500, blank=True)
+    preferred_contact = models.CharField(max_length=8, choices=ContactMethod.choices, default="email")
+    consented_at = models.DateTimeField()
+    source_page = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="source article",
+    )
+    staff_notes = models.TextField(blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    ACTIVE_STATUSES = (Status.NEW, Status.CONTACTED, Status.CONFIRMED)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "visit request"
+        permissions = [("export_visitrequest", "Can export visit requests")]
+
+    def __str__(self) -> str:
+        when = self.local_start.strftime("%a %-d %b %Y, %-I:%M %p") if self.slot_start else "preferred times"
+        return f"{self.full_name} – {when}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def local_start(self):
+        return self.slot_start.astimezone(clinic_tz()) if self.slot_start else None
+
+    @property
+    def local_end(self):
+        return self.slot_end.astimezone(clinic_tz()) if self.slot_end else None
+
+    @property
+    def concern_label(self) -> str:
+        if self.concern_id:
+            return str(self.concern)
+        return f"Other: {self.concern_other}" if self.concern_other else "Other"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def race_soon(self) -> bool:
+        """The patient's race is within two weeks of today: worth calling first."""
+        if not self.race_date:
+            return False
+        today = timezone.localdate()
+        return today <= self.race_date <= today + timedelta(days=14)
+
+    def race_label(self) -> str:
+        if not self.race_date:
+            return ""
+        race = self.race_date
+        return f"{'Soon: ' if self.race_soon else ''}{race:%a} {race.day} {race:%b}"
+
+    def when_display(self) -> str:
+        from .formatting import visit_time
+
+        return visit_time(self.slot_start) if self.slot_start else f"Preferred: {self.preferred_times}"
+
+    def source_title(self) -> str:
+        return self.source_page.title if self.source_page_id and self.source_page else ""
+
+    def age(self) -> str:
+        from django.utils.timesince import timesince
+
+        return f"{timesince(self.created_at).split(',')[0]} ago"
+
+    def notification_summary(self) -> str:
+        states = [f"{n.get_kind_display()}: {n.get_status_display()}" for n in self.notifications.all()]
+        if self.slot_start and self.is_active and not self.reminder_sent_at:
+            states.append("Reminder: scheduled")
+        return "; ".join(states) or "—"
+
+    when_display.short_description = "Visit"
+    source_title.short_description = "Source article"
+    age.short_description = "Received"
+    race_label.short_description = "Race"
+    notification_summary.short_description = "Emails"
+
+
+class SlotSeat(models.Model):
+    """One seat of a slot held by an active visit request: the database enforces capacity.
+
+    Seats are numbered 1..capacity and unique per slot start, so two requests can never hold the
+    same seat even when several server processes book at once; cancelling deletes the seat."""
+
+    visit_request = models.OneToOneField(VisitRequest, on_delete=models.CASCADE, related_name="seat")
+    slot_start = models.DateTimeField()
+    seat = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["slot_start", "seat"], name="booking_one_request_per_seat"),
+            models.CheckConstraint(condition=Q(seat__gte=1), name="booking_seat_numbered_from_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slot_start:%Y-%m-%d %H:%M} UTC seat {self.seat}"
+
+
+class Notification(models.Model):
+    """An email about a visit request and where it stands, so staff see what reached whom."""
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", "Confirmation"
+        STAFF_NEW = "staff_new", "Staff notice"
+        REMINDER = "reminder", "Reminder"
+        CANCELLED = "cancelled", "Cancellation"
+        STAFF_CANCELLED = "staff_cancelled", "Staff notice of cancellation"
+        MOVED = "moved", "New time"
+        STAFF_MOVED = "staff_moved", "Staff notice of new time"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        RETRYING = "retrying", "Failed, retrying"
+        FAILED = "failed", "Failed"
+
+    visit_request = models.ForeignKey(VisitRequest, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.get_status_display()}"

@@ -1,0 +1,273 @@
+"""The only code that writes visit requests: book, cancel, move, change status, anonymise.
+
+Capacity is enforced by the database: each active booking holds one numbered seat of its slot
+(`SlotSeat`, unique per slot start and seat number). Two processes racing for the last seat both
+try to insert it; the database lets exactly one through and the other gets `SlotTaken`."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from wagtail.models import Page
+
+from clinic.models import CareArea
+
+from . import slots
+from .models import DiscoveryVisitPage, Notification, SlotSeat, VisitRequest
+
+
+class BookingError(Exception):
+    """A booking that cannot be made; the message is fit to show the patient."""
+
+
+class SlotTaken(BookingError):
+    def __init__(self):
+        super().__init__("Sorry, that time was just taken, please pick another.")
+
+
+class SlotUnavailable(BookingError):
+    def __init__(self):
+        super().__init__("That time is no longer available, please pick another.")
+
+
+class RequestClosed(BookingError):
+    def __init__(self):
+        super().__init__("This visit request can no longer be changed.")
+
+
+@dataclass(frozen=True)
+class Patient:
+    first_name: str
+    last_name: str
+    email: str
+    phone: str  # E.164
+    concern: CareArea | None = None
+    concern_other: str = ""
+    race_date: date | None = None
+    note: str = ""
+    preferred_contact: str = VisitRequest.ContactMethod.EMAIL
+
+
+def visit_request_create(
+    *,
+    page: DiscoveryVisitPage,
+    patient: Patient,
+    slot_start: datetime | None,
+    preferred_times: str = "",
+    source_page: Page | None = None,
+    submission_token: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> VisitRequest:
+    """Save a request, at a slot (holding a seat) or at preferred times; queue its emails.
+
+    A second call with the same submission token returns the first request instead of a second."""
+    now = now or timezone.now()
+    if submission_token is not None:
+        existing = VisitRequest.objects.filter(submission_token=submission_token).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            visit_request = VisitRequest.objects.create(
+                page=page,
+                submission_token=submission_token,
+                slot_start=None,
+                preferred_times=preferred_times if slot_start is None else "",
+                first_name=patient.first_name,
+                last_name=patient.last_name,
+                email=patient.email,
+                phone=patient.phone,
+                concern=patient.concern,
+                concern_other=patient.concern_other,
+                race_date=patient.race_date,
+                note=patient.note,
+                preferred_contact=patient.preferred_contact,
+                consented_at=now,
+                source_page=source_page,
+                created_at=now,
+            )
+            if slot_start is not None:
+                _take_seat(visit_request, page=page, slot_start=slot_start, now=now)
+            _notify(visit_request, Notification.Kind.CONFIRMATION, Notification.Kind.STAFF_NEW)
+    except IntegrityError:
+        # The same form posted twice at once: the other request won the unique token.
+        existing = VisitRequest.objects.filter(submission_token=submission_token).first()
+        if submission_token is None or existing is None:
+            raise
+        return existing
+    return visit_request
+
+
+def visit_request_cancel(*, visit_request: VisitRequest, by_patient: bool = True) -> VisitRequest:
+    """Cancel the request and free its seat for someone else."""
+    with transaction.atomic():
+        visit_request = VisitRequest.objects.select_for_update().get(pk=visit_request.pk)
+        if visit_request.status == VisitRequest.Status.CANCELLED:
+            return visit_request
+        SlotSeat.objects.filter(visit_request=visit_request).delete()
+        visit_request.status = VisitRequest.Status.CANCELLED
+        visit_request.cancelled_at = timezone.now()
+        visit_request.save(update_fields=["status", "cancelled_at", "updated_at"])
+        if by_patient:
+            _notify(visit_request, Notification.Kind.CANCELLED, Notification.Kind.STAFF_CANCELLED)
+    return visit_request
+
+
+def visit_request_reschedule(
+    *, visit_request: VisitRequest, slot_start: datetime, now: datetime | None = None
+) -> VisitRequest:
+    """Move an active request to another free slot; its old seat is freed in the same transaction."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        visit_request = VisitRequest.objects.select_for_update().get(pk=visit_request.pk)
+        if not visit_request.is_active or visit_request.page is None:
+            raise RequestClosed()
+        SlotSeat.objects.filter(visit_request=visit_request).delete()
+        _take_seat(visit_request, page=visit_request.page, slot_start=slot_start, now=now)
+        visit_request.reminder_sent_at = None
+        visit_request.save(update_fields=["reminder_sent_at", "updated_at"])
+        _notify(visit_request, Notification.Kind.MOVED, Notification.Kind.STAFF_MOVED)
+    return visit_request
+
+
+def visit_request_set_status(
+    *, visit_request: VisitRequest, status: str, staff_notes: str | None = None
+) -> VisitRequest:
+    """Staff move a request along new -> contacted -> confirmed -> attended / no-show / cancelled."""
+    if status not in VisitRequest.Status.values:
+        raise ValueError(f"Unknown status {status!r}")
+    with transaction.atomic():
+        visit_request = VisitRequest.objects.select_for_update().get(pk=visit_request.pk)
+        if status == VisitRequest.Status.CANCELLED:
+            SlotSeat.objects.filter(visit_request=visit_request).delete()
+            visit_request.cancelled_at = visit_request.cancelled_at or timezone.now()
+        elif visit_request.status == VisitRequest.Status.CANCELLED and visit_request.slot_start:
+            # Reopening a cancelled booking needs its seat back, if nobody took it meanwhile.
+            _take_seat(visit_request, page=None, slot_start=visit_request.slot_start, now=None)
+            visit_request.cancelled_at = None
+        visit_request.status = status
+        if staff_notes is not None:
+            visit_request.staff_notes = staff_notes
+        visit_request.save()
+    return visit_request
+
+
+def visit_request_anonymise(*, visit_request: VisitRequest, now: datetime | None = None) -> VisitRequest:
+    """Remove the patient's personal and health details; keep what reports count."""
+    with transaction.atomic():
+        visit_request.first_name = "Anonymised"
+        visit_request.last_name = ""
+        visit_request.email = "anonymised@invalid"
+        visit_request.phone = ""
+        visit_request.note = ""
+        visit_request.preferred_times = ""
+        visit_request.concern_other = ""
+        visit_request.race_date = None
+        visit_request.staff_notes = ""
+        visit_request.anonymised_at = now or timezone.now()
+        visit_request.save()
+        visit_request.notifications.update(last_error="")
+    return visit_request
+
+
+def visit_reminders_queue(*, now: datetime | None = None, ahead: timedelta = timedelta(hours=24)) -> int:
+    """Queue a reminder for every active visit starting within `ahead`; never twice.
+
+    Each request is marked in the same transaction that records its reminder, and rows another
+    run is handling are skipped (SKIP LOCKED on PostgreSQL; SQLite serialises writers), so
+    overlapping cron runs cannot both remind. Requests made less than `ahead` before their visit
+    just got their confirmation and get no reminder."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = VisitRequest.objects.filter(
+            status__in=VisitRequest.ACTIVE_STATUSES,
+            slot_start__gt=now,
+            slot_start__lte=now + ahead,
+            reminder_sent_at__isnull=True,
+            anonymised_at__isnull=True,
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        queued = 0
+        for visit_request in due:
+            visit_request.reminder_sent_at = now
+            visit_request.save(update_fields=["reminder_sent_at"])
+            if visit_request.created_at > visit_request.slot_start - ahead:
+                continue
+            _notify(visit_request, Notification.Kind.REMINDER)
+            queued += 1
+    return queued
+
+
+def visit_requests_purge(*, older_than: timedelta, now: datetime | None = None) -> int:
+    """Anonymise requests whose visit (or, without one, whose request) is older than `older_than`."""
+    cutoff = (now or timezone.now()) - older_than
+    stale = VisitRequest.objects.filter(anonymised_at__isnull=True).filter(
+        Q(slot_start__lt=cutoff) | Q(slot_start__isnull=True, created_at__lt=cutoff)
+    )
+    count = 0
+    for visit_request in stale.iterator():
+        visit_request_anonymise(visit_request=visit_request, now=now)
+        count += 1
+    return count
+
+
+def _take_seat(visit_request: VisitRequest, *, page, slot_start: datetime, now) -> None:
+    """Give the request a free seat at slot_start, or raise SlotTaken / SlotUnavailable."""
+    if page is not None:
+        rules = page.rules()
+        closures = page.closure_list()
+        # Only the slot's own count matters here; the seat insert below is what really decides.
+        taken = {slot_start: SlotSeat.objects.filter(slot_start=slot_start).count()}
+        if not slots.slot_is_free(slot_start, rules=rules, closures=closures, taken={}, now=now):
+            raise SlotUnavailable()
+        if not slots.slot_is_free(slot_start, rules=rules, closures=closures, taken=taken, now=now):
+            raise SlotTaken()
+        capacity = rules.capacity
+        length = rules.visit_length
+    else:
+        capacity = visit_request.page.capacity if visit_request.page else 1
+        length = visit_request.slot_end - visit_request.slot_start
+    for _ in range(capacity):
+        used = set(SlotSeat.objects.filter(slot_start=slot_start).values_list("seat", flat=True))
+        free = [n for n in range(1, capacity + 1) if n not in used]
+        if not free:
+            break
+        try:
+            with transaction.atomic():
+                SlotSeat.objects.create(visit_request=visit_request, slot_start=slot_start, seat=free[0])
+        except IntegrityError:
+            continue  # another process took that seat first; look again
+        visit_request.slot_start = slot_start
+        visit_request.slot_end = slot_start + length
+        visit_request.save(update_fields=["slot_start", "slot_end"])
+        return
+    raise SlotTaken()
+
+
+def _notify(visit_request: VisitRequest, *kinds: str) -> None:
+    """Record the emails to send and send them by task once the booking is committed."""
+    from .tasks import enqueue_notification
+
+    for kind in kinds:
+        if kind.startswith("staff_") and not _staff_recipients(visit_request):
+            continue
+        notification = Notification.objects.create(visit_request=visit_request, kind=kind)
+        transaction.on_commit(lambda pk=notification.pk: enqueue_notification(pk))
+
+
+def _staff_recipients(visit_request: VisitRequest) -> list[str]:
+    from .emails import staff_recipients
+
+    return staff_recipients(visit_request)
+
+
+def max_email_attempts() -> int:
+    return int(getattr(settings, "BOOKING_EMAIL_MAX_ATTEMPTS", 5))

@@ -1,0 +1,244 @@
+"""The patient's side of booking: the form, its confirmation and the manage link. Thin: forms
+validate, services write."""
+
+from datetime import date, timedelta
+
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from wagtail.models import Page
+
+from clinic.models import CareArea
+
+from . import ics, ratelimit, services, slots
+from .emails import clinic_for, manage_url
+from .formatting import zone_label
+from .forms import NO_SLOT, BookingForm
+from .models import VisitRequest
+from .tokens import LinkProblem, read_manage_token
+
+SESSION_KEY = "booking_confirmed"
+RATE_LIMITED = (
+    "You have sent several requests in a short time, so we have paused new ones from this "
+    "connection for a while. Please call us instead and we will gladly book you in."
+)
+
+
+@never_cache
+def book(request, page):
+    if request.method == "POST":
+        return _book_post(request, page)
+    initial = _initial_from_query(request)
+    race = _race_date(request, BookingForm())
+    if race:
+        initial["race_date"] = race
+    form = BookingForm(initial=initial)
+    return _render_form(request, page, form)
+
+
+def _book_post(request, page):
+    form = BookingForm(request.POST)
+    if not ratelimit.allow(request):
+        form.is_valid()
+        form.add_error(None, RATE_LIMITED)
+        return _render_form(request, page, form, status=429)
+    if not form.is_valid():
+        return _render_form(request, page, form)
+    data = form.cleaned_data
+    patient = services.Patient(
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        email=data["email"],
+        phone=data["phone"],
+        concern=data["concern"],
+        concern_other=data["concern_other"] if data["concern"] is None else "",
+        race_date=data["race_date"],
+        note=data["note"],
+        preferred_contact=data["preferred_contact"],
+    )
+    try:
+        visit_request = services.visit_request_create(
+            page=page,
+            patient=patient,
+            slot_start=data["slot"],
+            preferred_times=data["preferred_times"],
+            source_page=_source_page(data["source"]),
+            submission_token=data["form_token"],
+        )
+    except services.BookingError as error:
+        form.add_error("slot", str(error))
+        return _render_form(request, page, form)
+    request.session[SESSION_KEY] = str(visit_request.public_id)
+    return _see_other(page.get_url(request) + page.reverse_subpage("thanks"))
+
+
+def _see_other(url: str) -> HttpResponse:
+    response = HttpResponse(status=303)
+    response["Location"] = url
+    return response
+
+
+def _initial_from_query(request) -> dict:
+    initial = {}
+    concern = request.GET.get("concern", "")[:60]
+    if concern and CareArea.objects.filter(slug=concern).exists():
+        initial["concern"] = concern
+    source = request.GET.get("from", "")
+    if source.isdigit() and len(source) < 10 and Page.objects.live().filter(pk=int(source)).exists():
+        initial["source"] = int(source)
+    return initial
+
+
+def _source_page(page_id):
+    if not page_id:
+        return None
+    return Page.objects.live().filter(pk=page_id).first()
+
+
+def _race_date(request, form):
+    """The patient's race date, from what they sent or ?race=YYYY-MM-DD; None if unusable."""
+    raw = form["race_date"].value() if form.is_bound else request.GET.get("race", "")
+    try:
+        return date.fromisoformat(str(raw)[:10]) if raw else None
+    except ValueError:
+        return None
+
+
+def _render_form(request, page, form, *, status=200):
+    free = page.free_slots()
+    selected = form["slot"].value() if form.is_bound else None
+    days = slots.group_by_day(free)
+    race = _race_date(request, form)
+    # Runners book around races: when the race falls within the bookable days, say so and mark
+    # the days before it (the earliest, listed first).
+    if race and not (days and days[0][0] <= race <= days[-1][0] + timedelta(days=1)):
+        race = None
+    context = page.get_context(request)
+    context.update(
+        {
+            "page": page,
+            "form": form,
+            "days": [(day, [(slots.slot_value(s.start), s) for s in day_slots]) for day, day_slots in days],
+            "selected_slot": selected,
+            "no_slot_value": NO_SLOT,
+            "error_fields": [form[name] for name in form.errors if name != "__all__"],
+            "zone_label": zone_label(timezone.now()),
+            "race_date": race,
+            "days_before_race": sum(1 for day, _ in days if race and day < race),
+        }
+    )
+    return TemplateResponse(request, "booking/discovery_visit_page.html", context, status=status)
+
+
+def _confirmed_request(request) -> VisitRequest | None:
+    public_id = request.session.get(SESSION_KEY)
+    if not public_id:
+        return None
+    return VisitRequest.objects.select_related("concern").filter(public_id=public_id).first()
+
+
+@never_cache
+def thanks(request, page):
+    visit_request = _confirmed_request(request)
+    if visit_request is None:
+        return TemplateResponse(
+            request,
+            "booking/link_problem.html",
+            {
+                "page": page,
+                "problem": "We cannot show this confirmation any more. Your email has the details.",
+            },
+            status=404,
+        )
+    context = {
+        "page": page,
+        "visit_request": visit_request,
+        "manage_url": manage_url(visit_request),
+        "ics_url": page.get_url(request) + page.reverse_subpage("thanks_ics"),
+    }
+    return TemplateResponse(request, "booking/thanks.html", context)
+
+
+@never_cache
+def thanks_ics(request, page):
+    visit_request = _confirmed_request(request)
+    if visit_request is None or not visit_request.slot_start:
+        return HttpResponse("Not found", status=404, content_type="text/plain")
+    return _ics_response(visit_request)
+
+
+def _ics_response(visit_request):
+    clinic, _ = clinic_for(visit_request)
+    body = ics.visit_calendar(visit_request, clinic=clinic, manage_url=manage_url(visit_request))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="discovery-visit.ics"'
+    return response
+
+
+@never_cache
+def manage(request, page, token):
+    try:
+        visit_request = read_manage_token(token)
+    except LinkProblem as problem:
+        return TemplateResponse(
+            request, "booking/link_problem.html", {"page": page, "problem": str(problem)}, status=410
+        )
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "cancel":
+            services.visit_request_cancel(visit_request=visit_request)
+            return TemplateResponse(request, "booking/manage_done.html", {"page": page, "cancelled": True})
+        if action == "move":
+            new_start = slots.parse_slot_value(request.POST.get("slot"))
+            if new_start is None:
+                error = "Choose one of the times listed."
+            else:
+                try:
+                    visit_request = services.visit_request_reschedule(
+                        visit_request=visit_request, slot_start=new_start
+                    )
+                except services.BookingError as problem:
+                    error = str(problem)
+                else:
+                    return TemplateResponse(
+                        request,
+                        "booking/manage_done.html",
+                        {
+                            "page": page,
+                            "visit_request": visit_request,
+                            "moved": True,
+                            "manage_url": manage_url(visit_request),
+                        },
+                    )
+    free = [s for s in page.free_slots() if s.start != visit_request.local_start]
+    context = {
+        "page": page,
+        "visit_request": visit_request,
+        "days": [
+            (day, [(slots.slot_value(s.start), s) for s in day_slots])
+            for day, day_slots in slots.group_by_day(free)
+        ],
+        "error": error,
+        "error_list": [error] if error else [],
+        "zone_label": zone_label(timezone.now()),
+        "ics_url": page.get_url(request) + page.reverse_subpage("manage_ics", kwargs={"token": token}),
+    }
+    return TemplateResponse(
+        request,
+        "booking/manage.html",
+        context,
+    )
+
+
+@never_cache
+def manage_ics(request, page, token):
+    try:
+        visit_request = read_manage_token(token)
+    except LinkProblem:
+        return HttpResponse("This link is not valid.", status=410, content_type="text/plain")
+    if not visit_request.slot_start:
+        return HttpResponse("No time booked yet.", status=404, content_type="text/plain")
+    return _ics_response(visit_request)

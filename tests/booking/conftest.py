@@ -1,0 +1,48 @@
+"""Fixtures for booking: a booking page with availability every day, and a valid form's data."""
+
+import time
+import uuid
+
+import pytest
+
+from django.core import signing
+
+from booking.forms import STARTED_SALT
+from tests import factories
+
+
+@pytest.fixture
+def booking_page(home, clinic_settings):
+    page = factories.DiscoveryVisitPageFactory(parent=home)
+    clinic_settings.booking_page = page
+    clinic_settings.save()
+    return page
+
+
+@pytest.fixture
+def care_area(db):
+    return factories.CareAreaFactory(name="Hip", slug="hip")
+
+
+def form_data(slot: str, **overrides) -> dict:
+    """What a patient's browser posts: a free slot's value and valid details."""
+    data = {
+        "slot": slot,
+        "preferred_times": "",
+        "first_name": "Maria",
+        "last_name": "Garcia",
+        "email": "maria@example.com",
+        "phone": "(954) 555-0123",
+        "concern": "hip",
+        "concern_other": "",
+        "race_date": "",
+        "note": "",
+        "preferred_contact": "email",
+        "consent": "on",
+        "source": "",
+        "form_token": str(uuid.uuid4()),
+        "started": signing.dumps(time.time() - 60, salt=STARTED_SALT),
+        "website": "",
+    }
+    data.update(overrides)
+    return data

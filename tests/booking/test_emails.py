@@ -1,0 +1,167 @@
+"""The emails about a visit: sent after commit by tasks, in the clinic's time, without health data."""
+
+import icalendar
+import pytest
+
+from django.core import mail
+
+from booking.models import Notification, VisitRequest
+from booking.slots import slot_value
+from tests.booking.conftest import form_data
+
+
+@pytest.fixture
+def booked(client, booking_page, care_area, django_capture_on_commit_callbacks):
+    slot = booking_page.free_slots()[0]
+    data = form_data(slot_value(slot.start), note="Sharp pain in my left hip when running", race_date="")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/book/", data).status_code == 303
+    return VisitRequest.objects.get(), slot
+
+
+def patient_email():
+    return next(m for m in mail.outbox if m.to == ["maria@example.com"])
+
+
+def staff_email():
+    return next(m for m in mail.outbox if m.to == ["front-desk@example.com"])
+
+
+def test_no_email_is_sent_before_the_booking_commits(client, booking_page, care_area):
+    # Inside the test's transaction nothing commits, so no on_commit callback runs.
+    client.post("/book/", form_data(slot_value(booking_page.free_slots()[0].start)))
+    assert VisitRequest.objects.count() == 1
+    assert mail.outbox == []
+    assert set(Notification.objects.values_list("status", flat=True)) == {"queued"}
+
+
+def test_patient_confirmation_has_time_in_clinic_zone_details_and_manage_link(booked):
+    visit, slot = booked
+    message = patient_email()
+    local = slot.start
+    clock = f"{local.hour % 12 or 12}:{local:%M} {local:%p} ET"
+    assert message.subject.startswith("Your Free Discovery Visit with Test Clinic – ")
+    assert message.subject.endswith(clock)
+    assert clock in message.body and "(954) 519-5404" in message.body and "1 Main Street" in message.body
+    assert "http://localhost/book/manage/" in message.body
+    html = message.alternatives[0][0]
+    assert clock in html and "/book/manage/" in html
+    assert str(visit.public_id) not in message.body  # the link carries a signed token only
+    assert "maria@example.com" not in message.body.split("manage/")[1]
+
+
+def test_ics_attachment_parses_with_icalendar_and_has_the_visit_in_utc(booked):
+    visit, slot = booked
+    name, content, mimetype = patient_email().attachments[0]
+    assert name.endswith(".ics") and mimetype == "text/calendar"
+    calendar = icalendar.Calendar.from_ical(content)
+    event = next(iter(calendar.walk("VEVENT")))
+    assert event.decoded("dtstart") == visit.slot_start
+    assert (event.decoded("dtend") - event.decoded("dtstart")).total_seconds() == 30 * 60
+    assert "Test Clinic" in str(event.get("summary"))
+    assert "hip" not in str(content).lower()
+
+
+def test_staff_email_holds_only_name_time_and_admin_link(booked):
+    visit, slot = booked
+    message = staff_email()
+    assert "Maria Garcia" in message.body
+    assert "http://testserver/admin/" in message.body
+    for private in ["Sharp pain", "maria@example.com", "+19545550123", "Hip"]:
+        assert private not in message.body and private not in message.subject
+        assert private not in message.alternatives[0][0]
+
+
+def test_no_subject_carries_health_details(booked):
+    for message in mail.outbox:
+        assert "hip" not in message.subject.lower() and "pain" not in message.subject.lower()
+
+
+def test_notifications_show_as_sent(booked):
+    visit, _ = booked
+    assert set(visit.notifications.values_list("kind", "status")) == {
+        ("confirmation", "sent"),
+        ("staff_new", "sent"),
+    }
+    assert "Confirmation: Sent" in visit.notification_summary()
+    assert "Reminder: scheduled" in visit.notification_summary()
+
+
+def test_a_failing_mail_server_keeps_the_booking_and_marks_the_emails_retrying(
+    client, booking_page, care_area, settings, django_capture_on_commit_callbacks
+):
+    # A real SMTP connection to a closed port: refused at once.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/book/", form_data(slot_value(booking_page.free_slots()[0].start)))
+    assert response.status_code == 303
+    visit = VisitRequest.objects.get()
+    notifications = list(visit.notifications.all())
+    assert {n.status for n in notifications} == {"retrying"}
+    assert all(n.attempts == 1 and n.next_attempt_at and "Error" in n.last_error for n in notifications)
+    assert "Failed, retrying" in visit.notification_summary()
+
+
+def test_after_the_last_attempt_the_email_is_marked_failed(
+    client, booking_page, care_area, settings, django_capture_on_commit_callbacks
+):
+    from booking.tasks import send_notification
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    settings.BOOKING_EMAIL_MAX_ATTEMPTS = 3
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/book/", form_data(slot_value(booking_page.free_slots()[0].start)))
+    notification = Notification.objects.get(kind="confirmation")
+    send_notification.enqueue(notification.pk)
+    send_notification.enqueue(notification.pk)
+    notification.refresh_from_db()
+    assert notification.status == "failed" and notification.attempts == 3
+    send_notification.enqueue(notification.pk)
+    notification.refresh_from_db()
+    assert notification.attempts == 3  # a failed email is not retried for ever
+
+
+def test_due_retries_are_sent_by_the_sweeper_once_the_server_is_back(
+    client, booking_page, care_area, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from booking.tasks import retry_due_notifications
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/book/", form_data(slot_value(booking_page.free_slots()[0].start)))
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert retry_due_notifications() == 0  # not due yet
+    assert retry_due_notifications(now=timezone.now() + timedelta(minutes=2)) == 2
+    assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
+    assert len(mail.outbox) == 2
+
+
+def test_a_hung_mail_server_times_out_instead_of_holding_the_booking(
+    client, booking_page, care_area, settings, django_capture_on_commit_callbacks
+):
+    import socket
+    import time
+
+    # Accepts connections (the kernel's backlog) but never says hello, like a hung server.
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.getsockname()[1], 1
+    started = time.monotonic()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/book/", form_data(slot_value(booking_page.free_slots()[0].start)))
+    finally:
+        server.close()
+    assert response.status_code == 303
+    assert time.monotonic() - started < 8  # two emails, one-second timeout each
+    notification = Notification.objects.get(kind="confirmation")
+    assert notification.status == "retrying" and "timed out" in notification.last_error.lower()

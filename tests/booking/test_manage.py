@@ -1,0 +1,139 @@
+"""The manage link: signed, unguessable, and only ever the patient's own booking."""
+
+import base64
+from datetime import timedelta
+
+import pytest
+
+from django.core import mail, signing
+from django.utils import timezone
+
+from booking import services, tokens
+from booking.emails import manage_url
+from booking.models import SlotSeat, VisitRequest
+from booking.slots import slot_value
+from tests.booking.conftest import form_data
+
+
+@pytest.fixture
+def visit(client, booking_page, care_area):
+    client.post("/book/", form_data(slot_value(booking_page.free_slots()[0].start)))
+    return VisitRequest.objects.get()
+
+
+def path_of(visit):
+    return manage_url(visit).replace("http://localhost", "")
+
+
+def test_manage_link_shows_the_booking(client, visit):
+    response = client.get(path_of(visit))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Maria Garcia" in html and "Cancel my visit" in html and 'name="slot"' in html
+
+
+def test_manage_link_carries_no_patient_data(visit):
+    url = manage_url(visit)
+    for private in ["maria", "garcia", "954", str(visit.public_id), str(visit.pk) + "/"]:
+        assert private not in url.lower().split("/manage/")[1]
+
+
+def test_patient_cancels_and_the_slot_is_free_again(
+    client, visit, booking_page, django_capture_on_commit_callbacks
+):
+    slot = visit.slot_start
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(path_of(visit), {"action": "cancel"})
+    assert "Your visit is cancelled" in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.status == "cancelled" and not SlotSeat.objects.exists()
+    assert slot in {s.start for s in booking_page.free_slots()}
+    assert {m.to[0] for m in mail.outbox} == {"maria@example.com", "front-desk@example.com"}
+    again = client.post("/book/", form_data(slot_value(slot), email="next@example.com"))
+    assert again.status_code == 303
+
+
+def test_used_up_link_after_cancelling_gets_a_friendly_page(client, visit):
+    client.post(path_of(visit), {"action": "cancel"})
+    response = client.get(path_of(visit))
+    assert response.status_code == 410
+    assert "This visit was cancelled." in response.content.decode()
+
+
+def test_patient_moves_the_visit_to_another_free_slot(client, visit, booking_page):
+    new = booking_page.free_slots()[3].start
+    response = client.post(path_of(visit), {"action": "move", "slot": slot_value(new)})
+    assert "Your visit has a new time" in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.slot_start == new and SlotSeat.objects.get().slot_start == new
+
+
+def test_moving_to_a_taken_slot_keeps_the_old_time_and_says_so(client, visit, booking_page):
+    other = booking_page.free_slots()[2].start
+    assert client.post("/book/", form_data(slot_value(other), email="b@example.com")).status_code == 303
+    old = visit.slot_start
+    response = client.post(path_of(visit), {"action": "move", "slot": slot_value(other)})
+    assert "no longer available" in response.content.decode() or "just taken" in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.slot_start == old and SlotSeat.objects.filter(visit_request=visit, slot_start=old).exists()
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["nonsense", "a" * 200, "eyJ0IjoxfQ", "A", "----"],
+)
+def test_tampered_tokens_get_a_friendly_page_not_an_error(client, visit, token):
+    response = client.get(f"/book/manage/{token}/")
+    assert response.status_code in (404, 410)
+    if response.status_code == 410:
+        assert "not valid" in response.content.decode()
+
+
+def test_a_token_signed_for_another_purpose_or_altered_is_refused(client, visit, booking_page):
+    token = tokens.make_manage_token(visit)
+    altered = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
+    assert client.get(f"/book/manage/{altered}/").status_code == 410
+    other_salt = (
+        base64.urlsafe_b64encode(signing.dumps(visit.public_id.hex, salt="other").encode())
+        .decode()
+        .rstrip("=")
+    )
+    assert client.get(f"/book/manage/{other_salt}/").status_code == 410
+
+
+def test_a_valid_signature_for_an_unknown_request_is_refused(client, visit):
+    token = base64.urlsafe_b64encode(signing.dumps("0" * 32, salt=tokens.SALT).encode()).decode().rstrip("=")
+    response = client.get(f"/book/manage/{token}/")
+    assert response.status_code == 410 and "Maria" not in response.content.decode()
+
+
+def test_link_expires_once_the_visit_has_passed(client, visit):
+    VisitRequest.objects.filter(pk=visit.pk).update(slot_start=timezone.now() - timedelta(hours=1))
+    response = client.get(path_of(visit))
+    assert response.status_code == 410 and "already taken place" in response.content.decode()
+
+
+def test_each_patient_link_opens_only_their_own_booking(client, visit, booking_page):
+    client.post("/book/", form_data(slot_value(booking_page.free_slots()[1].start), first_name="Other"))
+    other = VisitRequest.objects.exclude(pk=visit.pk).get()
+    assert "Other Garcia" in client.get(path_of(other)).content.decode()
+    assert "Other Garcia" not in client.get(path_of(visit)).content.decode()
+
+
+def test_manage_calendar_download_is_an_ics(client, visit):
+    response = client.get(path_of(visit) + "calendar/")
+    assert response.status_code == 200 and b"BEGIN:VEVENT" in response.content
+
+
+def test_two_active_bookings_of_one_slot_are_impossible_even_when_staff_reopen(visit, booking_page):
+    services.visit_request_cancel(visit_request=visit, by_patient=False)
+    rival = services.visit_request_create(
+        page=booking_page,
+        patient=services.Patient(first_name="R", last_name="V", email="r@example.com", phone="+19545550100"),
+        slot_start=visit.slot_start,
+    )
+    assert rival.seat
+    with pytest.raises(services.SlotTaken):
+        services.visit_request_set_status(visit_request=visit, status="confirmed")
+    visit.refresh_from_db()
+    assert visit.status == "cancelled"

@@ -1,0 +1,255 @@
+"""Patients book a Free Discovery Visit on /book/ without JavaScript."""
+
+from datetime import timedelta
+
+import pytest
+
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from booking.models import SlotSeat, VisitRequest
+from booking.slots import slot_value
+from tests.booking.conftest import form_data
+from tests.factories import StandardPageFactory
+
+
+def first_free(page, n=0):
+    return slot_value(page.free_slots()[n].start)
+
+
+def test_booking_page_lists_free_slots_as_a_radio_group_grouped_by_day(client, booking_page, care_area):
+    html = client.get("/book/").content.decode()
+    assert html.count('name="slot"') > 10
+    assert f'value="{first_free(booking_page)}"' in html
+    assert 'class="slot-day"' in html and "<legend" in html
+    assert "Free, 30 minutes, no obligation." in html
+    assert 'autocomplete="given-name"' in html and 'type="tel"' in html
+    assert ">Hip</option>" in html and ">Other</option>" in html
+
+
+def test_concern_and_source_prefill_from_the_query_string(client, booking_page, care_area, home):
+    article = StandardPageFactory(parent=home)
+    html = client.get(f"/book/?concern=hip&from={article.pk}").content.decode()
+    assert '<option value="hip" selected>' in html
+    assert f'name="source" value="{article.pk}"' in html
+
+
+def test_unknown_concern_and_source_are_ignored(client, booking_page, care_area):
+    response = client.get("/book/?concern=<script>&from=99999999")
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode().split("<main")[1]
+
+
+def test_valid_booking_redirects_303_to_a_confirmation_with_the_time(
+    client, booking_page, care_area, django_capture_on_commit_callbacks
+):
+    slot = first_free(booking_page)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/book/", form_data(slot))
+    assert response.status_code == 303
+    assert response["Location"] == "/book/thanks/"
+    visit = VisitRequest.objects.get()
+    assert visit.phone == "+19545550123"
+    assert visit.concern == care_area
+    assert visit.seat.seat == 1
+    page = client.get("/book/thanks/").content.decode()
+    assert "Your visit is booked" in page
+    assert "ET" in page and "(954) 519-5404" in page and "1 Main Street" in page
+    ics = client.get("/book/thanks/calendar/")
+    assert ics["Content-Type"].startswith("text/calendar")
+    assert len(mail.outbox) == 2
+
+
+def test_confirmation_page_without_a_booking_in_the_session_is_friendly(client, booking_page):
+    response = client.get("/book/thanks/")
+    assert response.status_code == 404
+    assert "confirmation" in response.content.decode()
+
+
+def test_source_article_is_recorded(client, booking_page, care_area, home):
+    article = StandardPageFactory(parent=home)
+    client.post("/book/", form_data(first_free(booking_page), source=str(article.pk)))
+    assert VisitRequest.objects.get().source_page_id == article.pk
+
+
+def test_taken_slot_rerenders_form_with_input_kept(client, booking_page, care_area):
+    slot = first_free(booking_page)
+    assert client.post("/book/", form_data(slot)).status_code == 303
+    response = client.post("/book/", form_data(slot, first_name="Dana", email="dana@example.com"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "that time was just taken, please pick another" in html
+    assert 'value="Dana"' in html and 'value="dana@example.com"' in html
+    assert VisitRequest.objects.count() == 1
+
+
+def test_same_form_token_posted_twice_creates_one_request(client, booking_page, care_area):
+    data = form_data(first_free(booking_page))
+    first = client.post("/book/", data)
+    second = client.post("/book/", data)
+    assert first.status_code == second.status_code == 303
+    assert second["Location"] == first["Location"]
+    assert VisitRequest.objects.count() == 1
+
+
+def test_no_suitable_time_sends_preferred_times_instead_of_a_slot(client, booking_page, care_area):
+    response = client.post("/book/", form_data("none", preferred_times="Tuesday evenings"))
+    assert response.status_code == 303
+    visit = VisitRequest.objects.get()
+    assert visit.slot_start is None and visit.preferred_times == "Tuesday evenings"
+    assert not SlotSeat.objects.exists()
+    assert "We have your request" in client.get("/book/thanks/").content.decode()
+
+
+def test_no_suitable_time_without_preferred_times_asks_for_them(client, booking_page, care_area):
+    response = client.post("/book/", form_data("none"))
+    assert "Tell us which days and times suit you" in response.content.decode()
+
+
+def test_a_slot_that_is_not_offered_is_refused(client, booking_page, care_area):
+    too_soon = slot_value(booking_page.free_slots()[0].start - timedelta(days=2))
+    response = client.post("/book/", form_data(too_soon))
+    assert response.status_code == 200
+    assert "no longer available" in response.content.decode()
+    assert not VisitRequest.objects.exists()
+
+
+def test_errors_are_shown_per_field_in_a_summary_linked_to_the_fields(client, booking_page, care_area):
+    response = client.post("/book/", form_data("", first_name="", email="nope", phone="12", consent=""))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'role="alert"' in html and "There is a problem" in html
+    assert 'href="#id_first_name"' in html and 'href="#slot-group"' in html
+    assert 'aria-describedby="id_email-error"' in html and 'aria-invalid="true"' in html
+    assert "Enter your first name." in html and "Enter an email address like name@example.com." in html
+    assert "<title>Error:" in html
+    assert 'value="nope"' in html
+
+
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("first_name", "Maria\r\nBcc: victim@example.com", "without line breaks"),
+        ("last_name", "x" * 10_000, "at most 60 characters"),
+        ("email", "maria@example.com\nBcc: victim@example.com", "Enter an email address"),
+        ("email", "x" * 10_000 + "@example.com", "at most 254 characters"),
+        ("phone", "'; DROP TABLE booking_visitrequest; --", "at most 30 characters"),
+        ("phone", "1' OR '1'='1", "phone number"),
+        ("phone", "555", "phone number"),
+        ("note", "n" * 10_000, "500 characters or fewer"),
+        ("concern_other", "c" * 10_000, "at most 60 characters"),
+        ("concern_other", "Knee\r\nBcc: x@example.com", "without line breaks"),
+        ("first_name", "", "Enter your first name."),
+        ("last_name", "   ", "Enter your last name."),
+        ("email", "", "Enter your email address."),
+        ("phone", "", "Enter your phone number."),
+        ("concern", "", "Choose what you would like help with."),
+        ("slot", "", "Choose a time for your visit"),
+        ("first_name", "Ma\x00ria", "Null characters are not allowed."),
+        # Bidirectional overrides can disguise text in the staff inbox; right-to-left script is fine.
+        ("last_name", "\u202egnirtS\u202c", "without line breaks or special characters"),
+        ("concern", "<script>alert(1)</script>", "Choose one of the areas listed."),
+        ("slot", "<script>alert(1)</script>", "Choose one of the times listed."),
+        ("slot", "2026-13-45T99:00:00+00:00", "Choose one of the times listed."),
+        ("race_date", "2001-01-01", "That date has passed."),
+        ("race_date", "tomorrow", "Enter the date"),
+        ("preferred_contact", "carrier pigeon", "Select a valid choice"),
+        ("consent", "", "Please agree that we may contact you"),
+        ("form_token", "not-a-uuid", "Enter a valid UUID"),
+    ],
+)
+def test_hostile_or_invalid_values_are_refused_with_a_message(
+    client, booking_page, care_area, field, value, message
+):
+    data = form_data(first_free(booking_page))
+    data[field] = value
+    response = client.post("/book/", data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not VisitRequest.objects.exists()
+
+
+def test_a_ten_kilobyte_preferred_times_text_is_refused(client, booking_page, care_area):
+    response = client.post("/book/", form_data("none", preferred_times="t" * 10_000))
+    assert "at most 300 characters" in response.content.decode()
+    assert not VisitRequest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("first_name", "<script>alert(1)</script>"),
+        ("last_name", "O'Brien; DROP TABLE x;--"),
+        ("first_name", "Zoë 🏃‍♀️"),
+        ("last_name", "مريم"),
+        ("note", "<b>bold</b> & 'quoted' \"text\" 🏃 עברית"),
+        ("preferred_times", "<img src=x onerror=alert(1)>"),
+        ("note", "1; DELETE FROM booking_visitrequest; --"),
+    ],
+)
+def test_odd_but_harmless_text_is_stored_as_typed_and_shown_escaped(
+    client, booking_page, care_area, field, value
+):
+    slot = "none" if field == "preferred_times" else first_free(booking_page)
+    data = form_data(
+        slot, **{field: value, "preferred_times": value if field == "preferred_times" else "Mondays"}
+    )
+    assert client.post("/book/", data).status_code == 303
+    visit = VisitRequest.objects.get()
+    assert getattr(visit, field) == value
+    html = client.get("/book/thanks/").content.decode()
+    assert "<script>alert" not in html and "<img src=x" not in html
+
+
+def test_honeypot_filled_blocks_the_submission_with_a_clear_message(client, booking_page, care_area):
+    response = client.post("/book/", form_data(first_free(booking_page), website="http://spam.example"))
+    assert "could not be sent" in response.content.decode()
+    assert not VisitRequest.objects.exists()
+
+
+def test_a_form_sent_faster_than_a_person_could_is_refused_then_accepted(
+    client, booking_page, care_area, settings
+):
+    settings.BOOKING_MIN_FILL_SECONDS = 3
+    html = client.get("/book/").content.decode()
+    started = html.split('name="started" value="')[1].split('"')[0]
+    response = client.post("/book/", form_data(first_free(booking_page), started=started))
+    assert "quicker than we expected" in response.content.decode()
+    assert not VisitRequest.objects.exists()
+    forged = client.post("/book/", form_data(first_free(booking_page), started="forged"))
+    assert "quicker than we expected" in forged.content.decode()
+
+
+def test_a_near_race_date_marks_the_earliest_days_before_it(client, booking_page, care_area):
+    days = sorted({slot.start.date() for slot in booking_page.free_slots()})
+    race = days[2]
+    html = client.get(f"/book/?race={race.isoformat()}").content.decode()
+    assert "Your race is on" in html
+    assert html.count("before your race</span>") == 2
+    assert f'value="{race.isoformat()}"' in html
+
+
+def test_a_race_date_beyond_the_bookable_days_changes_nothing(client, booking_page, care_area):
+    from django.utils import timezone
+
+    far = timezone.localdate() + timedelta(days=200)
+    assert "Your race is on" not in client.get(f"/book/?race={far.isoformat()}").content.decode()
+    assert client.get("/book/?race=garbage").status_code == 200
+
+
+def test_booking_page_query_count_does_not_grow_with_bookings(
+    client, booking_page, care_area, django_assert_max_num_queries
+):
+    client.get("/book/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/book/")
+    baseline = len(few.captured_queries)  # read now: each request clears the query log
+    assert baseline <= 40
+    slots = booking_page.free_slots()
+    others = Client()  # other patients: this visitor's session stays as it was
+    for i in range(10):
+        others.post("/book/", form_data(slot_value(slots[i].start), email=f"p{i}@example.com"))
+    with django_assert_max_num_queries(baseline):
+        client.get("/book/")
