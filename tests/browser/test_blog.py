@@ -4,9 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from blog.models import BlogPage
-from clinic.models import ClinicSettings
 from tests.browser.conftest import assert_no_axe_violations
-from tests.factories import StandardPageFactory
 
 GUIDE = "/blog/hip-pain-in-runners/"
 
@@ -31,14 +29,14 @@ def test_table_of_contents_takes_the_reader_to_the_section(phone_page, site_url)
 
 
 def test_call_to_action_opens_booking_with_the_concern_and_article(phone_page, site_url):
-    clinic = ClinicSettings.objects.get()
-    clinic.booking_page = StandardPageFactory(parent=clinic.site.root_page, title="Book a visit", slug="book")
-    clinic.save()
     guide = BlogPage.objects.get(slug="hip-pain-in-runners")
     page = phone_page
     page.goto(site_url + GUIDE)
     page.get_by_role("complementary").get_by_role("link", name="Book a Free Discovery Visit").click()
     expect(page).to_have_url(f"{site_url}/book/?concern=hip&from={guide.pk}")
+    # The booking form arrives with the article's concern chosen and the article recorded.
+    expect(page.locator("select[name=concern]")).to_have_value("hip")
+    expect(page.locator("input[name=source]")).to_have_value(str(guide.pk))
 
 
 @pytest.mark.parametrize(
