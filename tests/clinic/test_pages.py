@@ -72,13 +72,13 @@ def test_clinic_name_with_markup_is_escaped_everywhere(client, home, clinic_sett
     assert data["name"] == clinic_settings.name
 
 
-def test_menu_lists_live_pages_marked_for_menus(client, home):
+def test_menu_lists_live_pages_marked_for_menus_then_search(client, home):
     StandardPageFactory(parent=home, title="About us", slug="about", show_in_menus=True)
     StandardPageFactory(parent=home, title="Hidden", slug="hidden", show_in_menus=False)
     draft = StandardPageFactory(parent=home, title="Draft", slug="draft", show_in_menus=True)
     draft.unpublish()
     nav = soup(client.get("/")).find("nav", attrs={"aria-label": "Main"})
-    assert [a.get_text(strip=True) for a in nav.find_all("a")] == ["Home", "About us"]
+    assert [a.get_text(strip=True) for a in nav.find_all("a")] == ["Home", "About us", "Search"]
 
 
 def test_home_page_query_count_does_not_grow_with_team_and_testimonials(client, home):

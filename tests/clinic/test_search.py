@@ -113,3 +113,12 @@ def test_search_terms_keep_only_lowercased_words_capped_in_length():
 def test_blog_index_offers_the_search_form(client, articles):
     form = soup(client.get("/blog/")).find("form", attrs={"role": "search"})
     assert form["action"] == "/search/"
+
+
+def test_search_is_in_the_main_menu_and_marked_current_on_the_search_page(client, home):
+    nav = BeautifulSoup(client.get("/search/").content, "html.parser").find(
+        "nav", attrs={"aria-label": "Main"}
+    )
+    link = nav.find("a", string="Search")
+    assert link["href"] == "/search/"
+    assert link["aria-current"] == "page"
