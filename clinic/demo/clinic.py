@@ -155,7 +155,7 @@ PAGES = [
     },
     {
         "slug": "privacy",
-        "title": "Privacy",
+        "title": "Privacy policy",
         "show_in_menus": False,
         "intro": "What we collect when you use this site or book a visit, why, and how long we keep it.",
         "body": [
