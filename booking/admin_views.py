@@ -33,6 +33,7 @@ from . import services
 from .models import Notification, VisitRequest
 from .permissions import VisitRequestPermissionPolicy
 
+LOG_LISTED = "booking.visit_request.listed"
 LOG_VIEWED = "booking.visit_request.viewed"
 LOG_STATUS = "booking.visit_request.status_changed"
 LOG_EXPORTED = "booking.visit_request.exported"
@@ -78,24 +79,29 @@ class VisitRequestIndexView(IndexView):
         return super().get_base_queryset().select_related("concern", "source_page")
 
     def render_to_response(self, context, **response_kwargs):
+        rows = list(context["object_list"])
         if self.is_export:
             if not self.permission_policy.user_has_permission(self.request.user, "export"):
                 raise PermissionDenied
-            rows = list(context["object_list"])
-            ModelLogEntry.objects.bulk_create(
-                ModelLogEntry(
-                    content_type_id=self._content_type_id(),
-                    object_id=str(row.pk),
-                    label=audit_title(row),
-                    action=LOG_EXPORTED,
-                    data={"format": self.request.GET.get("export"), "rows": len(rows)},
-                    timestamp=timezone.now(),
-                    user=self.request.user,
-                )
-                for row in rows
-            )
+            self._log_rows(rows, LOG_EXPORTED, {"format": self.request.GET.get("export"), "rows": len(rows)})
             return self.as_spreadsheet(rows, self.request.GET.get("export"))
+        # The list shows names and contact details, so who saw which requests is logged as well.
+        self._log_rows(rows, LOG_LISTED, {"rows": len(rows)})
         return super().render_to_response(context, **response_kwargs)
+
+    def _log_rows(self, rows, action: str, data: dict) -> None:
+        ModelLogEntry.objects.bulk_create(
+            ModelLogEntry(
+                content_type_id=self._content_type_id(),
+                object_id=str(row.pk),
+                label=audit_title(row),
+                action=action,
+                data=data,
+                timestamp=timezone.now(),
+                user=self.request.user,
+            )
+            for row in rows
+        )
 
     def _content_type_id(self):
         from django.contrib.contenttypes.models import ContentType

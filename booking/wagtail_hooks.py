@@ -8,6 +8,7 @@ from wagtail.admin.menu import MenuItem
 from .admin_views import (
     LOG_ANONYMISED,
     LOG_EXPORTED,
+    LOG_LISTED,
     LOG_STATUS,
     LOG_VIEWED,
     DashboardPanel,
@@ -33,6 +34,7 @@ def add_visit_panel(request, panels):
 
 @hooks.register("register_log_actions")
 def register_booking_log_actions(actions):
+    actions.register_action(LOG_LISTED, "List visit requests", "Listed")
     actions.register_action(LOG_VIEWED, "View visit request", "Viewed")
     actions.register_action(LOG_STATUS, "Change visit request status", "Status changed")
     actions.register_action(LOG_EXPORTED, "Export visit requests", "Exported")

@@ -74,6 +74,15 @@ def test_filters_by_status_and_concern(client, front_desk, visits, care_area):
     assert "Maria Garcia" in html and "HYPERLINK" not in html
 
 
+def test_opening_the_list_logs_each_request_shown(client, front_desk, visits):
+    client.force_login(front_desk)
+    assert client.get(INDEX).status_code == 200
+    entries = ModelLogEntry.objects.filter(action="booking.visit_request.listed")
+    assert sorted(entries.values_list("object_id", flat=True)) == sorted(str(v.pk) for v in visits)
+    assert {entry.user for entry in entries} == {front_desk}
+    assert not any("Garcia" in entry.label for entry in entries)
+
+
 def test_detail_view_is_logged_in_the_audit_log(client, front_desk, visits):
     client.force_login(front_desk)
     response = client.get(f"{INDEX}inspect/{visits[0].pk}/")
