@@ -1,6 +1,7 @@
 """Site-wide plain views: search, health check and robots.txt."""
 
 import logging
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db import connection
@@ -37,7 +38,7 @@ def search(request):
         "search_terms": terms,
         "results": results,
         "page_range": results.paginator.get_elided_page_range(results.number) if results else [],
-        "query_string": f"q={terms.replace(' ', '+')}&" if terms else "",
+        "query_string": urlencode({"q": terms}) + "&" if terms else "",
     }
     return render(request, "clinic/search.html", context)
 
