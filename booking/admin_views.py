@@ -293,7 +293,7 @@ class DashboardPanel(Component):
         today = timezone.localdate()
         active = VisitRequest.objects.filter(
             status__in=VisitRequest.ACTIVE_STATUSES, slot_start__isnull=False
-        )
+        ).order_by("slot_start")
         start_of_today = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))
         return {
             "today": active.filter(
@@ -302,7 +302,9 @@ class DashboardPanel(Component):
             "upcoming": active.filter(
                 slot_start__gte=start_of_today + timedelta(days=1), slot_start__lt=now + timedelta(days=7)
             )[:20],
-            "new_count": VisitRequest.objects.filter(status=VisitRequest.Status.NEW).count(),
+            "new_count": VisitRequest.objects.filter(
+                status=VisitRequest.Status.NEW, anonymised_at__isnull=True
+            ).count(),
             "failed": VisitRequest.objects.filter(Exists(_failed_notifications())).distinct()[:20],
         }
 

@@ -1,6 +1,9 @@
 """The emails about a visit request, plain text and HTML. No health details in any subject,
 and nothing in staff emails but a name, a time and a link to the request behind the admin login."""
 
+import re
+from html import unescape
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -8,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import strip_tags
 
 from wagtail.models import Site
+from wagtail.rich_text import expand_db_html
 
 from clinic.models import ClinicSettings
 
@@ -15,6 +19,8 @@ from . import ics
 from .formatting import visit_time, visit_time_short
 from .models import Notification, VisitRequest
 from .tokens import make_manage_token
+
+_RELATIVE_HREF = re.compile(r'href="/(?!/)')
 
 PATIENT_SUBJECTS = {
     Notification.Kind.CONFIRMATION: "Your Free Discovery Visit with {clinic} – {when}",
@@ -39,6 +45,15 @@ def clinic_for(visit_request: VisitRequest) -> tuple[ClinicSettings, Site]:
 def staff_recipients(visit_request: VisitRequest) -> list[str]:
     clinic, _ = clinic_for(visit_request)
     return clinic.booking_recipient_list()
+
+
+def confirmation_copy(page, site: Site) -> dict[str, str]:
+    """The page's "what happens next" text for an email: links expanded (Wagtail stores page links
+    as ids) and made absolute, since an email has no page to be relative to."""
+    if page is None or not page.confirmation_text:
+        return {"confirmation_html": "", "confirmation_text": ""}
+    html = _RELATIVE_HREF.sub(rf'href="{site.root_url}/', expand_db_html(page.confirmation_text))
+    return {"confirmation_html": html, "confirmation_text": unescape(strip_tags(html)).strip()}
 
 
 def manage_url(visit_request: VisitRequest) -> str:
@@ -73,8 +88,7 @@ def build_message(notification: Notification) -> EmailMultiAlternatives:
         "when": visit_time(visit_request.slot_start),
         "manage_url": manage_url(visit_request) if not staff else "",
         "admin_url": admin_url(visit_request) if staff else "",
-        "confirmation_html": visit_request.page.confirmation_text if visit_request.page else "",
-        "confirmation_text": strip_tags(visit_request.page.confirmation_text) if visit_request.page else "",
+        **confirmation_copy(visit_request.page, site),
     }
     folder = "emails/booking_staff" if staff else "emails/booking_patient"
     message = EmailMultiAlternatives(

@@ -4,14 +4,12 @@ import time
 import unicodedata
 import uuid
 
-import phonenumbers
-
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
-from clinic.models import PHONE_REGION, CareArea
+from clinic.models import CareArea, e164
 
 from .models import VisitRequest
 from .slots import parse_slot_value
@@ -171,14 +169,10 @@ class BookingForm(forms.Form):
         return self.cleaned_data["last_name"].strip()
 
     def clean_phone(self):
-        value = self.cleaned_data["phone"]
-        try:
-            number = phonenumbers.parse(value, PHONE_REGION)
-        except phonenumbers.NumberParseException:
-            raise forms.ValidationError("Enter a phone number such as (954) 555-0123.") from None
-        if not phonenumbers.is_valid_number(number):
-            raise forms.ValidationError("That phone number does not look right. Please check it.")
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        number = e164(self.cleaned_data["phone"])
+        if not number:
+            raise forms.ValidationError("Enter a phone number such as (954) 555-0123.")
+        return number
 
     def clean_concern(self):
         value = self.cleaned_data["concern"]

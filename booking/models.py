@@ -297,7 +297,9 @@ class VisitRequest(models.Model):
         permissions = [("export_visitrequest", "Can export visit requests")]
 
     def __str__(self) -> str:
-        when = self.local_start.strftime("%a %-d %b %Y, %-I:%M %p") if self.slot_start else "preferred times"
+        from .formatting import visit_time  # formatting imports this module
+
+        when = visit_time(self.slot_start, with_zone=False) if self.slot_start else "preferred times"
         return f"{self.full_name} – {when}"
 
     @property

@@ -160,8 +160,13 @@ def visit_request_set_status(
 
 
 def visit_request_anonymise(*, visit_request: VisitRequest, now: datetime | None = None) -> VisitRequest:
-    """Remove the patient's personal and health details; keep what reports count."""
+    """Remove the patient's personal and health details; keep what reports count. A booking still
+    to come is cancelled too, so its time is free for someone else."""
     with transaction.atomic():
+        if visit_request.is_active:
+            SlotSeat.objects.filter(visit_request=visit_request).delete()
+            visit_request.status = VisitRequest.Status.CANCELLED
+            visit_request.cancelled_at = now or timezone.now()
         visit_request.first_name = "Anonymised"
         visit_request.last_name = ""
         visit_request.email = "anonymised@invalid"

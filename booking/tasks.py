@@ -48,8 +48,10 @@ def send_notification(notification_id: int) -> str:
             if message.to:
                 message.send()
         except Exception as error:  # noqa: BLE001 - any failure to send is recorded and retried
-            # Only the error's type and message, which name the mail server, never the patient.
-            notification.last_error = f"{type(error).__name__}: {error}"[:300]
+            # The error's type and message for staff; a refused-recipient error quotes the
+            # address, so the patient's is masked.
+            text = f"{type(error).__name__}: {error}".replace(notification.visit_request.email, "<patient>")
+            notification.last_error = text[:300]
             if notification.attempts >= max_email_attempts():
                 notification.status = Notification.Status.FAILED
                 notification.next_attempt_at = None

@@ -27,6 +27,17 @@ def validate_phone(value: str) -> None:
         raise ValidationError("That is not a valid phone number.")
 
 
+def e164(value: str) -> str:
+    """The number as +19545195404, or '' when it is not a valid phone number."""
+    try:
+        number = phonenumbers.parse(value or "", PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_valid_number(number):
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 def tel_uri(value: str) -> str:
     """`tel:` link for a phone number as staff typed it; empty when it cannot be parsed."""
     try:

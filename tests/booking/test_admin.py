@@ -223,6 +223,15 @@ def test_front_desk_anonymises_a_request_on_the_patients_wish_and_it_is_logged(c
     assert ModelLogEntry.objects.filter(action="booking.visit_request.anonymised", user=front_desk).exists()
 
 
+def test_anonymising_a_booking_still_to_come_cancels_it_and_frees_its_time(visits, booking_page):
+    slot = visits[0].slot_start
+    assert slot not in {s.start for s in booking_page.free_slots()}
+    services.visit_request_anonymise(visit_request=visits[0])
+    visits[0].refresh_from_db()
+    assert visits[0].status == VisitRequest.Status.CANCELLED and visits[0].cancelled_at
+    assert slot in {s.start for s in booking_page.free_slots()}
+
+
 def test_editors_cannot_anonymise(client, editor, visits):
     client.force_login(editor)
     assert client.post(f"{INDEX}anonymise/{visits[0].pk}/").status_code in (302, 403)

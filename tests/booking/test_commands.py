@@ -1,5 +1,6 @@
 """Reminders (never twice) and retention (anonymise, keep counts)."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -57,10 +58,21 @@ def test_no_reminder_two_days_ahead_or_for_cancelled_visits(far_visit, django_ca
     assert services.visit_reminders_queue(now=far_visit.slot_start - timedelta(hours=20)) == 0
 
 
-def test_send_visit_reminders_command_runs_and_reports_counts(far_visit):
-    out = __import__("io").StringIO()
-    call_command("send_visit_reminders", stdout=out)
-    assert "Queued 0 reminder(s)" in out.getvalue()
+def test_send_visit_reminders_command_reminds_a_visit_within_a_day_once(
+    far_visit, django_capture_on_commit_callbacks
+):
+    # Booked days ago for a time now 20 hours away: due for its reminder.
+    VisitRequest.objects.filter(pk=far_visit.pk).update(
+        slot_start=timezone.now() + timedelta(hours=20), created_at=timezone.now() - timedelta(days=3)
+    )
+    mail.outbox.clear()
+    first, second = io.StringIO(), io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_visit_reminders", stdout=first)
+        call_command("send_visit_reminders", stdout=second)
+    assert "Queued 1 reminder(s)" in first.getvalue()
+    assert "Queued 0 reminder(s)" in second.getvalue()
+    assert [m.subject.startswith("Reminder:") for m in mail.outbox] == [True]
 
 
 def test_purge_anonymises_old_requests_and_keeps_counts_for_reports(far_visit):

@@ -50,6 +50,24 @@ def test_patient_confirmation_has_time_in_clinic_zone_details_and_manage_link(bo
     assert "maria@example.com" not in message.body.split("manage/")[1]
 
 
+def test_confirmation_text_links_work_in_the_email(
+    client, booking_page, care_area, home, django_capture_on_commit_callbacks
+):
+    from tests.factories import StandardPageFactory
+
+    privacy = StandardPageFactory(parent=home, slug="privacy", title="Privacy")
+    booking_page.confirmation_text = (
+        f'<p>Read <a linktype="page" id="{privacy.pk}">our privacy policy</a> &amp; bring shoes.</p>'
+    )
+    booking_page.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/book/", form_data(slot_value(booking_page.free_slots()[0].start)))
+    message = patient_email()
+    assert '<a href="http://localhost/privacy/">our privacy policy</a>' in message.alternatives[0][0]
+    assert "Read our privacy policy & bring shoes." in message.body
+    assert "linktype" not in message.alternatives[0][0]
+
+
 def test_ics_attachment_parses_with_icalendar_and_has_the_visit_in_utc(booked):
     visit, slot = booked
     name, content, mimetype = patient_email().attachments[0]

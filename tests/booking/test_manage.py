@@ -73,7 +73,7 @@ def test_moving_to_a_taken_slot_keeps_the_old_time_and_says_so(client, visit, bo
     assert client.post("/book/", form_data(slot_value(other), email="b@example.com")).status_code == 303
     old = visit.slot_start
     response = client.post(path_of(visit), {"action": "move", "slot": slot_value(other)})
-    assert "no longer available" in response.content.decode() or "just taken" in response.content.decode()
+    assert "just taken" in response.content.decode()
     visit.refresh_from_db()
     assert visit.slot_start == old and SlotSeat.objects.filter(visit_request=visit, slot_start=old).exists()
 
@@ -84,9 +84,8 @@ def test_moving_to_a_taken_slot_keeps_the_old_time_and_says_so(client, visit, bo
 )
 def test_tampered_tokens_get_a_friendly_page_not_an_error(client, visit, token):
     response = client.get(f"/book/manage/{token}/")
-    assert response.status_code in (404, 410)
-    if response.status_code == 410:
-        assert "not valid" in response.content.decode()
+    assert response.status_code == 410
+    assert "not valid" in response.content.decode()
 
 
 def test_a_token_signed_for_another_purpose_or_altered_is_refused(client, visit, booking_page):
