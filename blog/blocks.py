@@ -1,10 +1,11 @@
 """The article body: the clinic's shared blocks plus FAQs and videos, which only articles use."""
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
+from django.utils.text import slugify
 
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
-from wagtail.embeds.blocks import EmbedBlock
 
 from clinic.blocks import PARAGRAPH_FEATURES, BaseBodyBlock
 
@@ -20,6 +21,12 @@ class FAQItemBlock(blocks.StructBlock):
         label_format = "{question}"
 
 
+class FAQValue(blocks.StructValue):
+    @cached_property
+    def anchor(self) -> str:
+        return slugify(self.get("heading", "")) or "faq"
+
+
 class FAQBlock(blocks.StructBlock):
     """Questions and answers; search engines get them as a schema.org FAQPage."""
 
@@ -29,6 +36,7 @@ class FAQBlock(blocks.StructBlock):
     class Meta:
         icon = "help"
         template = "blocks/faq_block.html"
+        value_class = FAQValue
         description = "Frequently asked questions with their answers."
         preview_value = {
             "heading": "Frequently asked questions",
@@ -42,7 +50,9 @@ class FAQBlock(blocks.StructBlock):
 
 
 class VideoBlock(blocks.StructBlock):
-    video = EmbedBlock(help_text="A YouTube or Vimeo link, e.g. https://www.youtube.com/watch?v=…")
+    # A plain URL, not an EmbedBlock: we build the iframe ourselves (see embeds.py), so asking the
+    # provider for its embed HTML on every save would only add a network call that can fail.
+    video = blocks.URLBlock(help_text="A YouTube or Vimeo link, e.g. https://www.youtube.com/watch?v=…")
     title = blocks.CharBlock(
         max_length=120, help_text="What the video shows; screen readers announce it as the player's name."
     )
@@ -55,7 +65,7 @@ class VideoBlock(blocks.StructBlock):
 
     def clean(self, value):
         value = super().clean(value)
-        if value.get("video") and not video_embed_src(value["video"].url):
+        if value.get("video") and not video_embed_src(value["video"]):
             raise StructBlockValidationError(
                 block_errors={"video": ValidationError("Use a YouTube or Vimeo video link.")}
             )

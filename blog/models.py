@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -80,6 +79,10 @@ class BlogIndexPage(RoutablePageMixin, Page):
             .order_by("-date", "-first_published_at", "-pk")
         )
 
+    def care_areas(self):
+        """The care areas that have live articles here: the category pages worth listing."""
+        return CareArea.objects.filter(articles__in=self.articles().values("pk")).distinct()
+
     def _listing(self, request, articles, *, heading: str, **context):
         paginator = Paginator(articles, ARTICLES_PER_PAGE)
         page_of_articles = paginator.page(page_number(request.GET.get("page"), paginator.num_pages))
@@ -94,7 +97,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
             "canonical_url": canonical,
             "page_range": paginator.get_elided_page_range(page_of_articles.number, on_each_side=2),
             "listing_heading": heading,
-            "categories": CareArea.objects.filter(articles__in=self.articles().values("pk")).distinct(),
+            "categories": self.care_areas(),
             **context,
         }
         return self.render(request, context_overrides=context)
@@ -104,9 +107,9 @@ class BlogIndexPage(RoutablePageMixin, Page):
         urls = super().get_sitemap_urls(request)
         base = self.get_full_url(request)
         if base:
-            areas = CareArea.objects.filter(articles__in=self.articles().values("pk")).distinct()
             urls += [
-                {"location": base + self.reverse_subpage("category", args=[area.slug])} for area in areas
+                {"location": base + self.reverse_subpage("category", args=[area.slug])}
+                for area in self.care_areas()
             ]
         return urls
 
@@ -126,9 +129,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
 
     @path("tag/<slug:slug>/")
     def tag(self, request, slug):
-        tag = Tag.objects.filter(slug=slug).first()
-        if tag is None:
-            raise Http404("No such tag")
+        tag = get_object_or_404(Tag, slug=slug)
         return self._listing(
             request,
             self.articles().filter(tags=tag),
@@ -359,9 +360,10 @@ class BlogPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        headings = [block.value for block in self.body if block.block_type == "heading"]
-        # Two headings with the same text would share an id; number the repeats. The values are
-        # the ones the template renders (StreamValue keeps its bound blocks), so ids and links agree.
+        headings = [block.value for block in self.body if block.block_type in ("heading", "faq")]
+        # Two headings (or FAQ sections) with the same text would share an id; number the repeats.
+        # The values are the ones the template renders (StreamValue keeps its bound blocks), so
+        # ids and links agree.
         for value, anchor in zip(headings, unique_anchors(value.anchor for value in headings), strict=True):
             value.anchor = anchor
         context["toc"] = toc_tree(table_of_contents(self.body))

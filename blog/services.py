@@ -33,15 +33,11 @@ def stream_blocks_from_parsed(article: ParsedArticle) -> list[tuple[str, object]
             items = "".join(f"<li>{escape(item)}</li>" for item in value["items"])
             stream.append(("paragraph", clean_rich_text(f"<{tag}>{items}</{tag}>")))
         elif block.kind == "call_to_action":
-            stream.append(("call_to_action", {"text": call_to_action_text(value["text"])}))
+            # {phone}: the page shows the clinic's current number, not the one in the file.
+            stream.append(("call_to_action", {"text": with_phone_placeholder(value["text"])}))
         else:  # pragma: no cover - the parser has no other kinds
             raise ValueError(f"Unknown parsed block kind {block.kind!r}")
     return stream
-
-
-def call_to_action_text(sentence: str) -> str:
-    """The sentence with {phone} for its phone number, so the page shows the clinic's current one."""
-    return with_phone_placeholder(sentence)
 
 
 def article_block_counts(article: ParsedArticle) -> dict[str, int]:
@@ -106,11 +102,24 @@ def blog_editors_group_ensure(*, index_page: BlogIndexPage) -> Group:
     return group
 
 
+class BlogIndexNotFound(LookupError):
+    """No blog index matches; the message says what to do."""
+
+
 def find_blog_index(reference: str = "") -> BlogIndexPage:
     """The blog index by slug or id, or the only one when `reference` is empty."""
     pages = BlogIndexPage.objects.all()
-    if not reference:
-        return pages.get()
-    if re.fullmatch(r"\d+", reference):
-        return pages.get(pk=int(reference))
-    return pages.get(slug=reference)
+    try:
+        if not reference:
+            return pages.get()
+        if re.fullmatch(r"\d+", reference):
+            return pages.get(pk=int(reference))
+        return pages.get(slug=reference)
+    except BlogIndexPage.DoesNotExist as error:
+        raise BlogIndexNotFound(
+            f"No blog index page {reference!r}."
+            if reference
+            else "There is no blog index page; create it first."
+        ) from error
+    except BlogIndexPage.MultipleObjectsReturned as error:
+        raise BlogIndexNotFound("There are several blog index pages; pass --parent.") from error

@@ -15,12 +15,7 @@ def _person(person) -> dict:
 def article_graph(page, *, clinic, home_url: str, index=None, image_url: str = "", request=None) -> dict:
     """One JSON-LD document (an @graph) describing the article page."""
     url = page.get_full_url(request=request) or ""
-    clinic_node = {
-        "@type": "MedicalClinic",
-        "@id": f"{home_url}#clinic",
-        "name": clinic.name,
-        "url": home_url,
-    }
+    clinic_node = clinic.schema_org(home_url)
     posting = {
         "@type": "BlogPosting",
         "@id": f"{url}#article",

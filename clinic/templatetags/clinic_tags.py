@@ -62,34 +62,5 @@ def clinic_json_ld(context) -> str:
     """The clinic as a schema.org MedicalClinic (a physiotherapy practice) for search engines."""
     clinic = context["settings"]["clinic"]["ClinicSettings"]
     request = context.get("request")
-    data = {
-        "@context": "https://schema.org",
-        "@type": ["MedicalClinic", "Physiotherapy"],
-        "name": clinic.name,
-        "telephone": clinic.phone,
-        "address": {
-            "@type": "PostalAddress",
-            "streetAddress": clinic.street_address,
-            "addressLocality": clinic.locality,
-            "addressRegion": clinic.region,
-            "postalCode": clinic.postal_code,
-            "addressCountry": clinic.country,
-        },
-        "openingHoursSpecification": [
-            {
-                "@type": "OpeningHoursSpecification",
-                "dayOfWeek": block.value.schema_days,
-                "opens": block.value["opens"].strftime("%H:%M"),
-                "closes": block.value["closes"].strftime("%H:%M"),
-            }
-            for block in clinic.opening_hours
-        ],
-    }
-    if request is not None:
-        data["url"] = request.build_absolute_uri("/")
-    if clinic.email:
-        data["email"] = clinic.email
-    if clinic.reviews_url:
-        data["sameAs"] = [clinic.reviews_url]
-    data["address"] = {k: v for k, v in data["address"].items() if v}
-    return json_ld(data)
+    home_url = request.build_absolute_uri("/") if request is not None else ""
+    return json_ld({"@context": "https://schema.org", **clinic.schema_org(home_url)})

@@ -1,12 +1,13 @@
 """Staff write, schedule and review articles in the Wagtail admin; blog editors can do only that."""
 
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
 
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -224,3 +225,15 @@ def test_markup_typed_into_article_fields_is_shown_as_text(client, admin_client,
     html = client.get("/blog/hostile/").content.decode()
     assert "<script>alert(" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "There is no blog index page; create it first."),
+        (["--parent", "news"], "No blog index page 'news'."),
+    ],
+)
+def test_setup_blog_editors_says_which_blog_index_is_missing(home, args, message):
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("setup_blog_editors", *args)

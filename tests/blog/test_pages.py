@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from wagtail.embeds.models import Embed
+from wagtail.models import PageViewRestriction
 
 from blog.models import BlogPage
 from tests.factories import BlogPageFactory, CareAreaFactory, ImageFactory, PersonFactory, StandardPageFactory
@@ -214,13 +214,6 @@ ALL_BLOCKS = [
 
 @pytest.fixture
 def every_block_article(blog, author):
-    # The embed finder would fetch from YouTube; a cached Embed row keeps the test offline.
-    Embed.objects.create(
-        url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
-        max_width=None,
-        type="video",
-        html="<iframe></iframe>",
-    )
     image = ImageFactory()
     image.contextual_alt_text, image.decorative = "A hip bridge", False  # ImageBlock's native value
     blocks = [
@@ -269,12 +262,20 @@ def test_video_block_refuses_links_that_are_not_youtube_or_vimeo(db):
     from blog.blocks import VideoBlock
 
     block = VideoBlock()
-    Embed.objects.create(
-        url="https://example.com/clip", max_width=None, type="video", html="<iframe></iframe>"
-    )
     value = block.to_python({"video": "https://example.com/clip", "title": "Clip", "caption": ""})
-    with pytest.raises(StructBlockValidationError):
+    with pytest.raises(StructBlockValidationError) as error:
         block.clean(value)
+    assert "YouTube or Vimeo" in str(error.value.block_errors["video"])
+
+
+def test_repeated_faq_sections_and_headings_get_distinct_ids(client, blog, author):
+    faq = {"heading": "Questions", "items": [{"question": "Why?", "answer": "<p>Because.</p>"}]}
+    body = [("heading", {"text": "Questions", "level": "h2"}), ("faq", faq), ("faq", faq)]
+    page = soup(client.get(BlogPageFactory(parent=blog, author=author, slug="faqs", body=body).url))
+    ids = [tag["id"] for tag in page.select(".article__body [id]")]
+    assert ids == ["questions", "questions-2", "questions-3"]
+    sections = page.select(".faq")
+    assert [s["aria-labelledby"] for s in sections] == ["questions-2", "questions-3"]
 
 
 # SEO, sharing and structured data
@@ -311,8 +312,11 @@ def test_article_structured_data_describes_posting_review_and_breadcrumbs(client
     assert posting["headline"] == "Hip pain in runners"
     assert posting["author"]["name"] == "Ashley Kranz" and posting["author"]["@type"] == "Person"
     assert posting["datePublished"] == "2026-03-14"
-    assert posting["publisher"]["@id"] == graph["MedicalClinic"]["@id"]
-    assert graph["MedicalClinic"]["name"] == "Test Clinic"
+    clinic = graph["MedicalClinic/Physiotherapy"]
+    assert posting["publisher"]["@id"] == clinic["@id"]
+    # The same full description as on the home page, not a stub.
+    assert clinic["name"] == "Test Clinic" and clinic["telephone"] == "(954) 519-5404"
+    assert clinic["address"]["addressLocality"] == "Davie"
     webpage = graph["MedicalWebPage"]
     assert webpage["reviewedBy"]["name"] == "Dana Cruz" and webpage["lastReviewed"] == "2026-04-01"
     crumbs = graph["BreadcrumbList"]["itemListElement"]
@@ -398,6 +402,8 @@ def test_index_shows_excerpt_reading_time_and_lazy_thumbnails_below_the_fold(cli
 def test_index_hides_drafts_and_private_articles(client, blog, author):
     BlogPageFactory(parent=blog, author=author, title="Draft", live=False)
     BlogPageFactory(parent=blog, author=author, title="Published")
+    private = BlogPageFactory(parent=blog, author=author, title="Private")
+    PageViewRestriction.objects.create(page=private, restriction_type="password", password="x")
     assert titles(soup(client.get("/blog/"))) == ["Published"]
 
 

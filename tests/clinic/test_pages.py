@@ -56,6 +56,7 @@ def test_home_page_describes_the_clinic_as_structured_data(client, home):
     page = soup(client.get("/"))
     data = json.loads(page.find("script", type="application/ld+json").string)
     assert data["@type"] == ["MedicalClinic", "Physiotherapy"]
+    assert data["@id"] == "http://testserver/#clinic"
     assert data["name"] == "Test Clinic"
     assert data["telephone"] == "(954) 519-5404"
     assert data["address"]["addressLocality"] == "Davie"

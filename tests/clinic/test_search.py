@@ -3,6 +3,8 @@
 import pytest
 from bs4 import BeautifulSoup
 
+from wagtail.models import PageViewRestriction
+
 from clinic.search import MAX_QUERY_CHARS as SEARCH_MAX_CHARS
 from clinic.search import search_terms
 from tests.factories import BlogIndexPageFactory, BlogPageFactory, StandardPageFactory
@@ -40,6 +42,8 @@ def articles(home):
         body=[("paragraph", "<p>Pain under the heel.</p>")],
     )
     BlogPageFactory(parent=blog, title="Secret hip draft", live=False)
+    private = BlogPageFactory(parent=blog, title="Private hip notes", intro="Hip pain notes for staff.")
+    PageViewRestriction.objects.create(page=private, restriction_type="password", password="x")
     StandardPageFactory(parent=home, title="Services", intro="We treat hip, knee and foot pain.")
     return guide
 
@@ -49,6 +53,7 @@ def test_hip_pain_query_ranks_the_hip_pain_guide_first(client, articles):
     titles = result_titles(page)
     assert titles[0] == "Hip Pain in Runners"
     assert "Secret hip draft" not in titles
+    assert "Private hip notes" not in titles  # password-protected
     assert page.select_one(".search-results a")["href"] == "/blog/hip-pain-in-runners/"
 
 
@@ -122,3 +127,9 @@ def test_search_is_in_the_main_menu_and_marked_current_on_the_search_page(client
     link = nav.find("a", string="Search")
     assert link["href"] == "/search/"
     assert link["aria-current"] == "page"
+
+
+def test_no_results_offer_the_clinics_phone_number(client, articles):
+    page = soup(client.get("/search/", {"q": "zebra"}))
+    assert result_titles(page) == []
+    assert page.select_one(".search-page a[href='tel:+19545195404']").get_text() == "(954) 519-5404"

@@ -9,7 +9,7 @@ from wagtail.models import Page
 
 from blog.importers import ArticleFormatError, parse_article
 from blog.models import BlogIndexPage
-from blog.services import article_block_counts, blog_article_create, find_blog_index
+from blog.services import BlogIndexNotFound, article_block_counts, blog_article_create, find_blog_index
 from clinic.models import CareArea, Person
 
 
@@ -79,12 +79,8 @@ class Command(BaseCommand):
     def _index(self, reference: str) -> BlogIndexPage:
         try:
             return find_blog_index(reference)
-        except BlogIndexPage.DoesNotExist as error:
-            raise CommandError(
-                f"No blog index page {reference!r}." if reference else "There is no blog index page."
-            ) from error
-        except BlogIndexPage.MultipleObjectsReturned as error:
-            raise CommandError("There are several blog index pages; pass --parent.") from error
+        except BlogIndexNotFound as error:
+            raise CommandError(str(error)) from error
 
     def _author(self, name: str | None) -> Person:
         people = Person.objects.all()

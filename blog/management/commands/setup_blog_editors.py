@@ -2,8 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from blog.models import BlogIndexPage
-from blog.services import BLOG_EDITORS, blog_editors_group_ensure, find_blog_index
+from blog.services import BLOG_EDITORS, BlogIndexNotFound, blog_editors_group_ensure, find_blog_index
 
 
 class Command(BaseCommand):
@@ -20,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, parent, **options):
         try:
             index = find_blog_index(parent)
-        except (BlogIndexPage.DoesNotExist, BlogIndexPage.MultipleObjectsReturned) as error:
-            raise CommandError("Create the blog index page first (or pass --parent).") from error
+        except BlogIndexNotFound as error:
+            raise CommandError(str(error)) from error
         blog_editors_group_ensure(index_page=index)
         self.stdout.write(self.style.SUCCESS(f"'{BLOG_EDITORS}' may write and publish under {index.title}."))
