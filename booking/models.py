@@ -235,6 +235,10 @@ class Closure(Orderable):
         return f"{self.start_date}–{self.end_date} {self.reason}".strip()
 
 
+# How long before a visit its reminder goes out (`send_visit_reminders`).
+REMINDER_LEAD = timedelta(hours=24)
+
+
 class VisitRequest(models.Model):
     """A patient's request for a Free Discovery Visit, at a slot or at preferred times."""
 
@@ -343,6 +347,18 @@ class VisitRequest(models.Model):
 
         return visit_time(self.slot_start) if self.slot_start else f"Preferred: {self.preferred_times}"
 
+    @property
+    def reminder_due(self) -> bool:
+        """A reminder will go out: the visit is still to come, active, not yet reminded, and was
+        booked more than REMINDER_LEAD ahead (later bookings just got their confirmation)."""
+        return bool(
+            self.slot_start
+            and self.is_active
+            and not self.reminder_sent_at
+            and self.slot_start > timezone.now()
+            and self.created_at <= self.slot_start - REMINDER_LEAD
+        )
+
     def source_title(self) -> str:
         return self.source_page.title if self.source_page_id and self.source_page else ""
 
@@ -353,7 +369,7 @@ class VisitRequest(models.Model):
 
     def notification_summary(self) -> str:
         states = [f"{n.get_kind_display()}: {n.get_status_display()}" for n in self.notifications.all()]
-        if self.slot_start and self.is_active and not self.reminder_sent_at:
+        if self.reminder_due:
             states.append("Reminder: scheduled")
         return "; ".join(states) or "—"
 

@@ -20,7 +20,7 @@ from wagtail.models import Page
 from clinic.models import CareArea
 
 from . import slots
-from .models import DiscoveryVisitPage, Notification, SlotSeat, VisitRequest
+from .models import REMINDER_LEAD, DiscoveryVisitPage, Notification, SlotSeat, VisitRequest
 
 
 class BookingError(Exception):
@@ -182,7 +182,7 @@ def visit_request_anonymise(*, visit_request: VisitRequest, now: datetime | None
     return visit_request
 
 
-def visit_reminders_queue(*, now: datetime | None = None, ahead: timedelta = timedelta(hours=24)) -> int:
+def visit_reminders_queue(*, now: datetime | None = None, ahead: timedelta = REMINDER_LEAD) -> int:
     """Queue a reminder for every active visit starting within `ahead`; never twice.
 
     Each request is marked in the same transaction that records its reminder, and rows another

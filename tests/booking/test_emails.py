@@ -1,5 +1,7 @@
 """The emails about a visit: sent after commit by tasks, in the clinic's time, without health data."""
 
+from datetime import timedelta
+
 import icalendar
 import pytest
 
@@ -102,7 +104,16 @@ def test_notifications_show_as_sent(booked):
         ("staff_new", "sent"),
     }
     assert "Confirmation: Sent" in visit.notification_summary()
-    assert "Reminder: scheduled" in visit.notification_summary()
+
+
+@pytest.mark.parametrize(
+    ("booked_ahead", "scheduled"), [(timedelta(days=3), True), (timedelta(hours=20), False)]
+)
+def test_reminder_shows_as_scheduled_only_when_one_will_be_sent(booked, booked_ahead, scheduled):
+    visit, _ = booked
+    VisitRequest.objects.filter(pk=visit.pk).update(created_at=visit.slot_start - booked_ahead)
+    visit.refresh_from_db()
+    assert ("Reminder: scheduled" in visit.notification_summary()) is scheduled
 
 
 def test_a_failing_mail_server_keeps_the_booking_and_marks_the_emails_retrying(

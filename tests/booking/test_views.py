@@ -39,7 +39,10 @@ def test_concern_and_source_prefill_from_the_query_string(client, booking_page, 
 def test_unknown_concern_and_source_are_ignored(client, booking_page, care_area):
     response = client.get("/book/?concern=<script>&from=99999999")
     assert response.status_code == 200
-    assert "<script>" not in response.content.decode().split("<main")[1]
+    main = response.content.decode().split("<main")[1]
+    assert "<script>" not in main and "&lt;script&gt;" not in main
+    assert '<option value="" selected>Choose one</option>' in main  # no concern chosen
+    assert 'name="source" value="99999999"' not in main
 
 
 def test_valid_booking_redirects_303_to_a_confirmation_with_the_time(
