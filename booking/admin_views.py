@@ -134,6 +134,11 @@ class VisitRequestInspectView(InspectView):
 
 
 class VisitRequestEditView(EditView):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # EditView only fetches the object inside get()/post(); the GET audit entry needs it first.
+        self.object = self.get_object()
+
     def get(self, request, *args, **kwargs):
         log(instance=self.object, action=LOG_VIEWED, user=request.user, title=audit_title(self.object))
         return super().get(request, *args, **kwargs)

@@ -93,6 +93,15 @@ def test_detail_view_is_logged_in_the_audit_log(client, front_desk, visits):
     assert "Maria" not in entry.label
 
 
+def test_front_desk_opens_the_edit_form_and_the_view_is_logged(client, front_desk, visits):
+    client.force_login(front_desk)
+    response = client.get(f"{INDEX}edit/{visits[0].pk}/")
+    assert response.status_code == 200
+    assert 'name="staff_notes"' in response.content.decode()
+    entry = ModelLogEntry.objects.get(action="booking.visit_request.viewed")
+    assert entry.object_id == str(visits[0].pk)
+
+
 def test_status_change_with_staff_notes_is_saved_and_logged(client, front_desk, visits):
     client.force_login(front_desk)
     response = client.post(
