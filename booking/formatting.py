@@ -3,8 +3,7 @@
 from datetime import datetime
 
 from django.conf import settings
-
-from .models import clinic_tz
+from django.utils import timezone
 
 # Patients know their zone as "ET", not "EST"/"EDT" (which flips twice a year).
 ZONE_LABELS = {
@@ -18,26 +17,31 @@ ZONE_LABELS = {
 
 
 def zone_label(moment: datetime) -> str:
-    return ZONE_LABELS.get(settings.TIME_ZONE) or moment.astimezone(clinic_tz()).strftime("%Z")
+    return ZONE_LABELS.get(settings.TIME_ZONE) or _local(moment).strftime("%Z")
 
 
 def visit_time(moment: datetime | None, *, with_zone: bool = True) -> str:
     """'Tue 1 Dec 2026, 9:00 AM ET' in the clinic's time zone."""
     if moment is None:
         return ""
-    local = moment.astimezone(clinic_tz())
+    local = _local(moment)
     text = f"{local:%a} {local.day} {local:%b %Y}, {_clock(local)}"
     return f"{text} {zone_label(local)}" if with_zone else text
 
 
 def visit_time_short(moment: datetime) -> str:
     """'Tue 1 Dec, 9:00 AM ET' for subjects."""
-    local = moment.astimezone(clinic_tz())
+    local = _local(moment)
     return f"{local:%a} {local.day} {local:%b}, {_clock(local)} {zone_label(local)}"
 
 
 def clock(moment: datetime) -> str:
-    return _clock(moment.astimezone(clinic_tz()))
+    return _clock(_local(moment))
+
+
+def _local(moment: datetime) -> datetime:
+    # The clinic's zone is the project's TIME_ZONE, whatever zone a request may have activated.
+    return timezone.localtime(moment, timezone.get_default_timezone())
 
 
 def _clock(local: datetime) -> str:

@@ -2,9 +2,7 @@
 
 import uuid
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -26,6 +24,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from . import slots
+from .formatting import visit_time
 
 WEEKDAYS = [
     (0, "Monday"),
@@ -36,10 +35,6 @@ WEEKDAYS = [
     (5, "Saturday"),
     (6, "Sunday"),
 ]
-
-
-def clinic_tz() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
 
 
 class DiscoveryVisitPage(RoutablePageMixin, Page):
@@ -131,7 +126,7 @@ class DiscoveryVisitPage(RoutablePageMixin, Page):
                 for h in self.weekly_hours.all()
                 if h.start and h.end and h.end > h.start
             ],
-            tz=clinic_tz(),
+            tz=timezone.get_default_timezone(),
             visit_length=timedelta(minutes=self.visit_length_minutes),
             buffer=timedelta(minutes=self.buffer_minutes),
             min_notice=timedelta(hours=self.min_notice_hours),
@@ -301,22 +296,12 @@ class VisitRequest(models.Model):
         permissions = [("export_visitrequest", "Can export visit requests")]
 
     def __str__(self) -> str:
-        from .formatting import visit_time  # formatting imports this module
-
         when = visit_time(self.slot_start, with_zone=False) if self.slot_start else "preferred times"
         return f"{self.full_name} – {when}"
 
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
-
-    @property
-    def local_start(self):
-        return self.slot_start.astimezone(clinic_tz()) if self.slot_start else None
-
-    @property
-    def local_end(self):
-        return self.slot_end.astimezone(clinic_tz()) if self.slot_end else None
 
     @property
     def concern_label(self) -> str:
@@ -343,8 +328,6 @@ class VisitRequest(models.Model):
         return f"{'Soon: ' if self.race_soon else ''}{race:%a} {race.day} {race:%b}"
 
     def when_display(self) -> str:
-        from .formatting import visit_time
-
         return visit_time(self.slot_start) if self.slot_start else f"Preferred: {self.preferred_times}"
 
     @property

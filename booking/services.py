@@ -10,7 +10,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -20,7 +19,9 @@ from wagtail.models import Page
 from clinic.models import CareArea
 
 from . import slots
+from .emails import staff_recipients
 from .models import REMINDER_LEAD, DiscoveryVisitPage, Notification, SlotSeat, VisitRequest
+from .tasks import enqueue_notification
 
 
 class BookingError(Exception):
@@ -259,20 +260,8 @@ def _take_seat(visit_request: VisitRequest, *, page, slot_start: datetime, now) 
 
 def _notify(visit_request: VisitRequest, *kinds: str) -> None:
     """Record the emails to send and send them by task once the booking is committed."""
-    from .tasks import enqueue_notification
-
     for kind in kinds:
-        if kind.startswith("staff_") and not _staff_recipients(visit_request):
+        if kind.startswith("staff_") and not staff_recipients(visit_request):
             continue
         notification = Notification.objects.create(visit_request=visit_request, kind=kind)
         transaction.on_commit(lambda pk=notification.pk: enqueue_notification(pk))
-
-
-def _staff_recipients(visit_request: VisitRequest) -> list[str]:
-    from .emails import staff_recipients
-
-    return staff_recipients(visit_request)
-
-
-def max_email_attempts() -> int:
-    return int(getattr(settings, "BOOKING_EMAIL_MAX_ATTEMPTS", 5))

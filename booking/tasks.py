@@ -10,14 +10,20 @@ from datetime import timedelta
 
 from django_tasks import task, task_backends
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from .emails import build_message
 from .models import Notification
 
 logger = logging.getLogger(__name__)
 
 BACKEND = "clinic"
+
+
+def max_email_attempts() -> int:
+    return int(getattr(settings, "BOOKING_EMAIL_MAX_ATTEMPTS", 5))
 
 
 def backoff(attempts: int) -> timedelta:
@@ -27,9 +33,6 @@ def backoff(attempts: int) -> timedelta:
 
 @task(backend=BACKEND)
 def send_notification(notification_id: int) -> str:
-    from .emails import build_message
-    from .services import max_email_attempts
-
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(of=("self",))

@@ -213,7 +213,7 @@ def manage(request, page, token):
                             "manage_url": manage_url(visit_request),
                         },
                     )
-    free = [s for s in page.free_slots() if s.start != visit_request.local_start]
+    free = [s for s in page.free_slots() if s.start != visit_request.slot_start]
     context = {
         "page": page,
         "visit_request": visit_request,
