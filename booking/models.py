@@ -304,12 +304,6 @@ class VisitRequest(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
     @property
-    def concern_label(self) -> str:
-        if self.concern_id:
-            return str(self.concern)
-        return f"Other: {self.concern_other}" if self.concern_other else "Other"
-
-    @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
 
@@ -320,15 +314,6 @@ class VisitRequest(models.Model):
             return False
         today = timezone.localdate()
         return today <= self.race_date <= today + timedelta(days=14)
-
-    def race_label(self) -> str:
-        if not self.race_date:
-            return ""
-        race = self.race_date
-        return f"{'Soon: ' if self.race_soon else ''}{race:%a} {race.day} {race:%b}"
-
-    def when_display(self) -> str:
-        return visit_time(self.slot_start) if self.slot_start else f"Preferred: {self.preferred_times}"
 
     @property
     def reminder_due(self) -> bool:
@@ -341,26 +326,6 @@ class VisitRequest(models.Model):
             and self.slot_start > timezone.now()
             and self.created_at <= self.slot_start - REMINDER_LEAD
         )
-
-    def source_title(self) -> str:
-        return self.source_page.title if self.source_page_id and self.source_page else ""
-
-    def age(self) -> str:
-        from django.utils.timesince import timesince
-
-        return f"{timesince(self.created_at).split(',')[0]} ago"
-
-    def notification_summary(self) -> str:
-        states = [f"{n.get_kind_display()}: {n.get_status_display()}" for n in self.notifications.all()]
-        if self.reminder_due:
-            states.append("Reminder: scheduled")
-        return "; ".join(states) or "—"
-
-    when_display.short_description = "Visit"
-    source_title.short_description = "Source article"
-    age.short_description = "Received"
-    race_label.short_description = "Race"
-    notification_summary.short_description = "Emails"
 
 
 class SlotSeat(models.Model):

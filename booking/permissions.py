@@ -1,6 +1,10 @@
-"""Who may see visit requests (health data): superusers and the Front desk group only."""
+"""Who may see visit requests (health data): superusers and the Front desk group only.
+
+Every screen asks through `can_view_visit_requests` and friends, so the rule lives in one place."""
 
 from wagtail.permission_policies import ModelPermissionPolicy
+
+from .models import VisitRequest
 
 
 class VisitRequestPermissionPolicy(ModelPermissionPolicy):
@@ -17,3 +21,19 @@ class VisitRequestPermissionPolicy(ModelPermissionPolicy):
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, action) for action in actions)
+
+
+# The one instance: registered with Wagtail in BookingConfig.ready(), so the viewset uses it too.
+visit_request_policy = VisitRequestPermissionPolicy(VisitRequest)
+
+
+def can_view_visit_requests(user) -> bool:
+    return visit_request_policy.user_has_permission(user, "view")
+
+
+def can_change_visit_requests(user) -> bool:
+    return visit_request_policy.user_has_permission(user, "change")
+
+
+def can_export_visit_requests(user) -> bool:
+    return visit_request_policy.user_has_permission(user, "export")

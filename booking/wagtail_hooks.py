@@ -5,18 +5,11 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from .admin_views import (
-    LOG_ANONYMISED,
-    LOG_EXPORTED,
-    LOG_LISTED,
-    LOG_STATUS,
-    LOG_VIEWED,
-    DashboardPanel,
-    VisitRequestViewSet,
-    source_report,
-)
-from .models import VisitRequest
-from .permissions import VisitRequestPermissionPolicy
+from . import audit
+from .admin_dashboard import DashboardPanel
+from .admin_views import source_report
+from .admin_viewset import VisitRequestViewSet
+from .permissions import can_view_visit_requests
 
 visit_request_viewset = VisitRequestViewSet()
 
@@ -28,17 +21,14 @@ def register_visit_requests():
 
 @hooks.register("construct_homepage_panels")
 def add_visit_panel(request, panels):
-    if VisitRequestPermissionPolicy(VisitRequest).user_has_permission(request.user, "view"):
+    if can_view_visit_requests(request.user):
         panels.append(DashboardPanel(request))
 
 
 @hooks.register("register_log_actions")
 def register_booking_log_actions(actions):
-    actions.register_action(LOG_LISTED, "List visit requests", "Listed")
-    actions.register_action(LOG_VIEWED, "View visit request", "Viewed")
-    actions.register_action(LOG_STATUS, "Change visit request status", "Status changed")
-    actions.register_action(LOG_EXPORTED, "Export visit requests", "Exported")
-    actions.register_action(LOG_ANONYMISED, "Anonymise visit request", "Anonymised")
+    for action, label, past_tense in audit.ACTIONS:
+        actions.register_action(action, label, past_tense)
 
 
 @hooks.register("register_admin_urls")
@@ -48,7 +38,7 @@ def register_report_url():
 
 class SourceReportMenuItem(MenuItem):
     def is_shown(self, request):
-        return VisitRequestPermissionPolicy(VisitRequest).user_has_permission(request.user, "view")
+        return can_view_visit_requests(request.user)
 
 
 @hooks.register("register_reports_menu_item")

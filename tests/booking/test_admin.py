@@ -11,10 +11,13 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from wagtail.admin.menu import admin_menu
 from wagtail.models import ModelLogEntry
 
 from booking import services
+from booking.admin_viewset import VisitRequestMenuItem
 from booking.models import Notification, VisitRequest
+from booking.reports import source_chart
 from booking.slots import slot_value
 from tests.booking.conftest import form_data
 
@@ -251,3 +254,38 @@ def test_editors_cannot_anonymise(client, editor, visits):
 def test_the_menu_counts_new_requests_and_failed_emails(admin_client, visits):
     Notification.objects.filter(visit_request=visits[1]).update(status="failed")
     assert "Visit requests (3 new, 2 emails failed)" in admin_client.get("/admin/").content.decode()
+
+
+def test_menu_counts_are_rendered_per_request_and_never_stored_on_the_shared_item(
+    rf, admin_user, front_desk, visits
+):
+    # Wagtail builds the menu item once per process; threaded workers share it between requests.
+    item = next(i for i in admin_menu.registered_menu_items if isinstance(i, VisitRequestMenuItem))
+    first = rf.get("/admin/")
+    first.user = admin_user
+    assert item.render_component(first).label == "Visit requests (3 new)"
+    Notification.objects.filter(visit_request=visits[1]).update(status="failed")
+    second = rf.get("/admin/")
+    second.user = front_desk
+    assert item.render_component(second).label == "Visit requests (3 new, 2 emails failed)"
+    assert item.label == "Visit requests"
+
+
+def test_source_chart_scales_bars_to_the_biggest_source_and_ranks_them():
+    rows = [
+        {"source": "Hip pain", "requests": 2},
+        {"source": "Direct / unknown", "requests": 1},
+        {"source": "Hip pain", "requests": 2},
+    ]
+    chart = source_chart(rows)
+    assert [(bar.label, bar.count, bar.width, bar.y) for bar in chart.bars] == [
+        ("Hip pain", 4, 60.0, 0),
+        ("Direct / unknown", 1, 15.0, 28),
+    ]
+    assert chart.height == 56
+
+
+def test_source_chart_of_no_rows_is_empty_with_room_for_one_bar():
+    chart = source_chart([])
+    assert chart.bars == []
+    assert chart.height == 28

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from booking import services
-from booking.admin_views import source_report_rows
 from booking.models import Notification, VisitRequest
+from booking.selectors import source_report_rows
 
 
 @pytest.fixture

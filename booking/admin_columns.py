@@ -1,0 +1,113 @@
+"""How a visit request reads to staff in the inbox: its list columns, export columns and the
+extra lines of its detail view. Display only; the model keeps the rules (`race_soon`,
+`reminder_due`)."""
+
+from collections.abc import Callable
+
+from django.utils.timesince import timesince
+
+from wagtail.admin.ui.tables import Column, TitleColumn
+
+from .formatting import visit_time
+from .models import VisitRequest
+
+
+def visit_display(visit_request: VisitRequest) -> str:
+    if visit_request.slot_start:
+        return visit_time(visit_request.slot_start)
+    return f"Preferred: {visit_request.preferred_times}"
+
+
+def concern_label(visit_request: VisitRequest) -> str:
+    if visit_request.concern_id:
+        return str(visit_request.concern)
+    return f"Other: {visit_request.concern_other}" if visit_request.concern_other else "Other"
+
+
+def race_label(visit_request: VisitRequest) -> str:
+    race = visit_request.race_date
+    if not race:
+        return ""
+    return f"{'Soon: ' if visit_request.race_soon else ''}{race:%a} {race.day} {race:%b}"
+
+
+def source_title(visit_request: VisitRequest) -> str:
+    page = visit_request.source_page if visit_request.source_page_id else None
+    return page.title if page else ""
+
+
+def received_age(visit_request: VisitRequest) -> str:
+    return f"{timesince(visit_request.created_at).split(',')[0]} ago"
+
+
+def notification_summary(visit_request: VisitRequest) -> str:
+    """Each email and where it stands, and whether a reminder is still to go out."""
+    states = [f"{n.get_kind_display()}: {n.get_status_display()}" for n in visit_request.notifications.all()]
+    if visit_request.reminder_due:
+        states.append("Reminder: scheduled")
+    return "; ".join(states) or "—"
+
+
+LIST_COLUMNS = [
+    TitleColumn("full_name", label="Name", url_name="visit_requests:inspect"),
+    Column("status", label="Status", accessor="get_status_display"),
+    Column("when", label="Visit", accessor=visit_display),
+    Column("concern", label="Concern", accessor=concern_label),
+    Column("race", label="Race", accessor=race_label),
+    Column("source", label="Source article", accessor=source_title),
+    Column("age", label="Received", accessor=received_age),
+]
+
+# Export columns that are computed rather than read from a field, with their headings.
+EXPORT_COMPUTED: dict[str, tuple[str, Callable[[VisitRequest], str]]] = {
+    "visit": ("Visit", visit_display),
+    "concern": ("Concern", concern_label),
+    "source_article": ("Source article", source_title),
+}
+EXPORT_FIELDS = [
+    "pk",
+    "status",
+    "visit",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "concern",
+    "race_date",
+    "preferred_contact",
+    "preferred_times",
+    "note",
+    "source_article",
+    "created_at",
+]
+EXPORT_HEADINGS = {
+    "pk": "ID",
+    "status": "Status",
+    "created_at": "Received (UTC)",
+    **{name: heading for name, (heading, _) in EXPORT_COMPUTED.items()},
+}
+
+# Lines of the detail view that are computed, with their labels.
+INSPECT_COMPUTED: dict[str, tuple[str, Callable[[VisitRequest], str]]] = {
+    "visit": ("Visit", visit_display),
+    "emails": ("Emails", notification_summary),
+}
+INSPECT_FIELDS = [
+    "status",
+    "visit",
+    "emails",
+    "preferred_times",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "preferred_contact",
+    "concern",
+    "concern_other",
+    "race_date",
+    "note",
+    "source_page",
+    "consented_at",
+    "created_at",
+    "staff_notes",
+]

@@ -1,0 +1,31 @@
+"""The inbox's filters: status, visit date, concern and "an email failed"."""
+
+import django_filters
+
+from django import forms
+
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+
+from clinic.models import CareArea
+
+from .models import VisitRequest
+from .selectors import failed_notifications_exist
+
+
+class VisitRequestFilterSet(WagtailFilterSet):
+    status = django_filters.MultipleChoiceFilter(
+        choices=VisitRequest.Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+    slot_start = django_filters.DateFromToRangeFilter(label="Visit date", widget=DateRangePickerWidget)
+    concern = django_filters.ModelChoiceFilter(queryset=CareArea.objects.all(), empty_label="Any concern")
+    email_failed = django_filters.BooleanFilter(label="An email failed", method="filter_email_failed")
+
+    class Meta:
+        model = VisitRequest
+        fields = ["status", "slot_start", "concern"]
+
+    def filter_email_failed(self, queryset, name, value):
+        if value is None:
+            return queryset
+        failed = failed_notifications_exist()
+        return queryset.filter(failed) if value else queryset.exclude(failed)

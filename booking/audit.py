@@ -1,0 +1,50 @@
+"""What the booking admin writes to Wagtail's audit log: who listed, viewed, changed, exported or
+anonymised which request. Labels carry a number, never a name, so the log holds no patient data."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from wagtail.log_actions import log
+from wagtail.models import ModelLogEntry
+
+from .models import VisitRequest
+
+LOG_LISTED = "booking.visit_request.listed"
+LOG_VIEWED = "booking.visit_request.viewed"
+LOG_STATUS = "booking.visit_request.status_changed"
+LOG_EXPORTED = "booking.visit_request.exported"
+LOG_ANONYMISED = "booking.visit_request.anonymised"
+
+ACTIONS = [
+    (LOG_LISTED, "List visit requests", "Listed"),
+    (LOG_VIEWED, "View visit request", "Viewed"),
+    (LOG_STATUS, "Change visit request status", "Status changed"),
+    (LOG_EXPORTED, "Export visit requests", "Exported"),
+    (LOG_ANONYMISED, "Anonymise visit request", "Anonymised"),
+]
+
+
+def audit_title(visit_request: VisitRequest) -> str:
+    return f"Visit request #{visit_request.pk}"
+
+
+def log_visit_request(visit_request: VisitRequest, *, action: str, user, data: dict | None = None) -> None:
+    log(instance=visit_request, action=action, user=user, title=audit_title(visit_request), data=data)
+
+
+def log_visit_requests(rows: list[VisitRequest], *, action: str, user, data: dict) -> None:
+    """One entry per request shown, written in one query."""
+    content_type_id = ContentType.objects.get_for_model(VisitRequest).pk
+    now = timezone.now()
+    ModelLogEntry.objects.bulk_create(
+        ModelLogEntry(
+            content_type_id=content_type_id,
+            object_id=str(row.pk),
+            label=audit_title(row),
+            action=action,
+            data=data,
+            timestamp=now,
+            user=user,
+        )
+        for row in rows
+    )
