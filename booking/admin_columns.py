@@ -64,14 +64,14 @@ EXPORT_COMPUTED: dict[str, tuple[str, Callable[[VisitRequest], str]]] = {
     "concern": ("Concern", concern_label),
     "source_article": ("Source article", source_title),
 }
+# Who the patient is and how to reach them: listed, searched, exported and shown together.
+PATIENT_FIELDS = ["first_name", "last_name", "email", "phone"]
+
 EXPORT_FIELDS = [
     "pk",
     "status",
     "visit",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
+    *PATIENT_FIELDS,
     "concern",
     "race_date",
     "preferred_contact",
@@ -97,10 +97,7 @@ INSPECT_FIELDS = [
     "visit",
     "emails",
     "preferred_times",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
+    *PATIENT_FIELDS,
     "preferred_contact",
     "concern",
     "concern_other",

@@ -9,7 +9,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import selectors
-from .admin_columns import EXPORT_FIELDS, EXPORT_HEADINGS, INSPECT_FIELDS, LIST_COLUMNS
+from .admin_columns import EXPORT_FIELDS, EXPORT_HEADINGS, INSPECT_FIELDS, LIST_COLUMNS, PATIENT_FIELDS
 from .admin_filters import VisitRequestFilterSet
 from .admin_views import VisitRequestEditView, VisitRequestIndexView, VisitRequestInspectView, anonymise_view
 from .models import VisitRequest
@@ -54,7 +54,7 @@ class VisitRequestViewSet(ModelViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
     filterset_class = VisitRequestFilterSet
-    search_fields = ["first_name", "last_name", "email", "phone"]
+    search_fields = PATIENT_FIELDS
     search_backend_name = None
     list_per_page = 50
     ordering = ["-created_at"]
