@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 
 
 class ClinicConfig(AppConfig):
     name = "clinic"
     verbose_name = "Clinic"
+
+    def ready(self):
+        from clinic.accounts import start_staff_session  # needs the apps loaded
+
+        user_logged_in.connect(start_staff_session, dispatch_uid="clinic_start_staff_session")

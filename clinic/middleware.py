@@ -1,4 +1,10 @@
-"""Security headers Django's SecurityMiddleware does not set: a strict CSP and Permissions-Policy."""
+"""Security headers Django's SecurityMiddleware does not set (a strict CSP, Permissions-Policy), and
+the end of staff sessions."""
+
+from django.contrib import messages
+from django.contrib.auth import logout
+
+from clinic.accounts import staff_session_expired
 
 # The public site needs no inline script or style, so it can run under a strict policy.
 # The Wagtail admin ships inline scripts of its own and is left to Wagtail.
@@ -31,3 +37,17 @@ class SecurityHeadersMiddleware:
         if not request.path.startswith(self.admin_prefixes):
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+
+class StaffSessionMiddleware:
+    """Signs a user out once their session has outlived a working day or sat idle too long."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and staff_session_expired(request):
+            logout(request)
+            if request.path.startswith("/admin/"):
+                messages.info(request, "Your session has ended. Please sign in again.")
+        return self.get_response(request)
