@@ -1,10 +1,15 @@
 """Security headers Django's SecurityMiddleware does not set (a strict CSP, Permissions-Policy), and
 the end of staff sessions."""
 
+from django_otp import user_has_device
+
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
 
 from clinic.accounts import staff_session_expired
+from clinic.two_factor import must_verify, with_next
 
 # The public site needs no inline script or style, so it can run under a strict policy.
 # The Wagtail admin ships inline scripts of its own and is left to Wagtail.
@@ -50,4 +55,34 @@ class StaffSessionMiddleware:
             logout(request)
             if request.path.startswith("/admin/"):
                 messages.info(request, "Your session has ended. Please sign in again.")
+        return self.get_response(request)
+
+
+class TwoFactorMiddleware:
+    """Keeps a password-only session out of the admin: a user who needs a second factor, or has
+    set one up, is sent to verify (or to enrol) before any admin page but those steps themselves.
+    Runs after django-otp's OTPMiddleware, which tells whether this session has verified."""
+
+    # The sign-in and sign-out pages, the two-factor steps, and what their pages load.
+    OPEN_URL_NAMES = {
+        "wagtailadmin_login",
+        "wagtailadmin_logout",
+        "wagtailadmin_javascript_catalog",
+        "wagtailadmin_sprite",
+        "clinic_2fa_verify",
+        "clinic_2fa_setup",
+    }
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/admin/") and request.user.is_authenticated:
+            try:
+                url_name = resolve(request.path_info).url_name
+            except Resolver404:
+                url_name = None
+            if url_name not in self.OPEN_URL_NAMES and must_verify(request.user):
+                step = "clinic_2fa_verify" if user_has_device(request.user) else "clinic_2fa_setup"
+                return redirect(with_next(step, request.get_full_path()))
         return self.get_response(request)

@@ -1,8 +1,13 @@
-"""Admin registration for the clinic's snippets, grouped under one 'Clinic' menu."""
+"""Admin registration for the clinic's snippets, grouped under one 'Clinic' menu, and the
+two-step verification screens."""
 
+from django.urls import path, reverse
+
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import two_factor
 from .models import CareArea, Person, Testimonial
 
 
@@ -37,3 +42,21 @@ class ClinicSnippetGroup(SnippetViewSetGroup):
 
 
 register_snippet(ClinicSnippetGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_two_factor_urls():
+    return [
+        path("two-factor/", two_factor.verify, name="clinic_2fa_verify"),
+        path("two-factor/setup/", two_factor.setup, name="clinic_2fa_setup"),
+        path("two-factor/recovery-codes/", two_factor.recovery_codes, name="clinic_2fa_recovery_codes"),
+    ]
+
+
+@hooks.register("register_account_menu_item")
+def two_factor_account_item(request):
+    return {
+        "url": reverse("clinic_2fa_setup"),
+        "label": "Two-step verification",
+        "help_text": "Set up an authenticator app (or a new one), or get new recovery codes.",
+    }

@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -73,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "clinic.middleware.StaffSessionMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "clinic.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so it sees the login view's answer and replaces it when the login was locked out.
@@ -162,6 +167,11 @@ AXES_ENABLE_ADMIN = False
 # Staff sessions end after a working day however busy, and after an idle spell.
 STAFF_SESSION_MAX_SECONDS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "10")) * 3600
 STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "45")) * 60
+# Second factor (django-otp TOTP + recovery codes) for superusers and everyone who may see patient
+# data. Development turns the requirement off (see dev.py); anyone who has enrolled still verifies.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", True)
+STAFF_2FA_PERMISSIONS = ["booking.view_visitrequest"]
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Clinic admin")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("CLINIC_TIME_ZONE", "America/New_York")

@@ -1,7 +1,7 @@
 """Local development: DEBUG, console email, SQLite unless DATABASE_URL says otherwise."""
 
 from .base import *  # noqa: F403
-from .base import TASKS, env_list
+from .base import TASKS, env_bool, env_list
 
 DEBUG = True
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"  # noqa: F405
@@ -13,3 +13,6 @@ STORAGES = {
 }
 # No worker to run during `make run`: emails go out inline.
 TASKS = {**TASKS, "clinic": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The demo admin may skip two-step verification here (only here: DEBUG); `make run` says so.
+# Anyone who sets it up (account menu > Two-step verification) is asked for a code all the same.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", False)

@@ -25,3 +25,5 @@ SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# Staff who can see patient data always use two-step verification here, whatever the environment says.
+STAFF_2FA_REQUIRED = True

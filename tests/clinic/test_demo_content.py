@@ -103,3 +103,30 @@ def test_demo_admin_needs_an_explicit_password_outside_development(db, monkeypat
     monkeypatch.delenv("DEMO_ADMIN_PASSWORD", raising=False)
     with pytest.raises(CommandError, match="DEMO_ADMIN_PASSWORD"):
         call_command("ensure_demo_admin", stdout=io.StringIO())
+
+
+def test_demo_admin_message_says_two_step_verification_is_optional_in_development_only(
+    db, monkeypatch, tmp_path, settings
+):
+    from clinic.management.commands import ensure_demo_admin
+
+    monkeypatch.setattr(ensure_demo_admin, "PASSWORD_FILE", tmp_path / "pw")
+    monkeypatch.delenv("DEMO_ADMIN_PASSWORD", raising=False)
+    settings.DEBUG = True
+    settings.STAFF_2FA_REQUIRED = False
+    out = io.StringIO()
+    call_command("ensure_demo_admin", stdout=out)
+    assert "optional in this development setup only" in out.getvalue()
+
+
+def test_demo_admin_message_explains_enrolment_when_two_step_verification_is_required(
+    db, monkeypatch, tmp_path, settings
+):
+    from clinic.management.commands import ensure_demo_admin
+
+    monkeypatch.setattr(ensure_demo_admin, "PASSWORD_FILE", tmp_path / "pw")
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "a-demo-password-123")
+    settings.STAFF_2FA_REQUIRED = True
+    out = io.StringIO()
+    call_command("ensure_demo_admin", stdout=out)
+    assert "scan a QR code with an authenticator app" in out.getvalue()

@@ -47,3 +47,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 "  password: the one you set (reset it with: .venv/bin/python manage.py changepassword)"
             )
+        if settings.STAFF_2FA_REQUIRED:
+            self.stdout.write(
+                "  two-step verification: after the password, the admin asks you to scan a QR code "
+                "with an authenticator app and enter its code; keep the recovery codes it shows."
+            )
+        else:
+            self.stdout.write(
+                "  two-step verification: optional in this development setup only (DEBUG; "
+                "STAFF_2FA_REQUIRED=false). Production requires it of superusers and Front desk staff. "
+                "Try it: account menu > Two-step verification."
+            )
