@@ -6,11 +6,24 @@ from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 
+from clinic.text import xml_safe_data
+
 FEED_ITEMS = 20
 
 
+class XMLSafeRssFeed(Rss201rev2Feed):
+    """RSS that drops the characters XML 1.0 forbids from every field (titles pasted from Word
+    carry vertical tabs); Django's XML writer refuses them and the feed would answer 500."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*xml_safe_data(args), **xml_safe_data(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*xml_safe_data(args), **xml_safe_data(kwargs))
+
+
 class ArticleFeed(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type = XMLSafeRssFeed
 
     def __init__(self, index_page):
         super().__init__()

@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
 from clinic.models import tel_uri
+from clinic.text import xml_safe_data
 
 register = template.Library()
 
@@ -30,8 +31,11 @@ def fill_phone(text: str, clinic) -> str:
 
 @register.simple_tag
 def json_ld(data) -> str:
-    """Structured data as a `<script type="application/ld+json">` block (data, not script)."""
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
+    """Structured data as a `<script type="application/ld+json">` block (data, not script), without
+    characters XML forbids (control characters and non-characters pasted into titles)."""
+    payload = json.dumps(xml_safe_data(data), ensure_ascii=False, separators=(",", ":")).translate(
+        _JSON_ESCAPES
+    )
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
 
 
