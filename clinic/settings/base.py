@@ -234,6 +234,12 @@ WAGTAIL_SITE_NAME = "Clinic"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
+# An 11,000 x 11,000 PNG of 375 kB took 8 s and 1 GB to thumbnail. 40 megapixels still takes any
+# camera's photo (8000 x 5000); 10 MB is Wagtail's default, stated here on purpose. Pillow's own
+# guard (refuses past about 179 megapixels) stays as it is: lowering it would replace Wagtail's
+# message, which gives the image's pixel count, with "unknown number".
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "webp", "png": "webp", "jpeg": "webp", "gif": "webp"}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
