@@ -11,17 +11,37 @@ from django.urls import Resolver404, resolve
 from clinic.accounts import staff_session_expired
 from clinic.two_factor import must_verify, with_next
 
-# The public site needs no inline script or style, so it can run under a strict policy.
-# The Wagtail admin ships inline scripts of its own and is left to Wagtail.
-CONTENT_SECURITY_POLICY = "; ".join(
+# The public site needs no inline script or style, so it can run under a strict policy. Nothing
+# frames it, except the Wagtail editor's preview panel, which renders pages through a dummy request.
+_PUBLIC_DIRECTIVES = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "frame-src https://www.youtube-nocookie.com https://www.youtube.com https://player.vimeo.com",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+]
+CONTENT_SECURITY_POLICY = "; ".join([*_PUBLIC_DIRECTIVES, "frame-ancestors 'none'"])
+PREVIEW_CONTENT_SECURITY_POLICY = "; ".join([*_PUBLIC_DIRECTIVES, "frame-ancestors 'self'"])
+
+# The Wagtail admin ships inline scripts (InlinePanel, date pickers, chooser modals) and sets
+# inline styles, without nonces: those need 'unsafe-inline'. Everything still has to come from
+# this origin (no script, style, font or connection elsewhere), and no plugin, <base> or foreign
+# form target. Images may come over https: (embed thumbnails in the editor). Frames: the preview
+# panel (same origin) and the embeds inside previews.
+ADMIN_CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
+        "script-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob: https:",
+        "font-src 'self' data:",
         "connect-src 'self'",
-        "frame-src https://www.youtube-nocookie.com https://www.youtube.com https://player.vimeo.com",
+        "frame-src 'self' https://www.youtube-nocookie.com https://www.youtube.com https://player.vimeo.com",
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
@@ -39,7 +59,12 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        if not request.path.startswith(self.admin_prefixes):
+        if request.path.startswith(self.admin_prefixes):
+            # A preview response already carries the previewed page's policy; it is kept.
+            response.headers.setdefault("Content-Security-Policy", ADMIN_CONTENT_SECURITY_POLICY)
+        elif getattr(request, "is_dummy", False):
+            response.headers.setdefault("Content-Security-Policy", PREVIEW_CONTENT_SECURITY_POLICY)
+        else:
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
 

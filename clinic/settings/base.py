@@ -213,8 +213,9 @@ TASKS = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# SAMEORIGIN, not DENY: the Wagtail editor previews pages in a same-origin iframe.
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Nothing frames the site's pages. Wagtail's preview views (the editor's preview panel, block
+# previews) set SAMEORIGIN on their own responses, which this middleware leaves alone.
+X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
@@ -242,6 +243,8 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "webp", "png": "webp", "jpeg": "webp", "gif": "webp"}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: staff email hashes stay here, and the admin's CSP stays 'self'.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
 # Apps that add their part of the demo site: callables `load(*, site, log)` run in order by

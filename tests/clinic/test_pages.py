@@ -7,6 +7,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
+from tests.admin_forms import form_data
 from tests.factories import ImageFactory, PersonFactory, StandardPageFactory, TestimonialFactory
 
 
@@ -184,8 +185,37 @@ def test_public_templates_have_no_inline_script_or_style(client, home):
         assert not page.find("style"), url
 
 
-def test_admin_is_not_under_the_public_csp(admin_client, home):
-    assert "Content-Security-Policy" not in admin_client.get("/admin/").headers
+def test_admin_has_its_own_content_security_policy(admin_client, home):
+    csp = admin_client.get("/admin/").headers["Content-Security-Policy"]
+    assert "script-src 'self' 'unsafe-inline'" in csp
+    assert "object-src 'none'" in csp
+    assert "frame-ancestors 'self'" in csp
+
+
+def test_public_pages_may_not_be_framed(client, home):
+    response = client.get("/")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_admin_pages_may_not_be_framed(admin_client, home):
+    assert admin_client.get("/admin/").headers["X-Frame-Options"] == "DENY"
+
+
+def test_editor_preview_may_be_framed_by_the_admin_only(admin_client, home):
+    page = StandardPageFactory(parent=home, slug="about")
+    url = f"/admin/pages/{page.pk}/edit/preview/"
+    data = form_data(
+        admin_client,
+        f"/admin/pages/{page.pk}/edit/",
+        form_id="page-edit-form",
+        streams={"body": [("heading", {"text": "Previewed", "level": "h2"})]},
+    )
+    assert admin_client.post(url, data).json()["is_valid"]
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
 
 
 def test_healthz_reports_ok(client, db):

@@ -80,3 +80,64 @@ def test_database_url_selects_postgresql_and_redis_url_the_cache():
     assert result.returncode == 0, result.stderr
     assert '"engine": "django.db.backends.postgresql"' in result.stdout
     assert "RedisCache" in result.stdout
+
+
+def production_env(**extra: str) -> dict[str, str]:
+    # As DESIGN.md says checks run: production settings over plain HTTP on loopback.
+    return {
+        "DJANGO_SECRET_KEY": "Vq3-pL9xZr7TfK2wYc8NbM4sHd6JgA1eU5oRi0tQnXvBk-test-only-key",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        **extra,
+    }
+
+
+def test_production_settings_pass_check_deploy_at_warning_level():
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "clinic.settings.production", **production_env()},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def production_value(expression: str, **env: str) -> str:
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))
+    }
+    code = f"import django; django.setup(); from django.conf import settings as s; print({expression})"
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "clinic.settings.production", **production_env(**env)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_production_cookies_have_the_host_prefix():
+    names = production_value("s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME")
+    assert names == "__Host-sessionid __Host-csrftoken"
+
+
+def test_production_hsts_preload_is_on_unless_turned_off():
+    assert production_value("s.SECURE_HSTS_PRELOAD") == "True"
+    assert production_value("s.SECURE_HSTS_PRELOAD", DJANGO_HSTS_PRELOAD="false") == "False"
+
+
+def test_production_always_requires_two_step_verification():
+    assert production_value("s.STAFF_2FA_REQUIRED", STAFF_2FA_REQUIRED="false") == "True"
+
+
+def test_production_keeps_the_https_redirect_check_when_redirecting():
+    silenced = production_value("s.SILENCED_SYSTEM_CHECKS", DJANGO_SECURE_SSL_REDIRECT="true")
+    assert silenced == "[]"
