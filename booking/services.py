@@ -95,7 +95,7 @@ def visit_request_create(
                 created_at=now,
             )
             if slot_start is not None:
-                _take_seat(visit_request, page=page, slot_start=slot_start, now=now)
+                _book_seat(visit_request, page=page, slot_start=slot_start, now=now)
             _notify(visit_request, Notification.Kind.CONFIRMATION, Notification.Kind.STAFF_NEW)
     except IntegrityError:
         # The same form posted twice at once: the other request won the unique token.
@@ -112,9 +112,7 @@ def visit_request_cancel(*, visit_request: VisitRequest, by_patient: bool = True
         visit_request = VisitRequest.objects.select_for_update().get(pk=visit_request.pk)
         if visit_request.status == VisitRequest.Status.CANCELLED:
             return visit_request
-        SlotSeat.objects.filter(visit_request=visit_request).delete()
-        visit_request.status = VisitRequest.Status.CANCELLED
-        visit_request.cancelled_at = timezone.now()
+        _cancel_and_free_seat(visit_request, at=timezone.now())
         visit_request.save(update_fields=["status", "cancelled_at", "updated_at"])
         if by_patient:
             _notify(visit_request, Notification.Kind.CANCELLED, Notification.Kind.STAFF_CANCELLED)
@@ -131,7 +129,7 @@ def visit_request_reschedule(
         if not visit_request.is_active or visit_request.page is None:
             raise RequestClosed()
         SlotSeat.objects.filter(visit_request=visit_request).delete()
-        _take_seat(visit_request, page=visit_request.page, slot_start=slot_start, now=now)
+        _book_seat(visit_request, page=visit_request.page, slot_start=slot_start, now=now)
         visit_request.reminder_sent_at = None
         visit_request.save(update_fields=["reminder_sent_at", "updated_at"])
         _notify(visit_request, Notification.Kind.MOVED, Notification.Kind.STAFF_MOVED)
@@ -147,11 +145,10 @@ def visit_request_set_status(
     with transaction.atomic():
         visit_request = VisitRequest.objects.select_for_update().get(pk=visit_request.pk)
         if status == VisitRequest.Status.CANCELLED:
-            SlotSeat.objects.filter(visit_request=visit_request).delete()
-            visit_request.cancelled_at = visit_request.cancelled_at or timezone.now()
+            # Cancelling again keeps the time of the first cancellation.
+            _cancel_and_free_seat(visit_request, at=visit_request.cancelled_at or timezone.now())
         elif visit_request.status == VisitRequest.Status.CANCELLED and visit_request.slot_start:
-            # Reopening a cancelled booking needs its seat back, if nobody took it meanwhile.
-            _take_seat(visit_request, page=None, slot_start=visit_request.slot_start, now=None)
+            _reclaim_seat(visit_request)
             visit_request.cancelled_at = None
         visit_request.status = status
         if staff_notes is not None:
@@ -163,11 +160,10 @@ def visit_request_set_status(
 def visit_request_anonymise(*, visit_request: VisitRequest, now: datetime | None = None) -> VisitRequest:
     """Remove the patient's personal and health details; keep what reports count. A booking still
     to come is cancelled too, so its time is free for someone else."""
+    now = now or timezone.now()
     with transaction.atomic():
         if visit_request.is_active:
-            SlotSeat.objects.filter(visit_request=visit_request).delete()
-            visit_request.status = VisitRequest.Status.CANCELLED
-            visit_request.cancelled_at = now or timezone.now()
+            _cancel_and_free_seat(visit_request, at=now)
         visit_request.first_name = "Anonymised"
         visit_request.last_name = ""
         visit_request.email = "anonymised@invalid"
@@ -177,7 +173,7 @@ def visit_request_anonymise(*, visit_request: VisitRequest, now: datetime | None
         visit_request.concern_other = ""
         visit_request.race_date = None
         visit_request.staff_notes = ""
-        visit_request.anonymised_at = now or timezone.now()
+        visit_request.anonymised_at = now
         visit_request.save()
         visit_request.notifications.update(last_error="")
     return visit_request
@@ -225,22 +221,44 @@ def visit_requests_purge(*, older_than: timedelta, now: datetime | None = None) 
     return count
 
 
-def _take_seat(visit_request: VisitRequest, *, page, slot_start: datetime, now) -> None:
-    """Give the request a free seat at slot_start, or raise SlotTaken / SlotUnavailable."""
-    if page is not None:
-        rules = page.rules()
-        closures = page.closure_list()
-        # Only the slot's own count matters here; the seat insert below is what really decides.
-        taken = {slot_start: SlotSeat.objects.filter(slot_start=slot_start).count()}
-        if not slots.slot_is_free(slot_start, rules=rules, closures=closures, taken={}, now=now):
-            raise SlotUnavailable()
-        if not slots.slot_is_free(slot_start, rules=rules, closures=closures, taken=taken, now=now):
-            raise SlotTaken()
-        capacity = rules.capacity
-        length = rules.visit_length
-    else:
-        capacity = visit_request.page.capacity if visit_request.page else 1
-        length = visit_request.slot_end - visit_request.slot_start
+def _cancel_and_free_seat(visit_request: VisitRequest, *, at: datetime) -> None:
+    """Mark the (locked) request cancelled at `at` and give its seat back; the caller saves it."""
+    SlotSeat.objects.filter(visit_request=visit_request).delete()
+    visit_request.status = VisitRequest.Status.CANCELLED
+    visit_request.cancelled_at = at
+
+
+def _book_seat(
+    visit_request: VisitRequest, *, page: DiscoveryVisitPage, slot_start: datetime, now: datetime
+) -> None:
+    """A patient picks a time: it must be one the page offers now, with a seat left, or this
+    raises SlotUnavailable / SlotTaken."""
+    rules = page.rules()
+    closures = page.closure_list()
+    # Only the slot's own count matters here; the seat insert below is what really decides.
+    taken = {slot_start: SlotSeat.objects.filter(slot_start=slot_start).count()}
+    if not slots.slot_is_free(slot_start, rules=rules, closures=closures, taken={}, now=now):
+        raise SlotUnavailable()
+    if not slots.slot_is_free(slot_start, rules=rules, closures=closures, taken=taken, now=now):
+        raise SlotTaken()
+    _claim_seat(visit_request, slot_start=slot_start, capacity=rules.capacity, length=rules.visit_length)
+
+
+def _reclaim_seat(visit_request: VisitRequest) -> None:
+    """Staff reopen a cancelled booking: it gets its old time back if a seat is still free there,
+    whatever the page's hours say now (staff agreed it with the patient), else SlotTaken."""
+    _claim_seat(
+        visit_request,
+        slot_start=visit_request.slot_start,
+        capacity=visit_request.page.capacity if visit_request.page else 1,
+        length=visit_request.slot_end - visit_request.slot_start,
+    )
+
+
+def _claim_seat(
+    visit_request: VisitRequest, *, slot_start: datetime, capacity: int, length: timedelta
+) -> None:
+    """Insert the lowest free seat number at slot_start; the unique constraint settles races."""
     for _ in range(capacity):
         used = set(SlotSeat.objects.filter(slot_start=slot_start).values_list("seat", flat=True))
         free = [n for n in range(1, capacity + 1) if n not in used]

@@ -136,3 +136,13 @@ def test_two_active_bookings_of_one_slot_are_impossible_even_when_staff_reopen(v
         services.visit_request_set_status(visit_request=visit, status="confirmed")
     visit.refresh_from_db()
     assert visit.status == "cancelled"
+
+
+def test_staff_reopening_a_cancelled_booking_takes_its_seat_back(visit, booking_page):
+    services.visit_request_cancel(visit_request=visit, by_patient=False)
+    assert visit.slot_start in {s.start for s in booking_page.free_slots()}
+    services.visit_request_set_status(visit_request=visit, status="confirmed")
+    visit.refresh_from_db()
+    assert visit.cancelled_at is None
+    assert SlotSeat.objects.filter(visit_request=visit, slot_start=visit.slot_start).exists()
+    assert visit.slot_start not in {s.start for s in booking_page.free_slots()}
