@@ -162,6 +162,8 @@ def visit_request_anonymise(*, visit_request: VisitRequest, now: datetime | None
     to come is cancelled too, so its time is free for someone else."""
     now = now or timezone.now()
     with transaction.atomic():
+        # Locked and read afresh, like every writer: a stale copy must not undo another's change.
+        visit_request = VisitRequest.objects.select_for_update().get(pk=visit_request.pk)
         if visit_request.is_active:
             _cancel_and_free_seat(visit_request, at=now)
         visit_request.first_name = "Anonymised"

@@ -289,3 +289,12 @@ def test_source_chart_of_no_rows_is_empty_with_room_for_one_bar():
     chart = source_chart([])
     assert chart.bars == []
     assert chart.height == 28
+
+
+def test_anonymising_a_stale_copy_keeps_the_status_staff_set_meanwhile(visits):
+    stale = VisitRequest.objects.get(pk=visits[0].pk)
+    services.visit_request_set_status(visit_request=visits[0], status="attended")
+    services.visit_request_anonymise(visit_request=stale)
+    visits[0].refresh_from_db()
+    assert visits[0].status == VisitRequest.Status.ATTENDED
+    assert visits[0].anonymised_at is not None
