@@ -6,7 +6,9 @@ from django.utils import timezone
 
 from clinic.models import ClinicSettings
 
-from .models import Closure, DiscoveryVisitPage, WeeklyHours
+from .models import BookingSettings, Closure, DiscoveryVisitPage, WeeklyHours
+
+STAFF_RECIPIENTS = "front-desk@example.com"
 
 WEEKDAY_HOURS = [(time(9), time(12)), (time(14), time(18))]
 
@@ -40,6 +42,12 @@ def load(*, site, log) -> None:
         clinic.booking_page = page
         clinic.save(update_fields=["booking_page"])
         log("Linked the booking page from the clinic settings.")
+    # Only on first creation: staff may have emptied the list on purpose.
+    _, created = BookingSettings.objects.get_or_create(
+        site=site, defaults={"staff_recipients": STAFF_RECIPIENTS}
+    )
+    if created:
+        log(f"Staff notices of visit requests go to {STAFF_RECIPIENTS}.")
 
 
 def _holidays() -> tuple[date, date]:

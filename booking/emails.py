@@ -17,7 +17,7 @@ from clinic.models import ClinicSettings
 
 from . import ics
 from .formatting import visit_time, visit_time_short
-from .models import Notification, VisitRequest
+from .models import BookingSettings, Notification, VisitRequest
 from .tokens import make_manage_token
 
 _RELATIVE_HREF = re.compile(r'href="/(?!/)')
@@ -43,8 +43,8 @@ def clinic_for(visit_request: VisitRequest) -> tuple[ClinicSettings, Site]:
 
 
 def staff_recipients(visit_request: VisitRequest) -> list[str]:
-    clinic, _ = clinic_for(visit_request)
-    return clinic.booking_recipient_list()
+    _, site = clinic_for(visit_request)
+    return BookingSettings.for_site(site).staff_recipient_list()
 
 
 def confirmation_copy(page, site: Site) -> dict[str, str]:

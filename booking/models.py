@@ -1,10 +1,14 @@
-"""Free Discovery Visits: the booking page with its availability, and the visit requests it takes."""
+"""Free Discovery Visits: the booking page with its availability, the visit requests it takes,
+their seats and emails, and booking's site settings.
+
+Over 300 lines on purpose: these are the app's models, which Django looks for here, and they hang
+together by foreign keys; the logic around them lives in slots, services, selectors and the admin."""
 
 import uuid
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -19,6 +23,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -380,3 +385,36 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.get_status_display()}"
+
+
+@register_setting(icon="mail")
+class BookingSettings(BaseSiteSetting):
+    """Booking's own site-wide options (Settings > Booking settings)."""
+
+    staff_recipients = models.TextField(
+        blank=True,
+        help_text="Staff email addresses told about new visit requests, one per line.",
+    )
+
+    panels = [FieldPanel("staff_recipients")]
+
+    class Meta:
+        verbose_name = "booking settings"
+
+    def clean(self):
+        super().clean()
+        bad = [address for address in self.staff_recipient_list(validate=False) if not _is_email(address)]
+        if bad:
+            raise ValidationError({"staff_recipients": f"Not an email address: {', '.join(bad)}"})
+
+    def staff_recipient_list(self, *, validate: bool = True) -> list[str]:
+        addresses = [line.strip() for line in self.staff_recipients.splitlines() if line.strip()]
+        return [a for a in addresses if _is_email(a)] if validate else addresses
+
+
+def _is_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True

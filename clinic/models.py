@@ -3,7 +3,6 @@
 import phonenumbers
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import models
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
@@ -160,10 +159,6 @@ class ClinicSettings(BaseSiteSetting):
         related_name="+",
         help_text="Linked from the footer and from every form that asks for personal details.",
     )
-    booking_recipients = models.TextField(
-        blank=True,
-        help_text="Staff email addresses told about new visit requests, one per line.",
-    )
 
     edit_handler = TabbedInterface(
         [
@@ -194,7 +189,7 @@ class ClinicSettings(BaseSiteSetting):
                 heading="Reviews",
             ),
             ObjectList(
-                [FieldPanel("booking_page"), FieldPanel("booking_recipients"), FieldPanel("privacy_page")],
+                [FieldPanel("booking_page"), FieldPanel("privacy_page")],
                 heading="Bookings and privacy",
             ),
         ]
@@ -202,16 +197,6 @@ class ClinicSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "clinic settings"
-
-    def clean(self):
-        super().clean()
-        bad = [address for address in self.booking_recipient_list(validate=False) if not _is_email(address)]
-        if bad:
-            raise ValidationError({"booking_recipients": f"Not an email address: {', '.join(bad)}"})
-
-    def booking_recipient_list(self, *, validate: bool = True) -> list[str]:
-        addresses = [line.strip() for line in self.booking_recipients.splitlines() if line.strip()]
-        return [a for a in addresses if _is_email(a)] if validate else addresses
 
     @property
     def tel_uri(self) -> str:
@@ -256,14 +241,6 @@ class ClinicSettings(BaseSiteSetting):
             part for part in [self.locality, f"{self.region} {self.postal_code}".strip()] if part
         )
         return [line for line in [self.street_address, city] if line]
-
-
-def _is_email(value: str) -> bool:
-    try:
-        validate_email(value)
-    except ValidationError:
-        return False
-    return True
 
 
 class HomePage(Page):

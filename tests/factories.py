@@ -7,7 +7,7 @@ import wagtail_factories
 from factory.django import DjangoModelFactory
 
 from blog.models import BlogIndexPage, BlogPage
-from booking.models import DiscoveryVisitPage, WeeklyHours
+from booking.models import BookingSettings, DiscoveryVisitPage, WeeklyHours
 from clinic.models import CareArea, ClinicSettings, HomePage, Person, StandardPage, Testimonial
 
 
@@ -58,7 +58,14 @@ class ClinicSettingsFactory(DjangoModelFactory):
             ("hours", {"days": ["mon", "tue", "wed", "thu", "fri"], "opens": time(8), "closes": time(18)})
         ]
     )
-    booking_recipients = "front-desk@example.com"
+
+
+class BookingSettingsFactory(DjangoModelFactory):
+    class Meta:
+        model = BookingSettings
+        django_get_or_create = ("site",)
+
+    staff_recipients = "front-desk@example.com"
 
 
 class HomePageFactory(wagtail_factories.PageFactory):

@@ -13,7 +13,6 @@ CLINIC = {
     "country": "US",
     "reviews_url": "https://www.google.com/search?q=Ageless+Agility+Davie+FL+reviews",
     "reviews_label": "Google Reviews",
-    "booking_recipients": "front-desk@example.com",
 }
 
 OPENING_HOURS = [

@@ -16,6 +16,7 @@ def booking_page(home, clinic_settings):
     page = factories.DiscoveryVisitPageFactory(parent=home)
     clinic_settings.booking_page = page
     clinic_settings.save()
+    factories.BookingSettingsFactory(site=clinic_settings.site)
     return page
 
 

@@ -10,15 +10,17 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from wagtail.admin.menu import admin_menu
-from wagtail.models import ModelLogEntry
+from wagtail.models import ModelLogEntry, Site
 
 from booking import services
 from booking.admin_viewset import VisitRequestMenuItem
-from booking.models import Notification, VisitRequest
+from booking.models import BookingSettings, Notification, VisitRequest
 from booking.reports import source_chart
 from booking.slots import slot_value
+from tests.admin_forms import form_data as form_data_of
 from tests.booking.conftest import form_data
 
 INDEX = "/admin/visit-requests/"
@@ -298,3 +300,22 @@ def test_anonymising_a_stale_copy_keeps_the_status_staff_set_meanwhile(visits):
     visits[0].refresh_from_db()
     assert visits[0].status == VisitRequest.Status.ATTENDED
     assert visits[0].anonymised_at is not None
+
+
+def booking_settings_url():
+    site = Site.objects.get(is_default_site=True)
+    return reverse("wagtailsettings:edit", args=["booking", "bookingsettings", site.pk])
+
+
+def test_moderators_edit_the_staff_recipients_in_booking_settings(client, moderator, booking_page):
+    client.force_login(moderator)
+    data = form_data_of(client, booking_settings_url())
+    data["staff_recipients"] = "desk@example.com\nowner@example.com"
+    assert client.post(booking_settings_url(), data).status_code == 302
+    assert BookingSettings.objects.get().staff_recipient_list() == ["desk@example.com", "owner@example.com"]
+
+
+@pytest.mark.parametrize("who", ["editor", "front_desk"])
+def test_editors_and_front_desk_cannot_open_booking_settings(client, request, who, booking_page):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(booking_settings_url()).status_code in (302, 403)

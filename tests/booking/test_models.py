@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from booking.models import Closure, DiscoveryVisitPage, WeeklyHours
+from wagtail.models import Site
+
+from booking.models import BookingSettings, Closure, DiscoveryVisitPage, WeeklyHours
 from clinic.models import ClinicSettings
 
 
@@ -106,3 +108,25 @@ def test_editors_can_preview_the_booking_page_draft(admin_client, booking_page):
     response = admin_client.get(f"/admin/pages/{booking_page.pk}/view_draft/")
     assert response.status_code == 200
     assert 'name="slot"' in response.content.decode()
+
+
+def test_booking_settings_refuse_a_recipient_that_is_not_an_email(booking_page):
+    booking = BookingSettings.for_site(Site.objects.get(is_default_site=True))
+    booking.staff_recipients = "front-desk@example.com\nnot-an-email"
+    with pytest.raises(ValidationError) as error:
+        booking.full_clean()
+    assert "not-an-email" in str(error.value)
+
+
+def test_staff_recipient_list_skips_blank_lines(booking_page):
+    booking = BookingSettings.for_site(Site.objects.get(is_default_site=True))
+    booking.staff_recipients = " a@example.com \n\n b@example.com\n"
+    assert booking.staff_recipient_list() == ["a@example.com", "b@example.com"]
+
+
+def test_demo_loader_sends_staff_notices_to_the_front_desk_and_keeps_staff_edits(demo_site):
+    booking = BookingSettings.for_site(demo_site)
+    assert booking.staff_recipient_list() == ["front-desk@example.com"]
+    BookingSettings.objects.filter(pk=booking.pk).update(staff_recipients="")
+    call_command("load_demo_content", stdout=io.StringIO())
+    assert BookingSettings.for_site(demo_site).staff_recipients == ""
