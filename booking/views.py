@@ -2,6 +2,7 @@
 validate, services write."""
 
 from datetime import date, timedelta
+from functools import wraps
 
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -139,7 +140,21 @@ def _confirmed_request(request) -> VisitRequest | None:
     return VisitRequest.objects.select_related("concern").filter(public_id=public_id).first()
 
 
+def noindex(view):
+    """Keep a patient's own pages out of search results. Crawlers must be let in (robots.txt)
+    to see this: the header covers the calendar files, the meta tag in each template the pages."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        response = view(*args, **kwargs)
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    return wrapped
+
+
 @never_cache
+@noindex
 def thanks(request, page):
     visit_request = _confirmed_request(request)
     if visit_request is None:
@@ -162,6 +177,7 @@ def thanks(request, page):
 
 
 @never_cache
+@noindex
 def thanks_ics(request, page):
     visit_request = _confirmed_request(request)
     if visit_request is None or not visit_request.slot_start:
@@ -178,6 +194,7 @@ def _ics_response(visit_request):
 
 
 @never_cache
+@noindex
 def manage(request, page, token):
     try:
         visit_request = read_manage_token(token)
@@ -234,6 +251,7 @@ def manage(request, page, token):
 
 
 @never_cache
+@noindex
 def manage_ics(request, page, token):
     try:
         visit_request = read_manage_token(token)

@@ -146,3 +146,17 @@ def test_staff_reopening_a_cancelled_booking_takes_its_seat_back(visit, booking_
     assert visit.cancelled_at is None
     assert SlotSeat.objects.filter(visit_request=visit, slot_start=visit.slot_start).exists()
     assert visit.slot_start not in {s.start for s in booking_page.free_slots()}
+
+
+def test_manage_page_asks_search_engines_not_to_index_it_by_header_and_meta(client, visit):
+    response = client.get(path_of(visit))
+    assert response["X-Robots-Tag"] == "noindex"
+    assert '<meta name="robots" content="noindex">' in response.content.decode()
+
+
+def test_manage_calendar_download_asks_search_engines_not_to_index_it(client, visit):
+    assert client.get(path_of(visit) + "calendar/")["X-Robots-Tag"] == "noindex"
+
+
+def test_robots_txt_lets_crawlers_reach_the_manage_page_to_read_its_noindex(client, visit):
+    assert "/book/manage/" not in client.get("/robots.txt").content.decode()
