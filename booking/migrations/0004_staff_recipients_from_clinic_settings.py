@@ -23,18 +23,19 @@ def copy_recipients_back(apps, schema_editor):
 
 
 def let_moderators_edit(apps, schema_editor):
-    # Permissions are normally created after all migrations; this one needs them now.
-    from django.contrib.auth.management import create_permissions
-
-    app_config = apps.get_app_config("booking")
-    app_config.models_module = True  # create_permissions skips app configs without models.
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    # Django creates permissions after all migrations; this one is needed now, so it is made here
+    # the way Django would make it (post_migrate then finds it and leaves it alone).
+    ContentType = apps.get_model("contenttypes", "ContentType")
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    perm = Permission.objects.filter(content_type__app_label="booking", codename="change_bookingsettings")
+    content_type, _ = ContentType.objects.get_or_create(app_label="booking", model="bookingsettings")
+    perm, _ = Permission.objects.get_or_create(
+        content_type=content_type,
+        codename="change_bookingsettings",
+        defaults={"name": "Can change booking settings"},
+    )
     for group in Group.objects.filter(name="Moderators"):
-        group.permissions.add(*perm)
+        group.permissions.add(perm)
 
 
 def stop_moderators_editing(apps, schema_editor):
@@ -49,7 +50,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("booking", "0003_bookingsettings"),
         ("clinic", "0003_call_to_action_phone_help"),
-        ("wagtailadmin", "0001_create_admin_access_permissions"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
     run_before = [("clinic", "0004_remove_clinicsettings_booking_recipients")]
 
