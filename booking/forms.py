@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
-from clinic.models import CareArea, e164
+from clinic.models import CareArea
+from clinic.phone import e164
 
 from .models import VisitRequest
 from .slots import parse_slot_value

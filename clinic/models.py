@@ -1,8 +1,5 @@
 """The clinic itself: home and standard pages, site-wide settings, team, testimonials, care areas."""
 
-import phonenumbers
-
-from django.core.exceptions import ValidationError
 from django.db import models
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
@@ -13,37 +10,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import BaseBodyBlock, OpeningHoursBlock, ServiceBlock
-
-PHONE_REGION = "US"
-
-
-def validate_phone(value: str) -> None:
-    try:
-        number = phonenumbers.parse(value, PHONE_REGION)
-    except phonenumbers.NumberParseException as error:
-        raise ValidationError("Enter a phone number such as (954) 519-5404.") from error
-    if not phonenumbers.is_valid_number(number):
-        raise ValidationError("That is not a valid phone number.")
-
-
-def e164(value: str) -> str:
-    """The number as +19545195404, or '' when it is not a valid phone number."""
-    try:
-        number = phonenumbers.parse(value or "", PHONE_REGION)
-    except phonenumbers.NumberParseException:
-        return ""
-    if not phonenumbers.is_valid_number(number):
-        return ""
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def tel_uri(value: str) -> str:
-    """`tel:` link for a phone number as staff typed it; empty when it cannot be parsed."""
-    try:
-        number = phonenumbers.parse(value or "", PHONE_REGION)
-    except phonenumbers.NumberParseException:
-        return ""
-    return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+from .phone import tel_uri, validate_phone  # migration 0001 names clinic.models.validate_phone
 
 
 class CareArea(models.Model):

@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 
 from wagtail.models import Site
 
-from clinic.models import tel_uri
+from clinic.phone import tel_uri
 from clinic.text import xml_safe_data
 
 register = template.Library()

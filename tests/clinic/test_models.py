@@ -2,37 +2,11 @@ from datetime import time
 
 import pytest
 
-from django.core.exceptions import ValidationError
-
 from wagtail.models import Page
 
 from clinic.blocks import OpeningHoursBlock
-from clinic.models import ClinicSettings, HomePage, StandardPage, tel_uri, validate_phone
+from clinic.models import ClinicSettings, HomePage, StandardPage
 from tests.factories import PersonFactory
-
-
-@pytest.mark.parametrize(
-    ("typed", "expected"),
-    [
-        ("(954) 519-5404", "tel:+19545195404"),
-        ("954.519.5404", "tel:+19545195404"),
-        ("+1 954 519 5404", "tel:+19545195404"),
-        ("not a number", ""),
-        ("", ""),
-    ],
-)
-def test_tel_uri_is_e164_or_empty(typed, expected):
-    assert tel_uri(typed) == expected
-
-
-@pytest.mark.parametrize("bad", ["12", "call us", "<script>alert(1)</script>", "555-0000\r\nBcc: x@y.z"])
-def test_validate_phone_rejects_what_is_not_a_phone_number(bad):
-    with pytest.raises(ValidationError):
-        validate_phone(bad)
-
-
-def test_validate_phone_accepts_a_us_number():
-    validate_phone("(954) 519-5404")
 
 
 def test_address_lines_join_city_state_and_zip():
