@@ -27,7 +27,6 @@ from clinic.models import CareArea
 
 from .blocks import ArticleBodyBlock
 from .reading import (
-    is_review_overdue,
     reading_minutes,
     review_due_date,
     table_of_contents,
@@ -150,7 +149,8 @@ class BlogPageTag(TaggedItemBase):
 
 class BlogPageQuerySet(PageQuerySet):
     def overdue_for_review(self, *, today):
-        """Never reviewed, or the review interval ran out before `today`."""
+        """Never reviewed, or the review interval ran out before `today`: the one statement of the
+        rule (`review_due` is derived on save by `reading.review_due_date`)."""
         return self.filter(Q(review_due__isnull=True) | Q(review_due__lt=today))
 
 
@@ -290,10 +290,6 @@ class BlogPage(Page):
 
     def body_text(self) -> list[str]:
         return self.body.stream_block.get_searchable_content(self.body)
-
-    @property
-    def review_overdue(self) -> bool:
-        return is_review_overdue(self.last_reviewed, self.review_interval_months, today=timezone.localdate())
 
     @property
     def description(self) -> str:

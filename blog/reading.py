@@ -75,9 +75,3 @@ def review_due_date(last_reviewed: date | None, every_months: int) -> date | Non
     if last_reviewed is None:
         return None
     return last_reviewed + relativedelta(months=every_months)
-
-
-def is_review_overdue(last_reviewed: date | None, every_months: int, *, today: date) -> bool:
-    """Never reviewed, or the review interval has run out before `today`."""
-    due = review_due_date(last_reviewed, every_months)
-    return due is None or due < today

@@ -195,11 +195,24 @@ def test_review_report_is_in_the_reports_menu_for_blog_editors(client, blog_edit
     assert client.get(reverse("blog_review_report")).status_code == 200
 
 
-def test_review_overdue_property_matches_the_report(blog, author):
-    overdue = BlogPageFactory(parent=blog, author=author, last_reviewed=date(2020, 1, 1))
-    current = BlogPageFactory(parent=blog, author=author, last_reviewed=timezone.localdate())
-    assert overdue.review_overdue and not current.review_overdue
-    assert list(BlogPage.objects.overdue_for_review(today=timezone.localdate())) == [overdue]
+@pytest.mark.parametrize(
+    ("last_reviewed", "months", "overdue"),
+    [
+        (None, 12, True),
+        (date(2025, 11, 25), 12, True),
+        (date(2025, 11, 26), 12, False),  # due today: not yet overdue
+        (date(2026, 6, 1), 12, False),
+        (date(2026, 6, 1), 3, True),
+    ],
+)
+def test_review_is_overdue_when_never_done_or_interval_has_passed(
+    blog, author, last_reviewed, months, overdue
+):
+    article = BlogPageFactory(
+        parent=blog, author=author, last_reviewed=last_reviewed, review_interval_months=months
+    )
+    due = BlogPage.objects.overdue_for_review(today=date(2026, 11, 26))
+    assert due.filter(pk=article.pk).exists() is overdue
 
 
 def test_preview_of_a_new_unsaved_article_renders(admin_client, blog, author, hip):

@@ -8,7 +8,6 @@ import pytest
 from blog.embeds import video_embed_src
 from blog.reading import (
     TocEntry,
-    is_review_overdue,
     reading_minutes,
     review_due_date,
     table_of_contents,
@@ -58,20 +57,6 @@ def test_review_is_due_interval_months_after_the_last_review():
     assert review_due_date(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert review_due_date(date(2025, 11, 26), 12) == date(2026, 11, 26)
     assert review_due_date(None, 12) is None
-
-
-@pytest.mark.parametrize(
-    ("last_reviewed", "months", "overdue"),
-    [
-        (None, 12, True),
-        (date(2025, 11, 25), 12, True),
-        (date(2025, 11, 26), 12, False),  # due today: not yet overdue
-        (date(2026, 6, 1), 12, False),
-        (date(2026, 6, 1), 3, True),
-    ],
-)
-def test_review_is_overdue_when_never_done_or_interval_has_passed(last_reviewed, months, overdue):
-    assert is_review_overdue(last_reviewed, months, today=date(2026, 11, 26)) is overdue
 
 
 @pytest.mark.parametrize(
