@@ -27,7 +27,6 @@ _CATEGORY_LABEL = re.compile(rf"{_WORD}(?: (?:&|{_WORD})){{0,3}}")
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _FINAL_PUNCTUATION = ".!?:;,…"
 _CLOSING_MARKS = "\"'”’)]»"
-_SOURCE_MARKER = re.compile(r"(?:#{1,6}\s+|[•‣◦▪●]\s*|[-*+]\s+)")
 
 
 class ArticleFormatError(ValueError):
@@ -69,35 +68,6 @@ def parse_article(text: str) -> ParsedArticle:
         blocks=tuple(blocks),
         skipped=tuple(skipped),
     )
-
-
-def article_text_items(article: ParsedArticle) -> list[str]:
-    """Every heading, paragraph, list item and call-to-action text of the body, in order."""
-    items = []
-    for block in article.blocks:
-        if block.kind == "list":
-            items.extend(block.value["items"])
-        else:
-            items.append(block.value["text"])
-    return items
-
-
-def source_text_items(text: str) -> list[str]:
-    """The body's text straight from the source, one item per non-blank line, markers removed.
-
-    Deliberately ignores block structure so it can check the parser: for sources with one
-    paragraph per line, like the clinic's exports, it equals `article_text_items(parse_article())`.
-    """
-    _, body, _ = _split_chrome(_checked_lines(text))
-    items = []
-    for line in body:
-        stripped = _squash(line)
-        if _THEMATIC_BREAK.fullmatch(stripped):
-            continue
-        item = _SOURCE_MARKER.sub("", stripped, count=1).strip()
-        if item:
-            items.append(item)
-    return items
 
 
 def with_phone_placeholder(text: str) -> str:

@@ -8,9 +8,9 @@ from bs4 import BeautifulSoup
 
 from django.core.management import CommandError, call_command
 
-from blog.importers import source_text_items
 from blog.models import BlogPage
 from clinic.models import ClinicSettings
+from tests.blog.article_text import source_text_items
 from tests.factories import BlogPageFactory
 
 GUIDE = Path(__file__).resolve().parents[2] / "clinic/demo/hip-pain-in-runners.txt"

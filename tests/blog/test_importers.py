@@ -10,10 +10,9 @@ from blog.importers import (
     MAX_SOURCE_BYTES,
     ArticleFormatError,
     ParsedBlock,
-    article_text_items,
     parse_article,
-    source_text_items,
 )
+from tests.blog.article_text import article_text_items, source_text_items
 
 REPO = Path(__file__).resolve().parents[2]
 # The demo copy inside the project wins; CI keeps the shared originals beside the clone.
