@@ -13,7 +13,7 @@ from clinic.models import ClinicSettings
 from tests.blog.article_text import source_text_items
 from tests.factories import BlogPageFactory
 
-GUIDE = Path(__file__).resolve().parents[2] / "clinic/demo/hip-pain-in-runners.txt"
+GUIDE = Path(__file__).resolve().parents[2] / "blog/demo/hip-pain-in-runners.txt"
 
 
 def run(*args) -> str:

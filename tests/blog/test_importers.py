@@ -17,7 +17,7 @@ from tests.blog.article_text import article_text_items, source_text_items
 REPO = Path(__file__).resolve().parents[2]
 # The demo copy inside the project wins; CI keeps the shared originals beside the clone.
 GUIDE_PATHS = (
-    REPO / "clinic/demo/hip-pain-in-runners.txt",
+    REPO / "blog/demo/hip-pain-in-runners.txt",
     REPO.parent / "shared/content/hip-pain-in-runners.txt",
 )
 

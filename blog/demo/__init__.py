@@ -10,11 +10,11 @@ from django.utils import timezone
 from clinic.models import CareArea, Person
 from clinic.richtext import clean_rich_text
 
-from .importers import parse_article
-from .models import BlogIndexPage, BlogPage
-from .services import blog_article_create, blog_editors_group_ensure
+from ..importers import parse_article
+from ..models import BlogIndexPage, BlogPage
+from ..services import blog_article_create, blog_editors_group_ensure
 
-GUIDE = Path(__file__).resolve().parent.parent / "clinic" / "demo" / "hip-pain-in-runners.txt"
+GUIDE = Path(__file__).resolve().parent / "hip-pain-in-runners.txt"
 GUIDE_SLUG = "hip-pain-in-runners"
 AUTHOR = "Ashley Kranz"
 
