@@ -1,6 +1,6 @@
 """The blog's part of the demo site: /blog/, the hip-pain guide and a few short demo articles.
 
-Run by `load_demo_content` (settings.DEMO_CONTENT_LOADERS). Idempotent: what exists is kept."""
+Found and run by `load_demo_content`, after the clinic's part. Idempotent: what exists is kept."""
 
 from datetime import timedelta
 from pathlib import Path

@@ -247,10 +247,6 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
-# Apps that add their part of the demo site: callables `load(*, site, log)` run in order by
-# `load_demo_content`, so that `clinic` never imports the apps that stand on it.
-DEMO_CONTENT_LOADERS: list[str] = ["blog.demo.load", "booking.demo.load"]
-
 # Booking (Free Discovery Visits). The rate limit counts POSTs per client address in the shared
 # cache ("10/h" = ten an hour; "0" switches it off); forms sent faster than the minimum fill time
 # are refused as automated; emails are tried this many times before staff are alerted.

@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from wagtail.models import Page, Site
 
+from clinic.management.commands.load_demo_content import demo_loaders
 from clinic.models import CareArea, ClinicSettings, HomePage, Person, StandardPage, Testimonial
 
 
@@ -36,6 +37,12 @@ def test_demo_builds_the_clinic_from_the_guide(demo_site, client):
         assert client.get(url).status_code == 200, url
     home = client.get("/").content.decode()
     assert "Ageless Agility" in home and "tel:+19545195404" in home and "Ashley Kranz" in home
+
+
+def test_each_apps_demo_module_is_found_by_convention_clinic_first():
+    # Settings list no loaders: an installed app with a `demo.load` is found, the clinic's first
+    # because the other apps' parts use its team and care areas.
+    assert [load.__module__ for load in demo_loaders()] == ["clinic.demo", "blog.demo", "booking.demo"]
 
 
 def test_demo_pages_are_published_with_a_revision(demo_site):
