@@ -244,7 +244,8 @@ class HomePage(Page):
     search_fields = Page.search_fields + [index.SearchField("hero_text"), index.SearchField("services_intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["clinic.StandardPage", "blog.BlogIndexPage", "booking.DiscoveryVisitPage"]
+    # No subpage_types: each page type that belongs at the top of the site names HomePage in its
+    # own parent_page_types, so the apps that stand on the clinic need no mention here.
     max_count = 1
 
     class Meta:
