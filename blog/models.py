@@ -363,7 +363,7 @@ class BlogPage(Page):
         for value, anchor in zip(headings, unique_anchors(value.anchor for value in headings), strict=True):
             value.anchor = anchor
         context["toc"] = toc_tree(table_of_contents(self.body))
-        context["booking_query"] = self.booking_query
+        context["appointment_query"] = self.booking_query
         context["related_articles"] = self.related_articles()
         context["parent_index"] = self.get_parent().specific
         return context

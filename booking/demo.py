@@ -38,9 +38,9 @@ def load(*, site, log) -> None:
         page.save_revision().publish()
         log("Created the booking page /book/.")
     clinic = ClinicSettings.for_site(site)
-    if clinic.booking_page_id is None:
-        clinic.booking_page = page
-        clinic.save(update_fields=["booking_page"])
+    if clinic.appointment_page_id is None:
+        clinic.appointment_page = page
+        clinic.save(update_fields=["appointment_page"])
         log("Linked the booking page from the clinic settings.")
     # Only on first creation: staff may have emptied the list on purpose.
     _, created = BookingSettings.objects.get_or_create(

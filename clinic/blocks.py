@@ -100,7 +100,10 @@ class CalloutBlock(blocks.StructBlock):
 
 
 class CallToActionBlock(blocks.StructBlock):
-    """Invites the reader to book or call; the phone and booking page come from the clinic settings."""
+    """Invites the reader to book or call; the phone and appointment page come from the clinic settings.
+
+    A page may put `appointment_query` (e.g. "?concern=hip") in its context: the Book button adds
+    it to the appointment page's URL."""
 
     heading = blocks.CharBlock(default="Book a Free Discovery Visit", max_length=120)
     text = blocks.TextBlock(

@@ -14,7 +14,7 @@ from .phone import tel_uri, validate_phone  # migration 0001 names clinic.models
 
 
 class CareArea(models.Model):
-    """An area the clinic treats; articles are filed under these and the booking form asks for one."""
+    """An area the clinic treats (hip, knee...): the one list that articles and visit requests share."""
 
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
@@ -110,13 +110,13 @@ class ClinicSettings(BaseSiteSetting):
     opening_hours = StreamField([("hours", OpeningHoursBlock())], blank=True, use_json_field=True)
     reviews_url = models.URLField(blank=True, help_text="Where patients read and leave reviews.")
     reviews_label = models.CharField(max_length=60, default="Google Reviews")
-    booking_page = models.ForeignKey(
+    appointment_page = models.ForeignKey(
         "wagtailcore.Page",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        help_text="The page where patients book a Free Discovery Visit.",
+        help_text="The page where patients book a Free Discovery Visit; every Book button links to it.",
     )
     privacy_page = models.ForeignKey(
         "wagtailcore.Page",
@@ -156,8 +156,8 @@ class ClinicSettings(BaseSiteSetting):
                 heading="Reviews",
             ),
             ObjectList(
-                [FieldPanel("booking_page"), FieldPanel("privacy_page")],
-                heading="Bookings and privacy",
+                [FieldPanel("appointment_page"), FieldPanel("privacy_page")],
+                heading="Appointments and privacy",
             ),
         ]
     )

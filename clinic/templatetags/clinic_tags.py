@@ -1,4 +1,4 @@
-"""Presentation helpers: phone links, the main menu, the booking link and JSON-LD."""
+"""Presentation helpers: phone links, the main menu, the appointment link and JSON-LD."""
 
 import json
 
@@ -52,10 +52,10 @@ def main_menu(context):
 
 
 @register.simple_tag(takes_context=True)
-def booking_url(context) -> str:
-    """The booking page's URL from the clinic settings, or '' when none is set."""
+def appointment_url(context) -> str:
+    """The appointment page's URL from the clinic settings, or '' when none is set or it is not live."""
     clinic = context["settings"]["clinic"]["ClinicSettings"]
-    page = clinic.booking_page
+    page = clinic.appointment_page
     if page is None or not page.live:
         return ""
     return page.get_url(request=context.get("request")) or ""

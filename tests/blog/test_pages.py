@@ -96,7 +96,7 @@ def test_article_table_of_contents_links_to_each_heading(client, article):
 
 def test_article_call_to_action_prefills_booking_with_concern_and_source(client, article, clinic_settings):
     booking = StandardPageFactory(parent=clinic_settings.site.root_page, title="Book", slug="book")
-    clinic_settings.booking_page = booking
+    clinic_settings.appointment_page = booking
     clinic_settings.save()
     page = soup(client.get(article.url))
     panel = page.select_one(".booking-panel")

@@ -14,7 +14,7 @@ from tests import factories
 @pytest.fixture
 def booking_page(home, clinic_settings):
     page = factories.DiscoveryVisitPageFactory(parent=home)
-    clinic_settings.booking_page = page
+    clinic_settings.appointment_page = page
     clinic_settings.save()
     factories.BookingSettingsFactory(site=clinic_settings.site)
     return page

@@ -62,7 +62,7 @@ def test_demo_loader_creates_the_booking_page_once_and_links_it(demo_site):
     assert page.url == "/book/" and page.live
     assert page.weekly_hours.count() == 10
     assert {h.weekday for h in page.weekly_hours.all()} == {0, 1, 2, 3, 4}
-    assert ClinicSettings.for_site(demo_site).booking_page_id == page.pk
+    assert ClinicSettings.for_site(demo_site).appointment_page_id == page.pk
     closure = page.closures.get()
     assert (closure.start_date.month, closure.start_date.day, closure.reason) == (12, 24, "Holidays")
     call_command("load_demo_content", stdout=io.StringIO())

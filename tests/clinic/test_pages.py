@@ -39,7 +39,7 @@ def test_home_page_shows_the_clinic_and_how_to_book(client, home, clinic_setting
 
 def test_home_cta_goes_to_the_booking_page_once_staff_choose_one(client, home, clinic_settings):
     booking = StandardPageFactory(parent=home, title="Book", slug="book")
-    clinic_settings.booking_page = booking
+    clinic_settings.appointment_page = booking
     clinic_settings.save()
     page = soup(client.get("/"))
     assert page.select_one(".hero .button--primary")["href"] == "/book/"
