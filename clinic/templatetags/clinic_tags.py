@@ -8,18 +8,12 @@ from django.utils.safestring import mark_safe
 
 from wagtail.models import Site
 
-from clinic.phone import tel_uri
 from clinic.text import xml_safe_data
 
 register = template.Library()
 
 # json.dumps leaves <, > and & alone; inside <script> they could end the block early.
 _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-@register.filter
-def tel_href(phone: str) -> str:
-    return tel_uri(phone)
 
 
 @register.filter
