@@ -30,6 +30,7 @@ from wagtail.search import index
 from clinic.models import CareArea
 
 from .blocks import ArticleBodyBlock
+from .feeds import ArticleFeed
 from .reading import (
     reading_minutes,
     review_due_date,
@@ -142,8 +143,6 @@ class BlogIndexPage(RoutablePageMixin, Page):
 
     @path("feed/")
     def feed(self, request):
-        from .feeds import ArticleFeed
-
         return ArticleFeed(self)(request)
 
 
