@@ -15,7 +15,7 @@ SEEN_RESOLUTION_SECONDS = 60
 
 
 def client_ip(request) -> str:
-    """The client's address, read as the booking rate limit reads it: behind a reverse proxy from
+    """The client's address, read as the site's rate limits read it: behind a reverse proxy from
     the header the proxy overwrites (BOOKING_CLIENT_IP_HEADER), never from one a client can set."""
     header = settings.BOOKING_CLIENT_IP_HEADER
     return (request.META.get(header) if header else None) or request.META.get("REMOTE_ADDR", "")
