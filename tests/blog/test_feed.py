@@ -21,7 +21,8 @@ def test_feed_is_rss_2_with_the_newest_live_articles(client, blog, author, hip):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/rss+xml")
     rss = ET.fromstring(response.content)  # noqa: S314 - our own output
-    assert rss.tag == "rss" and rss.get("version") == "2.0"
+    assert rss.tag == "rss"
+    assert rss.get("version") == "2.0"
     channel = rss.find("channel")
     assert channel.findtext("title") == "Blog"
     assert channel.findtext("link") == "http://testserver/blog/"
@@ -35,7 +36,8 @@ def test_feed_is_rss_2_with_the_newest_live_articles(client, blog, author, hip):
     assert older.findtext(f"{DC}creator") == "Ashley Kranz, PT, DPT"
     assert older.findtext("category") == "Hip"
     published = parsedate_to_datetime(older.findtext("pubDate"))
-    assert published.date() == date(2026, 1, 5) and published.utcoffset() is not None
+    assert published.date() == date(2026, 1, 5)
+    assert published.utcoffset() is not None
 
 
 def test_blog_index_advertises_its_feed(client, blog):

@@ -57,9 +57,11 @@ def test_article_shows_title_author_dates_reading_time_and_review(client, articl
     page = soup(client.get("/blog/hip-pain-in-runners/"))
     assert [h1.get_text(strip=True) for h1 in page.find_all("h1")] == ["Hip pain in runners"]
     meta = page.select_one(".article__meta").get_text(" ", strip=True)
-    assert "Ashley Kranz, PT, DPT" in meta and "1 min read" in meta
+    assert "Ashley Kranz, PT, DPT" in meta
+    assert "1 min read" in meta
     published = page.select_one(".article__meta time")
-    assert published["datetime"] == "2026-03-14" and published.get_text() == "March 14, 2026"
+    assert published["datetime"] == "2026-03-14"
+    assert published.get_text() == "March 14, 2026"
     review = page.select_one(".article__review")
     assert review.get_text(" ", strip=True) == "Medically reviewed by Dana Cruz, PT, DPT on April 1, 2026"
     assert review.time["datetime"] == "2026-04-01"
@@ -91,7 +93,8 @@ def test_article_table_of_contents_links_to_each_heading(client, article):
     assert [a.get_text() for a in links] == ["What is going on", "What helps"]
     for link in links:
         target = page.find(id=link["href"].removeprefix("#"))
-        assert target.name == "h2" and target.get_text() == link.get_text()
+        assert target.name == "h2"
+        assert target.get_text() == link.get_text()
 
 
 def test_article_call_to_action_prefills_booking_with_concern_and_source(client, article, clinic_settings):
@@ -133,7 +136,9 @@ def test_article_shows_author_bio_with_photo_and_reviews_link(client, article, a
     bio = page.find("section", attrs={"aria-labelledby": "about-the-author"})
     assert "Helps runners get back on the road." in bio.get_text()
     photo = bio.find("img")
-    assert photo["width"] == "96" and photo["height"] == "96" and photo["alt"] == ""
+    assert photo["width"] == "96"
+    assert photo["height"] == "96"
+    assert photo["alt"] == ""
     assert page.find("a", href="https://reviews.example.com/test-clinic")
 
 
@@ -160,9 +165,13 @@ def test_article_with_a_hero_image_uses_responsive_modern_formats_and_alt_text(c
     )
     html = soup(client.get(page.url))
     hero = html.select_one(".article__hero")
-    assert hero.find("source", type="image/avif") and hero.find("source", type="image/webp")
+    assert hero.find("source", type="image/avif")
+    assert hero.find("source", type="image/webp")
     img = hero.find("img")
-    assert img["alt"] == "A runner stretching" and img["width"] and img["height"] and "srcset" in img.attrs
+    assert img["alt"] == "A runner stretching"
+    assert img["width"]
+    assert img["height"]
+    assert "srcset" in img.attrs
 
 
 def test_hero_image_needs_alt_text_unless_decorative(blog, author):
@@ -229,8 +238,10 @@ def every_block_article(blog, author):
 def test_every_article_block_renders(client, every_block_article):
     page = soup(client.get(every_block_article.url))
     body = page.select_one(".article__body")
-    assert body.find("h2", id="section") and body.find("h3", id="sub-section")
-    assert body.find("b").get_text() == "bold" and body.find("li").get_text() == "One item"
+    assert body.find("h2", id="section")
+    assert body.find("h3", id="sub-section")
+    assert body.find("b").get_text() == "bold"
+    assert body.find("li").get_text() == "One item"
     assert body.select_one(".quote blockquote").get_text(strip=True) == "Ran pain-free."
     assert "When to seek help" in body.select_one(".callout--warning").get_text()
     assert body.select_one(".cta").find("a", href="tel:+19545195404")
@@ -243,7 +254,8 @@ def test_every_article_block_renders(client, every_block_article):
     assert iframe["src"] == "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
     assert iframe["title"] == "Clamshell exercise"
     figure = body.select_one(".figure")
-    assert figure.find("img")["alt"] == "A hip bridge" and figure.figcaption.get_text() == "Hip bridge"
+    assert figure.find("img")["alt"] == "A hip bridge"
+    assert figure.figcaption.get_text() == "Hip bridge"
 
 
 def test_faq_block_becomes_faq_page_structured_data(client, every_block_article):
@@ -310,15 +322,18 @@ def test_article_structured_data_describes_posting_review_and_breadcrumbs(client
     graph = json_ld(soup(client.get(article.url)))
     posting = graph["BlogPosting"]
     assert posting["headline"] == "Hip pain in runners"
-    assert posting["author"]["name"] == "Ashley Kranz" and posting["author"]["@type"] == "Person"
+    assert posting["author"]["name"] == "Ashley Kranz"
+    assert posting["author"]["@type"] == "Person"
     assert posting["datePublished"] == "2026-03-14"
     clinic = graph["MedicalClinic/Physiotherapy"]
     assert posting["publisher"]["@id"] == clinic["@id"]
     # The same full description as on the home page, not a stub.
-    assert clinic["name"] == "Test Clinic" and clinic["telephone"] == "(954) 519-5404"
+    assert clinic["name"] == "Test Clinic"
+    assert clinic["telephone"] == "(954) 519-5404"
     assert clinic["address"]["addressLocality"] == "Davie"
     webpage = graph["MedicalWebPage"]
-    assert webpage["reviewedBy"]["name"] == "Dana Cruz" and webpage["lastReviewed"] == "2026-04-01"
+    assert webpage["reviewedBy"]["name"] == "Dana Cruz"
+    assert webpage["lastReviewed"] == "2026-04-01"
     crumbs = graph["BreadcrumbList"]["itemListElement"]
     assert [c["name"] for c in crumbs] == ["Home", "Blog", "Hip pain in runners"]
     assert [c["position"] for c in crumbs] == [1, 2, 3]
@@ -328,7 +343,8 @@ def test_article_structured_data_describes_posting_review_and_breadcrumbs(client
 def test_unreviewed_article_is_a_plain_web_page_in_structured_data(client, blog, author):
     page = BlogPageFactory(parent=blog, author=author)
     graph = json_ld(soup(client.get(page.url)))
-    assert "WebPage" in graph and "MedicalWebPage" not in graph
+    assert "WebPage" in graph
+    assert "MedicalWebPage" not in graph
 
 
 def test_renaming_an_article_slug_redirects_the_old_url(client, article, django_capture_on_commit_callbacks):
@@ -364,10 +380,12 @@ def test_index_lists_newest_first_ten_per_page_with_accessible_pagination(client
     assert titles(first) == [f"Article {n:02d}" for n in range(22, 12, -1)]
     nav = first.find("nav", attrs={"aria-label": "Pagination"})
     assert nav.find("a", attrs={"aria-current": "page"}).get_text().strip() == "Page 1"
-    assert nav.find("a", rel="next")["href"] == "?page=2" and not nav.find("a", rel="prev")
+    assert nav.find("a", rel="next")["href"] == "?page=2"
+    assert not nav.find("a", rel="prev")
     last = soup(client.get("/blog/?page=3"))
     assert titles(last) == ["Article 02", "Article 01", "Article 00"]
-    assert last.find("a", rel="prev")["href"] == "?page=2" and not last.find("a", rel="next")
+    assert last.find("a", rel="prev")["href"] == "?page=2"
+    assert not last.find("a", rel="next")
 
 
 @pytest.mark.parametrize(
@@ -392,9 +410,11 @@ def test_index_shows_excerpt_reading_time_and_lazy_thumbnails_below_the_fold(cli
     make_articles(blog, author, 3, hero_image=image, hero_alt="Runner")
     page = soup(client.get("/blog/"))
     cards = page.select(".article-card")
-    assert "What to know about article 02." in cards[0].get_text() and "1 min read" in cards[0].get_text()
+    assert "What to know about article 02." in cards[0].get_text()
+    assert "1 min read" in cards[0].get_text()
     images = [card.find("img") for card in cards]
-    assert all(img["width"] and img["height"] for img in images)
+    assert all(img["width"] for img in images)
+    assert all(img["height"] for img in images)
     assert [img.get("loading") for img in images] == [None, None, "lazy"]
     assert cards[0].find("source", type="image/avif")
 

@@ -49,8 +49,11 @@ def visits(client, booking_page, care_area):
 def test_front_desk_sees_the_list_with_status_time_concern_and_a_new_count(client, front_desk, visits):
     client.force_login(front_desk)
     html = client.get(INDEX).content.decode()
-    assert "Maria Garcia" in html and "Zed Garcia" in html and "Preferred: Mornings" in html
-    assert "Hip" in html and "New" in html
+    assert "Maria Garcia" in html
+    assert "Zed Garcia" in html
+    assert "Preferred: Mornings" in html
+    assert "Hip" in html
+    assert "New" in html
     assert "Visit requests (3 new)" in client.get("/admin/").content.decode()
 
 
@@ -74,9 +77,11 @@ def test_filters_by_status_and_concern(client, front_desk, visits, care_area):
     client.force_login(front_desk)
     services.visit_request_set_status(visit_request=visits[0], status="contacted")
     html = client.get(INDEX + "?status=contacted").content.decode()
-    assert "Maria Garcia" in html and "Zed Garcia" not in html
+    assert "Maria Garcia" in html
+    assert "Zed Garcia" not in html
     html = client.get(INDEX + f"?concern={care_area.pk}").content.decode()
-    assert "Maria Garcia" in html and "HYPERLINK" not in html
+    assert "Maria Garcia" in html
+    assert "HYPERLINK" not in html
 
 
 def test_opening_the_list_logs_each_request_shown(client, front_desk, visits):
@@ -92,9 +97,12 @@ def test_detail_view_is_logged_in_the_audit_log(client, front_desk, visits):
     client.force_login(front_desk)
     response = client.get(f"{INDEX}inspect/{visits[0].pk}/")
     html = response.content.decode()
-    assert response.status_code == 200 and "Maria" in html and "Confirmation: Queued" in html
+    assert response.status_code == 200
+    assert "Maria" in html
+    assert "Confirmation: Queued" in html
     entry = ModelLogEntry.objects.get(action="booking.visit_request.viewed")
-    assert entry.user == front_desk and entry.object_id == str(visits[0].pk)
+    assert entry.user == front_desk
+    assert entry.object_id == str(visits[0].pk)
     assert "Maria" not in entry.label
 
 
@@ -114,9 +122,11 @@ def test_status_change_with_staff_notes_is_saved_and_logged(client, front_desk, 
     )
     assert response.status_code == 302
     visits[0].refresh_from_db()
-    assert visits[0].status == "confirmed" and visits[0].staff_notes == "Called, confirmed."
+    assert visits[0].status == "confirmed"
+    assert visits[0].staff_notes == "Called, confirmed."
     entry = ModelLogEntry.objects.get(action="booking.visit_request.status_changed")
-    assert entry.data["from"] == "new" and entry.data["to"] == "confirmed"
+    assert entry.data["from"] == "new"
+    assert entry.data["to"] == "confirmed"
 
 
 def test_staff_cancelling_frees_the_slot(client, front_desk, visits, booking_page):
@@ -142,7 +152,8 @@ def test_xlsx_export_opens_with_openpyxl(client, front_desk, visits):
     response = client.get(INDEX + "?export=xlsx")
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = workbook.active
-    assert sheet.max_row == 4 and sheet.cell(1, 1).value == "ID"
+    assert sheet.max_row == 4
+    assert sheet.cell(1, 1).value == "ID"
 
 
 def test_nobody_adds_or_deletes_requests_in_the_admin(admin_client, visits):
@@ -154,14 +165,17 @@ def test_nobody_adds_or_deletes_requests_in_the_admin(admin_client, visits):
 def test_dashboard_panel_lists_new_requests_and_failed_emails(admin_client, visits):
     Notification.objects.filter(visit_request=visits[1]).update(status="failed")
     html = admin_client.get("/admin/").content.decode()
-    assert "Free Discovery Visits" in html and "3 new requests" in html
-    assert "Emails failed for good" in html and f"Visit request #{visits[1].pk}" in html
+    assert "Free Discovery Visits" in html
+    assert "3 new requests" in html
+    assert "Emails failed for good" in html
+    assert f"Visit request #{visits[1].pk}" in html
 
 
 def test_failed_email_filter_lists_only_those_requests(admin_client, visits):
     Notification.objects.filter(visit_request=visits[1]).update(status="failed")
     html = admin_client.get(INDEX + "?email_failed=true").content.decode()
-    assert "Zed Garcia" in html and "Maria Garcia" not in html
+    assert "Zed Garcia" in html
+    assert "Maria Garcia" not in html
 
 
 def test_source_report_counts_requests_per_article_per_month(
@@ -176,7 +190,9 @@ def test_source_report_counts_requests_per_article_per_month(
     client.post("/book/", form_data(slot_value(slots[5].start)))
     client.force_login(front_desk)
     html = client.get("/admin/reports/visit-sources/").content.decode()
-    assert "Hip pain in runners" in html and "<svg" in html and "<rect" in html
+    assert "Hip pain in runners" in html
+    assert "<svg" in html
+    assert "<rect" in html
     assert "<td>Hip pain in runners</td><td>3</td>" in html
     assert "style=" not in html.split('class="source-chart"')[1].split("</svg>")[0]
 
@@ -233,7 +249,8 @@ def test_front_desk_anonymises_a_request_on_the_patients_wish_and_it_is_logged(c
     assert client.get(url).status_code == 200
     assert client.post(url).status_code == 302
     visits[0].refresh_from_db()
-    assert visits[0].anonymised_at and visits[0].email == "anonymised@invalid"
+    assert visits[0].anonymised_at
+    assert visits[0].email == "anonymised@invalid"
     assert ModelLogEntry.objects.filter(action="booking.visit_request.anonymised", user=front_desk).exists()
 
 
@@ -242,7 +259,8 @@ def test_anonymising_a_booking_still_to_come_cancels_it_and_frees_its_time(visit
     assert slot not in {s.start for s in booking_page.free_slots()}
     services.visit_request_anonymise(visit_request=visits[0])
     visits[0].refresh_from_db()
-    assert visits[0].status == VisitRequest.Status.CANCELLED and visits[0].cancelled_at
+    assert visits[0].status == VisitRequest.Status.CANCELLED
+    assert visits[0].cancelled_at
     assert slot in {s.start for s in booking_page.free_slots()}
 
 

@@ -47,7 +47,8 @@ def test_reminder_is_sent_about_a_day_before_and_never_twice(far_visit, django_c
         assert services.visit_reminders_queue(now=before + timedelta(hours=2)) == 0
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
-    assert message.to == ["maria@example.com"] and message.subject.startswith("Reminder:")
+    assert message.to == ["maria@example.com"]
+    assert message.subject.startswith("Reminder:")
     assert "hip" not in message.subject.lower()
     assert Notification.objects.get(kind="reminder").status == "sent"
 
@@ -84,9 +85,13 @@ def test_purge_anonymises_old_requests_and_keeps_counts_for_reports(far_visit):
     call_command("purge_visit_requests", "--older-than", "365", stdout=__import__("io").StringIO())
     far_visit.refresh_from_db()
     assert far_visit.anonymised_at is not None
-    assert far_visit.first_name == "Anonymised" and far_visit.email == "anonymised@invalid"
-    assert far_visit.phone == "" and far_visit.note == "" and far_visit.race_date is None
-    assert far_visit.concern is not None and far_visit.source_page is not None
+    assert far_visit.first_name == "Anonymised"
+    assert far_visit.email == "anonymised@invalid"
+    assert far_visit.phone == ""
+    assert far_visit.note == ""
+    assert far_visit.race_date is None
+    assert far_visit.concern is not None
+    assert far_visit.source_page is not None
     assert source_report_rows() == rows_before
 
 

@@ -122,7 +122,9 @@ def test_simultaneous_bookings_of_one_slot_never_exceed_its_capacity(server, dat
     assert len(taken) == len(patients) - capacity
     loser = next(p for p, r in zip(patients, results, strict=True) if r.status_code == 200)
     loser_page = next(r for r in results if r.status_code == 200).text
-    assert 'value="P' in loser_page and "@example.com" in loser_page  # input kept
+    # The loser's input is kept.
+    assert 'value="P' in loser_page
+    assert "@example.com" in loser_page
     assert loser.name  # each patient posted as themselves
     after, seats = counts(database_url)
     assert after - before == capacity

@@ -29,7 +29,9 @@ def test_manage_link_shows_the_booking(client, visit):
     response = client.get(path_of(visit))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Maria Garcia" in html and "Cancel my visit" in html and 'name="slot"' in html
+    assert "Maria Garcia" in html
+    assert "Cancel my visit" in html
+    assert 'name="slot"' in html
 
 
 def test_manage_link_carries_no_patient_data(visit):
@@ -46,7 +48,8 @@ def test_patient_cancels_and_the_slot_is_free_again(
         response = client.post(path_of(visit), {"action": "cancel"})
     assert "Your visit is cancelled" in response.content.decode()
     visit.refresh_from_db()
-    assert visit.status == "cancelled" and not SlotSeat.objects.exists()
+    assert visit.status == "cancelled"
+    assert not SlotSeat.objects.exists()
     assert slot in {s.start for s in booking_page.free_slots()}
     assert {m.to[0] for m in mail.outbox} == {"maria@example.com", "front-desk@example.com"}
     again = client.post("/book/", form_data(slot_value(slot), email="next@example.com"))
@@ -65,7 +68,8 @@ def test_patient_moves_the_visit_to_another_free_slot(client, visit, booking_pag
     response = client.post(path_of(visit), {"action": "move", "slot": slot_value(new)})
     assert "Your visit has a new time" in response.content.decode()
     visit.refresh_from_db()
-    assert visit.slot_start == new and SlotSeat.objects.get().slot_start == new
+    assert visit.slot_start == new
+    assert SlotSeat.objects.get().slot_start == new
 
 
 def test_moving_to_a_taken_slot_keeps_the_old_time_and_says_so(client, visit, booking_page):
@@ -75,7 +79,8 @@ def test_moving_to_a_taken_slot_keeps_the_old_time_and_says_so(client, visit, bo
     response = client.post(path_of(visit), {"action": "move", "slot": slot_value(other)})
     assert "just taken" in response.content.decode()
     visit.refresh_from_db()
-    assert visit.slot_start == old and SlotSeat.objects.filter(visit_request=visit, slot_start=old).exists()
+    assert visit.slot_start == old
+    assert SlotSeat.objects.filter(visit_request=visit, slot_start=old).exists()
 
 
 @pytest.mark.parametrize(
@@ -103,13 +108,15 @@ def test_a_token_signed_for_another_purpose_or_altered_is_refused(client, visit,
 def test_a_valid_signature_for_an_unknown_request_is_refused(client, visit):
     token = base64.urlsafe_b64encode(signing.dumps("0" * 32, salt=tokens.SALT).encode()).decode().rstrip("=")
     response = client.get(f"/book/manage/{token}/")
-    assert response.status_code == 410 and "Maria" not in response.content.decode()
+    assert response.status_code == 410
+    assert "Maria" not in response.content.decode()
 
 
 def test_link_expires_once_the_visit_has_passed(client, visit):
     VisitRequest.objects.filter(pk=visit.pk).update(slot_start=timezone.now() - timedelta(hours=1))
     response = client.get(path_of(visit))
-    assert response.status_code == 410 and "already taken place" in response.content.decode()
+    assert response.status_code == 410
+    assert "already taken place" in response.content.decode()
 
 
 def test_each_patient_link_opens_only_their_own_booking(client, visit, booking_page):
@@ -121,7 +128,8 @@ def test_each_patient_link_opens_only_their_own_booking(client, visit, booking_p
 
 def test_manage_calendar_download_is_an_ics(client, visit):
     response = client.get(path_of(visit) + "calendar/")
-    assert response.status_code == 200 and b"BEGIN:VEVENT" in response.content
+    assert response.status_code == 200
+    assert b"BEGIN:VEVENT" in response.content
 
 
 def test_two_active_bookings_of_one_slot_are_impossible_even_when_staff_reopen(visit, booking_page):

@@ -33,15 +33,18 @@ def test_closures_remove_their_days_from_the_free_slots(booking_page):
         page=booking_page, start_date=first, end_date=first + timedelta(days=1), reason="Course"
     )
     days = {slot.start.date() for slot in booking_page.free_slots()}
-    assert first not in days and first + timedelta(days=1) not in days
+    assert first not in days
+    assert first + timedelta(days=1) not in days
     assert first + timedelta(days=2) in days
 
 
 def test_rules_come_from_the_page_fields(booking_page):
     booking_page.visit_length_minutes, booking_page.buffer_minutes, booking_page.capacity = 45, 15, 2
     rules = booking_page.rules()
-    assert rules.visit_length == timedelta(minutes=45) and rules.buffer == timedelta(minutes=15)
-    assert rules.capacity == 2 and str(rules.tz) == "America/New_York"
+    assert rules.visit_length == timedelta(minutes=45)
+    assert rules.buffer == timedelta(minutes=15)
+    assert rules.capacity == 2
+    assert str(rules.tz) == "America/New_York"
     slots = booking_page.free_slots()
     assert all(slot.remaining == 2 for slot in slots)
     same_day = next(
@@ -59,19 +62,22 @@ def test_free_slots_respect_minimum_notice_and_horizon(booking_page):
 
 def test_demo_loader_creates_the_booking_page_once_and_links_it(demo_site):
     page = DiscoveryVisitPage.objects.get()
-    assert page.url == "/book/" and page.live
+    assert page.url == "/book/"
+    assert page.live
     assert page.weekly_hours.count() == 10
     assert {h.weekday for h in page.weekly_hours.all()} == {0, 1, 2, 3, 4}
     assert ClinicSettings.for_site(demo_site).appointment_page_id == page.pk
     closure = page.closures.get()
     assert (closure.start_date.month, closure.start_date.day, closure.reason) == (12, 24, "Holidays")
     call_command("load_demo_content", stdout=io.StringIO())
-    assert DiscoveryVisitPage.objects.count() == 1 and page.weekly_hours.count() == 10
+    assert DiscoveryVisitPage.objects.count() == 1
+    assert page.weekly_hours.count() == 10
 
 
 def test_demo_booking_page_renders_free_weekday_slots(client, demo_site):
     html = client.get("/book/").content.decode()
-    assert 'name="slot"' in html and "Free, 30 minutes, no obligation." in html
+    assert 'name="slot"' in html
+    assert "Free, 30 minutes, no obligation." in html
     assert 'href="/privacy/"' in html
 
 

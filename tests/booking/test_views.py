@@ -23,10 +23,13 @@ def test_booking_page_lists_free_slots_as_a_radio_group_grouped_by_day(client, b
     html = client.get("/book/").content.decode()
     assert html.count('name="slot"') > 10
     assert f'value="{first_free(booking_page)}"' in html
-    assert 'class="slot-day"' in html and "<legend" in html
+    assert 'class="slot-day"' in html
+    assert "<legend" in html
     assert "Free, 30 minutes, no obligation." in html
-    assert 'autocomplete="given-name"' in html and 'type="tel"' in html
-    assert ">Hip</option>" in html and ">Other</option>" in html
+    assert 'autocomplete="given-name"' in html
+    assert 'type="tel"' in html
+    assert ">Hip</option>" in html
+    assert ">Other</option>" in html
 
 
 def test_concern_and_source_prefill_from_the_query_string(client, booking_page, care_area, home):
@@ -40,7 +43,8 @@ def test_unknown_concern_and_source_are_ignored(client, booking_page, care_area)
     response = client.get("/book/?concern=<script>&from=99999999")
     assert response.status_code == 200
     main = response.content.decode().split("<main")[1]
-    assert "<script>" not in main and "&lt;script&gt;" not in main
+    assert "<script>" not in main
+    assert "&lt;script&gt;" not in main
     assert '<option value="" selected>Choose one</option>' in main  # no concern chosen
     assert 'name="source" value="99999999"' not in main
 
@@ -59,7 +63,9 @@ def test_valid_booking_redirects_303_to_a_confirmation_with_the_time(
     assert visit.seat.seat == 1
     page = client.get("/book/thanks/").content.decode()
     assert "Your visit is booked" in page
-    assert "ET" in page and "(954) 519-5404" in page and "1 Main Street" in page
+    assert "ET" in page
+    assert "(954) 519-5404" in page
+    assert "1 Main Street" in page
     ics = client.get("/book/thanks/calendar/")
     assert ics["Content-Type"].startswith("text/calendar")
     assert len(mail.outbox) == 2
@@ -84,7 +90,8 @@ def test_taken_slot_rerenders_form_with_input_kept(client, booking_page, care_ar
     assert response.status_code == 200
     html = response.content.decode()
     assert "that time was just taken, please pick another" in html
-    assert 'value="Dana"' in html and 'value="dana@example.com"' in html
+    assert 'value="Dana"' in html
+    assert 'value="dana@example.com"' in html
     assert VisitRequest.objects.count() == 1
 
 
@@ -101,7 +108,8 @@ def test_no_suitable_time_sends_preferred_times_instead_of_a_slot(client, bookin
     response = client.post("/book/", form_data("none", preferred_times="Tuesday evenings"))
     assert response.status_code == 303
     visit = VisitRequest.objects.get()
-    assert visit.slot_start is None and visit.preferred_times == "Tuesday evenings"
+    assert visit.slot_start is None
+    assert visit.preferred_times == "Tuesday evenings"
     assert not SlotSeat.objects.exists()
     assert "We have your request" in client.get("/book/thanks/").content.decode()
 
@@ -123,10 +131,14 @@ def test_errors_are_shown_per_field_in_a_summary_linked_to_the_fields(client, bo
     response = client.post("/book/", form_data("", first_name="", email="nope", phone="12", consent=""))
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'role="alert"' in html and "There is a problem" in html
-    assert 'href="#id_first_name"' in html and 'href="#slot-group"' in html
-    assert 'aria-describedby="id_email-error"' in html and 'aria-invalid="true"' in html
-    assert "Enter your first name." in html and "Enter an email address like name@example.com." in html
+    assert 'role="alert"' in html
+    assert "There is a problem" in html
+    assert 'href="#id_first_name"' in html
+    assert 'href="#slot-group"' in html
+    assert 'aria-describedby="id_email-error"' in html
+    assert 'aria-invalid="true"' in html
+    assert "Enter your first name." in html
+    assert "Enter an email address like name@example.com." in html
     assert "<title>Error:" in html
     assert 'value="nope"' in html
 
@@ -203,7 +215,8 @@ def test_odd_but_harmless_text_is_stored_as_typed_and_shown_escaped(
     visit = VisitRequest.objects.get()
     assert getattr(visit, field) == value
     html = client.get("/book/thanks/").content.decode()
-    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
 
 
 def test_honeypot_filled_blocks_the_submission_with_a_clear_message(client, booking_page, care_area):

@@ -56,7 +56,9 @@ def test_a_failed_send_is_requeued_for_later_with_backoff(database_queue, client
     client.post("/book/", form_data(slot_value(booking_page.free_slots()[0].start)))
     run_worker()
     notification = Notification.objects.get(kind="confirmation")
-    assert notification.status == "retrying" and notification.attempts == 1
+    assert notification.status == "retrying"
+    assert notification.attempts == 1
     retry = DBTaskResult.objects.filter(status="READY").order_by("-enqueued_at").first()
-    assert retry is not None and retry.run_after is not None
+    assert retry is not None
+    assert retry.run_after is not None
     assert retry.run_after >= notification.next_attempt_at.replace(microsecond=0)

@@ -36,7 +36,9 @@ def test_demo_builds_the_clinic_from_the_guide(demo_site, client):
     for url in ["/", "/about/", "/services/", "/privacy/"]:
         assert client.get(url).status_code == 200, url
     home = client.get("/").content.decode()
-    assert "Ageless Agility" in home and "tel:+19545195404" in home and "Ashley Kranz" in home
+    assert "Ageless Agility" in home
+    assert "tel:+19545195404" in home
+    assert "Ashley Kranz" in home
 
 
 def test_each_apps_demo_module_is_found_by_convention_clinic_first():
@@ -47,7 +49,9 @@ def test_each_apps_demo_module_is_found_by_convention_clinic_first():
 
 def test_demo_pages_are_published_with_a_revision(demo_site):
     for page in StandardPage.objects.all():
-        assert page.live and page.latest_revision is not None and page.last_published_at is not None
+        assert page.live
+        assert page.latest_revision is not None
+        assert page.last_published_at is not None
 
 
 def test_running_the_demo_loader_twice_changes_nothing(demo_site):
@@ -92,7 +96,8 @@ def test_demo_admin_is_created_once_and_keeps_its_password(db, monkeypatch, tmp_
     password = (tmp_path / "pw").read_text().strip()
     assert f"password: {password}" in first.getvalue()
     user = django_user_model.objects.get(username="admin")
-    assert user.is_superuser and user.check_password(password)
+    assert user.is_superuser
+    assert user.check_password(password)
 
     second = io.StringIO()
     call_command("ensure_demo_admin", stdout=second)

@@ -28,8 +28,11 @@ def test_home_page_shows_the_clinic_and_how_to_book(client, home, clinic_setting
     assert page.select_one(".call-banner a")["href"] == "tel:+19545195404"
     assert "Speak to the running injury expert" in page.select_one(".call-banner").get_text()
     text = page.get_text(" ", strip=True)
-    assert "Mon–Fri" in text and "8:00 AM" in text and "6:00 PM" in text
-    assert "1 Main Street" in text and "Davie, FL 33314" in text
+    assert "Mon–Fri" in text
+    assert "8:00 AM" in text
+    assert "6:00 PM" in text
+    assert "1 Main Street" in text
+    assert "Davie, FL 33314" in text
     assert "Running injuries" in text  # services
     assert "Ashley Kranz, PT, DPT" in text  # team
     assert "Ran my marathon pain-free." in text  # testimonials
@@ -50,7 +53,9 @@ def test_home_page_has_landmarks_and_a_skip_link(client, home):
     skip = page.find("a", class_="skip-link")
     assert skip["href"] == "#main"
     assert page.find("main", id="main")
-    assert page.find("header") and page.find("footer") and page.find("nav", attrs={"aria-label": "Main"})
+    assert page.find("header")
+    assert page.find("footer")
+    assert page.find("nav", attrs={"aria-label": "Main"})
 
 
 def test_home_page_describes_the_clinic_as_structured_data(client, home):
@@ -130,7 +135,9 @@ def test_standard_page_renders_every_body_block(client, home):
     assert callouts[1].select_one(".callout__title").get_text(strip=True) == "Pro tip"
     assert page.select_one(".cta a[href='tel:+19545195404']")
     img = page.select_one(".figure img")
-    assert img["alt"] == "A runner stretching" and img.get("width") and img.get("height")
+    assert img["alt"] == "A runner stretching"
+    assert img.get("width")
+    assert img.get("height")
     assert page.select_one(".figure source[type='image/webp']")
     assert page.select_one(".figure figcaption").get_text() == "Stretch"
     assert page.find("meta", attrs={"name": "description"})["content"] == "Who we are."
@@ -169,7 +176,8 @@ def test_500_page_renders_without_request_or_database():
 def test_public_pages_send_a_strict_content_security_policy(client, home):
     response = client.get("/")
     csp = response.headers["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+    assert "script-src 'self'" in csp
+    assert "'unsafe-inline'" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert "camera=()" in response.headers["Permissions-Policy"]
