@@ -7,9 +7,9 @@ class BookingConfig(AppConfig):
 
     def ready(self):
         # Both modules import models, which Django's app registry forbids before ready().
-        from wagtail.permissions import register_permission_policy
+        from wagtail.permissions import register_permission_policy  # noqa: PLC0415
 
-        from .models import VisitRequest
-        from .permissions import visit_request_policy
+        from .models import VisitRequest  # noqa: PLC0415
+        from .permissions import visit_request_policy  # noqa: PLC0415
 
         register_permission_policy(VisitRequest, visit_request_policy)

@@ -7,6 +7,7 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinic"
 
     def ready(self):
-        from clinic.accounts import start_staff_session  # needs the apps loaded
+        # clinic.accounts uses the auth models, which Django's app registry gives out only once ready.
+        from clinic.accounts import start_staff_session  # noqa: PLC0415
 
         user_logged_in.connect(start_staff_session, dispatch_uid="clinic_start_staff_session")

@@ -17,7 +17,7 @@ from blog.models import BlogPage
 from blog.services import BLOG_EDITORS, blog_editors_group_ensure
 from clinic.models import ClinicSettings
 from tests.admin_forms import form_data
-from tests.factories import BlogPageFactory, StandardPageFactory
+from tests.factories import BlogPageFactory, ImageFactory, StandardPageFactory
 
 
 @pytest.fixture
@@ -82,8 +82,6 @@ def test_blog_editor_schedules_an_article_for_later(client, blog, blog_editor, a
 
 
 def test_hero_image_without_alt_text_is_refused_in_the_admin(admin_client, blog, author, hip):
-    from tests.factories import ImageFactory
-
     data = article_form(admin_client, add_url(blog), author, hip)
     data.update({"hero_image": str(ImageFactory().pk), "hero_alt": "", "action-publish": "action-publish"})
     response = admin_client.post(add_url(blog), data)

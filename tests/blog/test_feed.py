@@ -4,6 +4,10 @@ import xml.etree.ElementTree as ET
 from datetime import date
 from email.utils import parsedate_to_datetime
 
+from bs4 import BeautifulSoup
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.timezone import localtime
 
 from tests.factories import BlogPageFactory
@@ -41,8 +45,6 @@ def test_feed_is_rss_2_with_the_newest_live_articles(client, blog, author, hip):
 
 
 def test_blog_index_advertises_its_feed(client, blog):
-    from bs4 import BeautifulSoup
-
     page = BeautifulSoup(client.get("/blog/").content, "html.parser")
     assert page.find("link", rel="alternate", type="application/rss+xml")["href"] == "/blog/feed/"
 
@@ -63,9 +65,6 @@ def test_sitemap_lists_live_articles_with_lastmod(client, blog, author):
 
 
 def test_feed_query_count_does_not_grow_with_articles(client, blog, author, hip):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     def queries():
         with CaptureQueriesContext(connection) as captured:
             assert client.get("/blog/feed/").status_code == 200

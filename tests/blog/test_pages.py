@@ -7,11 +7,14 @@ from datetime import date, timedelta
 import pytest
 from bs4 import BeautifulSoup
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.models import PageViewRestriction
 
+from blog.blocks import VideoBlock
 from blog.models import BlogPage
 from tests.factories import BlogPageFactory, CareAreaFactory, ImageFactory, PersonFactory, StandardPageFactory
 
@@ -175,8 +178,6 @@ def test_article_with_a_hero_image_uses_responsive_modern_formats_and_alt_text(c
 
 
 def test_hero_image_needs_alt_text_unless_decorative(blog, author):
-    from django.core.exceptions import ValidationError
-
     page = BlogPage(title="x", slug="x", intro="x", author=author, hero_image=ImageFactory(), body=[])
     with pytest.raises(ValidationError) as error:
         page.clean()
@@ -269,10 +270,6 @@ def test_faq_block_becomes_faq_page_structured_data(client, every_block_article)
 
 
 def test_video_block_refuses_links_that_are_not_youtube_or_vimeo(db):
-    from wagtail.blocks.struct_block import StructBlockValidationError
-
-    from blog.blocks import VideoBlock
-
     block = VideoBlock()
     value = block.to_python({"video": "https://example.com/clip", "title": "Clip", "caption": ""})
     with pytest.raises(StructBlockValidationError) as error:

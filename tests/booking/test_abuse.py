@@ -2,6 +2,8 @@
 
 import pytest
 
+from django.core.cache import cache
+
 from booking.models import VisitRequest
 from booking.slots import slot_value
 from tests.booking.conftest import form_data
@@ -9,8 +11,6 @@ from tests.booking.conftest import form_data
 
 @pytest.fixture
 def limited(settings):
-    from django.core.cache import cache
-
     settings.BOOKING_RATE_LIMIT = "3/h"
     cache.clear()
     yield
@@ -40,8 +40,6 @@ def test_the_limit_is_per_client_address(client, booking_page, care_area, limite
 
 
 def test_the_cache_never_holds_the_client_address(booking_page, care_area, limited, client):
-    from django.core.cache import cache
-
     client.post("/book/", form_data(slot_value(booking_page.free_slots()[0].start)), REMOTE_ADDR="10.9.8.7")
     keys = list(cache._cache.keys())
     assert keys

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import timedelta
 
 import openpyxl
 import pytest
@@ -11,6 +12,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from wagtail.admin.menu import admin_menu
 from wagtail.models import ModelLogEntry, Site
@@ -22,6 +24,7 @@ from booking.reports import source_chart
 from booking.slots import slot_value
 from tests.admin_forms import form_data as form_data_of
 from tests.booking.conftest import form_data
+from tests.factories import StandardPageFactory
 
 INDEX = "/admin/visit-requests/"
 
@@ -181,8 +184,6 @@ def test_failed_email_filter_lists_only_those_requests(admin_client, visits):
 def test_source_report_counts_requests_per_article_per_month(
     client, front_desk, booking_page, care_area, home
 ):
-    from tests.factories import StandardPageFactory
-
     article = StandardPageFactory(parent=home, title="Hip pain in runners")
     slots = booking_page.free_slots()
     for i in range(3):
@@ -212,10 +213,6 @@ def test_front_desk_group_has_only_booking_permissions(db):
 
 
 def test_a_race_within_two_weeks_is_flagged_in_the_list(client, front_desk, booking_page, care_area):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     race = timezone.localdate() + timedelta(days=5)
     client.post(
         "/book/", form_data(slot_value(booking_page.free_slots()[0].start), race_date=race.isoformat())

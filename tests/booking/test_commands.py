@@ -7,17 +7,17 @@ import pytest
 
 from django.core import mail
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from booking import services
 from booking.models import Notification, VisitRequest
 from booking.selectors import source_report_rows
+from tests.factories import StandardPageFactory
 
 
 @pytest.fixture
 def far_visit(booking_page, care_area, home, django_capture_on_commit_callbacks):
-    from tests.factories import StandardPageFactory
-
     article = StandardPageFactory(parent=home, title="Hip pain guide")
     with django_capture_on_commit_callbacks(execute=True):
         visit = services.visit_request_create(
@@ -96,7 +96,5 @@ def test_purge_anonymises_old_requests_and_keeps_counts_for_reports(far_visit):
 
 
 def test_purge_refuses_a_zero_day_window():
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError):
         call_command("purge_visit_requests", "--older-than", "0")

@@ -1,16 +1,21 @@
 """The emails about a visit: sent after commit by tasks, in the clinic's time, without health data."""
 
+import socket
+import time
 from datetime import timedelta
 
 import icalendar
 import pytest
 
 from django.core import mail
+from django.utils import timezone
 
 from booking.admin_columns import notification_summary
 from booking.models import Notification, VisitRequest
 from booking.slots import slot_value
+from booking.tasks import retry_due_notifications, send_notification
 from tests.booking.conftest import form_data
+from tests.factories import StandardPageFactory
 
 
 @pytest.fixture
@@ -59,8 +64,6 @@ def test_patient_confirmation_has_time_in_clinic_zone_details_and_manage_link(bo
 def test_confirmation_text_links_work_in_the_email(
     client, booking_page, care_area, home, django_capture_on_commit_callbacks
 ):
-    from tests.factories import StandardPageFactory
-
     privacy = StandardPageFactory(parent=home, slug="privacy", title="Privacy")
     booking_page.confirmation_text = (
         f'<p>Read <a linktype="page" id="{privacy.pk}">our privacy policy</a> &amp; bring shoes.</p>'
@@ -144,8 +147,6 @@ def test_a_failing_mail_server_keeps_the_booking_and_marks_the_emails_retrying(
 def test_after_the_last_attempt_the_email_is_marked_failed(
     client, booking_page, care_area, settings, django_capture_on_commit_callbacks
 ):
-    from booking.tasks import send_notification
-
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
     settings.BOOKING_EMAIL_MAX_ATTEMPTS = 3
@@ -165,12 +166,6 @@ def test_after_the_last_attempt_the_email_is_marked_failed(
 def test_due_retries_are_sent_by_the_sweeper_once_the_server_is_back(
     client, booking_page, care_area, settings, django_capture_on_commit_callbacks
 ):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from booking.tasks import retry_due_notifications
-
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
     with django_capture_on_commit_callbacks(execute=True):
@@ -185,9 +180,6 @@ def test_due_retries_are_sent_by_the_sweeper_once_the_server_is_back(
 def test_a_hung_mail_server_times_out_instead_of_holding_the_booking(
     client, booking_page, care_area, settings, django_capture_on_commit_callbacks
 ):
-    import socket
-    import time
-
     # Accepts connections (the kernel's backlog) but never says hello, like a hung server.
     server = socket.socket()
     server.bind(("127.0.0.1", 0))

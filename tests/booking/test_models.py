@@ -13,6 +13,7 @@ from wagtail.models import Site
 
 from booking.models import BookingSettings, Closure, DiscoveryVisitPage, WeeklyHours
 from clinic.models import ClinicSettings
+from tests.admin_forms import form_data
 
 
 def test_closure_ending_before_it_starts_is_refused_with_a_message(booking_page):
@@ -82,8 +83,6 @@ def test_demo_booking_page_renders_free_weekday_slots(client, demo_site):
 
 
 def test_editor_can_change_availability_in_the_page_editor(admin_client, booking_page):
-    from tests.clinic.test_admin import form_data
-
     url = f"/admin/pages/{booking_page.pk}/edit/"
     data = form_data(admin_client, url, form_id="page-edit-form")
     data.update(

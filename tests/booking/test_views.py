@@ -8,6 +8,7 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from booking.models import SlotSeat, VisitRequest
 from booking.slots import slot_value
@@ -248,8 +249,6 @@ def test_a_near_race_date_marks_the_earliest_days_before_it(client, booking_page
 
 
 def test_a_race_date_beyond_the_bookable_days_changes_nothing(client, booking_page, care_area):
-    from django.utils import timezone
-
     far = timezone.localdate() + timedelta(days=200)
     assert "Your race is on" not in client.get(f"/book/?race={far.isoformat()}").content.decode()
     assert client.get("/book/?race=garbage").status_code == 200

@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -56,8 +57,6 @@ def phone_page(browser):
 
 @pytest.fixture
 def axe():
-    from axe_playwright_python.sync_playwright import Axe
-
     return Axe()
 
 

@@ -2,10 +2,14 @@
 
 import io
 
+import pytest
+
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from wagtail.models import Page, Site
 
+from clinic.management.commands import ensure_demo_admin
 from clinic.management.commands.load_demo_content import demo_loaders
 from clinic.models import CareArea, ClinicSettings, HomePage, Person, StandardPage, Testimonial
 
@@ -86,8 +90,6 @@ def test_demo_loader_keeps_what_staff_changed(demo_site):
 
 
 def test_demo_admin_is_created_once_and_keeps_its_password(db, monkeypatch, tmp_path, django_user_model):
-    from clinic.management.commands import ensure_demo_admin
-
     monkeypatch.setattr(ensure_demo_admin, "PASSWORD_FILE", tmp_path / "pw")
     monkeypatch.delenv("DEMO_ADMIN_PASSWORD", raising=False)
     monkeypatch.setattr("django.conf.settings.DEBUG", True)
@@ -108,10 +110,6 @@ def test_demo_admin_is_created_once_and_keeps_its_password(db, monkeypatch, tmp_
 
 
 def test_demo_admin_needs_an_explicit_password_outside_development(db, monkeypatch):
-    import pytest
-
-    from django.core.management.base import CommandError
-
     monkeypatch.delenv("DEMO_ADMIN_PASSWORD", raising=False)
     with pytest.raises(CommandError, match="DEMO_ADMIN_PASSWORD"):
         call_command("ensure_demo_admin", stdout=io.StringIO())
@@ -120,8 +118,6 @@ def test_demo_admin_needs_an_explicit_password_outside_development(db, monkeypat
 def test_demo_admin_message_says_two_step_verification_is_optional_in_development_only(
     db, monkeypatch, tmp_path, settings
 ):
-    from clinic.management.commands import ensure_demo_admin
-
     monkeypatch.setattr(ensure_demo_admin, "PASSWORD_FILE", tmp_path / "pw")
     monkeypatch.delenv("DEMO_ADMIN_PASSWORD", raising=False)
     settings.DEBUG = True
@@ -134,8 +130,6 @@ def test_demo_admin_message_says_two_step_verification_is_optional_in_developmen
 def test_demo_admin_message_explains_enrolment_when_two_step_verification_is_required(
     db, monkeypatch, tmp_path, settings
 ):
-    from clinic.management.commands import ensure_demo_admin
-
     monkeypatch.setattr(ensure_demo_admin, "PASSWORD_FILE", tmp_path / "pw")
     monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "a-demo-password-123")
     settings.STAFF_2FA_REQUIRED = True

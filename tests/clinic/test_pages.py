@@ -7,6 +7,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
+from clinic.richtext import clean_rich_text
 from tests.admin_forms import form_data
 from tests.factories import ImageFactory, PersonFactory, StandardPageFactory, TestimonialFactory
 
@@ -150,7 +151,6 @@ def test_standard_page_title_uses_seo_title_and_clinic_name(client, home):
 
 def test_standard_page_rich_text_is_sanitised_by_the_editor_path(client, home):
     # Rich text stored raw (as a fixture could) is shown as stored; the guard is cleaning on write.
-    from clinic.richtext import clean_rich_text
 
     dirty = '<p>Hi<script>alert(1)</script><a href="javascript:alert(2)">x</a></p>'
     StandardPageFactory(parent=home, slug="clean", body=[("paragraph", clean_rich_text(dirty))])
