@@ -8,6 +8,8 @@ class ClinicConfig(AppConfig):
 
     def ready(self):
         # clinic.accounts uses the auth models, which Django's app registry gives out only once ready.
+        from clinic import frontend_cache  # noqa: PLC0415 - models too (snippets, sites, images)
         from clinic.accounts import start_staff_session  # noqa: PLC0415
 
         user_logged_in.connect(start_staff_session, dispatch_uid="clinic_start_staff_session")
+        frontend_cache.connect_signals()

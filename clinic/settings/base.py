@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.sitemaps",
     "django.contrib.staticfiles",
+    "wagtail.contrib.frontend_cache",
 ]
 
 MIDDLEWARE = [
@@ -246,6 +247,13 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No avatars from gravatar.com: staff email hashes stay here, and the admin's CSP stays 'self'.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
+# Front cache (Varnish): each URL gets PURGE requests for a published page's own URLs and a BAN
+# of the whole site after any content change (clinic/frontend_cache.py). Comma-separated.
+FRONTEND_CACHE_URLS = env_list("FRONTEND_CACHE_URLS")
+WAGTAILFRONTENDCACHE = {
+    f"varnish{number}": {"BACKEND": "clinic.frontend_cache.VarnishBackend", "LOCATION": url}
+    for number, url in enumerate(FRONTEND_CACHE_URLS, start=1)
+}
 
 # Booking (Free Discovery Visits). The rate limit counts POSTs per client address in the shared
 # cache ("10/h" = ten an hour; "0" switches it off); forms sent faster than the minimum fill time

@@ -1,0 +1,175 @@
+"""The front cache hears about every change that shows on pages, after it is committed.
+
+A real HTTP server on loopback stands in for Varnish and records what it is sent."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from wagtail.images.models import Image
+from wagtail.images.tests.utils import get_test_image_file
+
+from clinic.models import ClinicSettings
+from tests import factories
+from tests.booking.live_server import free_port
+
+
+class Recorder(BaseHTTPRequestHandler):
+    received: list[tuple[str, str, str]] = []
+
+    def _record(self):
+        self.received.append((self.command, self.path, self.headers["Host"]))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_PURGE = do_BAN = _record
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def varnish(settings):
+    """A recording front cache, configured as FRONTEND_CACHE_URLS would configure it."""
+    Recorder.received = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.WAGTAILFRONTENDCACHE = {
+        "varnish1": {
+            "BACKEND": "clinic.frontend_cache.VarnishBackend",
+            "LOCATION": f"http://127.0.0.1:{server.server_port}",
+        }
+    }
+    yield Recorder.received
+    server.shutdown()
+    server.server_close()
+
+
+BAN_SITE = ("BAN", "/", "localhost")
+
+
+def test_publishing_a_page_bans_the_whole_site_once_committed(
+    home, varnish, django_capture_on_commit_callbacks
+):
+    page = factories.StandardPageFactory(parent=home, title="About", slug="about")
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    assert BAN_SITE in varnish
+
+
+def test_publishing_a_page_purges_its_own_url(home, varnish, django_capture_on_commit_callbacks):
+    page = factories.StandardPageFactory(parent=home, title="About", slug="about")
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    assert ("PURGE", "/about/", "localhost") in varnish
+
+
+def test_nothing_is_banned_before_the_transaction_commits(home, varnish, django_capture_on_commit_callbacks):
+    page = factories.StandardPageFactory(parent=home, title="About", slug="about")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        page.save_revision().publish()
+    assert BAN_SITE not in varnish
+    assert callbacks != []
+
+
+def test_saving_a_draft_bans_nothing(home, varnish, django_capture_on_commit_callbacks):
+    page = factories.StandardPageFactory(parent=home, title="About", slug="about")
+    varnish.clear()
+    page.title = "About us (draft)"
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision()
+    assert varnish == []
+
+
+def test_unpublishing_a_page_bans_the_site(home, varnish, django_capture_on_commit_callbacks):
+    page = factories.StandardPageFactory(parent=home, title="About", slug="about")
+    varnish.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        page.unpublish()
+    assert BAN_SITE in varnish
+
+
+def test_moving_a_page_bans_the_site(home, varnish, django_capture_on_commit_callbacks):
+    parent = factories.StandardPageFactory(parent=home, title="Services", slug="services")
+    page = factories.StandardPageFactory(parent=home, title="Hip", slug="hip")
+    varnish.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        page.move(parent, pos="last-child")
+    assert BAN_SITE in varnish
+
+
+def test_deleting_a_page_bans_the_site(home, varnish, django_capture_on_commit_callbacks):
+    page = factories.StandardPageFactory(parent=home, title="About", slug="about")
+    varnish.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        page.delete()
+    assert BAN_SITE in varnish
+
+
+def test_changing_a_team_member_bans_the_site(home, varnish, django_capture_on_commit_callbacks):
+    person = factories.PersonFactory()
+    varnish.clear()
+    person.name = "Ashley Kranz, PT, DPT"
+    with django_capture_on_commit_callbacks(execute=True):
+        person.save()
+    assert varnish == [BAN_SITE]
+
+
+def test_changing_the_clinic_settings_bans_the_site(
+    clinic_settings, varnish, django_capture_on_commit_callbacks
+):
+    varnish.clear()
+    clinic_settings.phone = "+19545195405"
+    with django_capture_on_commit_callbacks(execute=True):
+        ClinicSettings.objects.get(pk=clinic_settings.pk).save()
+    assert varnish == [BAN_SITE]
+
+
+def test_editing_an_image_bans_the_site(home, varnish, django_capture_on_commit_callbacks):
+    image = Image.objects.create(title="Team", file=get_test_image_file())
+    varnish.clear()
+    image.title = "The team"
+    with django_capture_on_commit_callbacks(execute=True):
+        image.save()
+    assert varnish == [BAN_SITE]
+
+
+def test_a_computed_image_field_saved_while_rendering_bans_nothing(
+    home, varnish, django_capture_on_commit_callbacks
+):
+    image = Image.objects.create(title="Team", file=get_test_image_file())
+    varnish.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        image.save(update_fields=["file_hash"])
+    assert varnish == []
+
+
+def test_saving_something_no_page_shows_bans_nothing(
+    home, varnish, django_user_model, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        django_user_model.objects.create_user(username="front-desk", password="pw-front-desk")
+    assert varnish == []
+
+
+def test_a_front_cache_that_is_down_is_logged_and_publishing_still_works(
+    home, settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.WAGTAILFRONTENDCACHE = {
+        "varnish1": {
+            "BACKEND": "clinic.frontend_cache.VarnishBackend",
+            "LOCATION": f"http://127.0.0.1:{free_port()}",  # nothing listens there
+        }
+    }
+    page = factories.StandardPageFactory(parent=home, title="About", slug="about", live=False)
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    page.refresh_from_db()
+    assert page.live
+    assert "Could not ban localhost from the front cache" in caplog.text
