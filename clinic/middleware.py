@@ -3,6 +3,7 @@ the end of staff sessions."""
 
 from django_otp import user_has_device
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
@@ -17,7 +18,8 @@ _PUBLIC_DIRECTIVES = [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data:",
+    # Uploaded images may live in a bucket of their own (DJANGO_S3_BUCKET).
+    " ".join(["img-src 'self' data:", settings.MEDIA_ORIGIN]).strip(),
     "font-src 'self'",
     "connect-src 'self'",
     "frame-src https://www.youtube-nocookie.com https://www.youtube.com https://player.vimeo.com",

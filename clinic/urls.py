@@ -24,5 +24,8 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+# Answers only with DJANGO_SERVE_MEDIA=true; otherwise the proxy (or S3) serves /media/.
+urlpatterns += [path("media/<path:path>", views.media, name="media")]
+
 # Wagtail serves every other path from the page tree; it must come last.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -1,15 +1,18 @@
 """Site-wide plain views: search, health check and robots.txt."""
 
 import logging
+import posixpath
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
+from django.views.static import serve
 
 from wagtail.models import Page, Site
 
@@ -65,3 +68,26 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+# Only images are served: originals and renditions. Documents go through Wagtail's /documents/
+# view, which applies their privacy settings; anything else in MEDIA_ROOT is nobody's business.
+SERVED_MEDIA_FOLDERS = ("original_images/", "images/")
+MEDIA_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+
+
+@require_safe
+def media(request, path):
+    """Uploaded images from MEDIA_ROOT when DJANGO_SERVE_MEDIA=true (one server, no proxy rule)."""
+    if not settings.SERVE_MEDIA:
+        raise Http404("Media are served by the proxy.")
+    path = posixpath.normpath(path).lstrip("/")
+    if not path.startswith(SERVED_MEDIA_FOLDERS):
+        raise Http404("Not a served media folder.")
+    # serve() refuses paths that leave MEDIA_ROOT and answers If-Modified-Since.
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    # A crafted upload (an SVG, HTML renamed .png) must not run as a page of this site.
+    response["Content-Security-Policy"] = MEDIA_POLICY
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -3,6 +3,7 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -146,6 +147,8 @@ else:
             "LOCATION": "clinic_cache",
         }
     }
+# Several sites (or a staging copy) sharing one Redis database keep their keys apart.
+CACHES["default"]["KEY_PREFIX"] = os.environ.get("DJANGO_CACHE_KEY_PREFIX", "")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -180,14 +183,46 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded media in an S3-compatible bucket when one is configured (shared by every server);
+# otherwise files in MEDIA_ROOT. See docs/deployment.md, "Media".
+if os.environ.get("DJANGO_S3_BUCKET"):
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["DJANGO_S3_BUCKET"],
+            "endpoint_url": os.environ.get("DJANGO_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("DJANGO_S3_REGION") or None,
+            "access_key": os.environ.get("DJANGO_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("DJANGO_S3_SECRET_ACCESS_KEY") or None,
+            "custom_domain": os.environ.get("DJANGO_S3_CUSTOM_DOMAIN") or None,
+            # Plain, stable URLs: pages holding image URLs are cached (page cache, Varnish) for
+            # longer than a signed URL would live. The bucket's images must be publicly readable.
+            "querystring_auth": env_bool("DJANGO_S3_QUERYSTRING_AUTH", False),
+            "file_overwrite": False,
+            "default_acl": os.environ.get("DJANGO_S3_DEFAULT_ACL") or None,
+            "object_parameters": {"CacheControl": "public, max-age=31536000"},
+        },
+    }
+    # Where pages' <img> URLs point, for the Content-Security-Policy's img-src.
+    if MEDIA_STORAGE["OPTIONS"]["custom_domain"]:
+        MEDIA_ORIGIN = "https://" + MEDIA_STORAGE["OPTIONS"]["custom_domain"]
+    elif MEDIA_STORAGE["OPTIONS"]["endpoint_url"]:
+        MEDIA_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_STORAGE["OPTIONS"]["endpoint_url"]))
+    else:
+        MEDIA_ORIGIN = "https://*.amazonaws.com"
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    MEDIA_ORIGIN = ""
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Single-server installs without a proxy for /media/: Django serves MEDIA_ROOT itself.
+SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", False)
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -202,6 +237,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "clinic@localhost")
+# For django.core.mail.backends.filebased.EmailBackend (a mail folder instead of a server).
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Wagtail's own tasks (reference index, image focal points) run inline; the clinic's emails
@@ -235,6 +272,9 @@ LOGGING = {
 WAGTAIL_SITE_NAME = "Clinic"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Documents always go through Wagtail's view, which checks privacy settings; never a direct
+# link to the file (on S3, "redirect" would hand out the bucket URL of a private document).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 # An 11,000 x 11,000 PNG of 375 kB took 8 s and 1 GB to thumbnail. 40 megapixels still takes any
 # camera's photo (8000 x 5000); 10 MB is Wagtail's default, stated here on purpose. Pillow's own
