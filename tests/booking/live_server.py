@@ -1,5 +1,6 @@
 """A real multi-process server (gunicorn, 4 workers) on its own throwaway database, and patients
-that talk to it over HTTP, each with their own session, CSRF token and one-time form token."""
+that talk to it over HTTP, each with their own session, CSRF token and one-time form token.
+tests/scale/ starts several of these (production settings) behind Varnish."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,10 +23,13 @@ BIN = Path(sys.executable).parent
 JUST_TAKEN = "that time was just taken, please pick another"
 
 
-def _env(database_url: str, **extra: str) -> dict:
+TEST_SETTINGS = "clinic.settings.test"
+
+
+def _env(database_url: str, settings: str = TEST_SETTINGS, **extra: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "REDIS_URL"}}
     env.update(
-        DJANGO_SETTINGS_MODULE="clinic.settings.test",
+        DJANGO_SETTINGS_MODULE=settings,
         DATABASE_URL=database_url,
         BOOKING_RATE_LIMIT="0",
         BOOKING_MIN_FILL_SECONDS="0",
@@ -34,14 +39,14 @@ def _env(database_url: str, **extra: str) -> dict:
     return env
 
 
-def manage(database_url: str, *args: str, **extra: str) -> str:
+def manage(database_url: str, *args: str, settings: str = TEST_SETTINGS, **extra: str) -> str:
     result = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
         [str(BIN / "python"), "manage.py", *args],
         cwd=ROOT,
-        env=_env(database_url, **extra),
+        env=_env(database_url, settings, **extra),
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,  # migrating from scratch takes minutes on a busy shared CI machine
         check=False,
     )
     if result.returncode != 0:
@@ -60,8 +65,8 @@ def prepare_database(database_url: str) -> None:
     )
 
 
-def shell(database_url: str, code: str) -> str:
-    return manage(database_url, "shell", "-c", code)
+def shell(database_url: str, code: str, **extra: str) -> str:
+    return manage(database_url, "shell", "-c", code, **extra)
 
 
 def free_port() -> int:
@@ -71,7 +76,30 @@ def free_port() -> int:
 
 
 @contextmanager
+def postgres_database(server_url: str, prefix: str, *, template: str | None = None):
+    """A throwaway database on the PostgreSQL server of `server_url`, dropped afterwards; a copy of
+    the database at `template` (a URL) when given, which is much faster than migrating again."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin_url = server_url.rsplit("/", 1)[0] + "/postgres"
+    copy = f' TEMPLATE "{template.rsplit("/", 1)[1]}"' if template else ""
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"{copy}')
+    try:
+        yield server_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
 def gunicorn(database_url: str, *, workers: int = 4, **extra: str):
+    with gunicorn_process(database_url, workers=workers, **extra) as (url, _process):
+        yield url
+
+
+@contextmanager
+def gunicorn_process(database_url: str, *, workers: int = 4, settings: str = TEST_SETTINGS, **extra: str):
+    """gunicorn serving the site; yields its URL and the master process (its workers are children)."""
     port = free_port()
     log = open(ROOT / f".gunicorn-{port}.log", "w+")  # noqa: SIM115
     process = subprocess.Popen(  # noqa: S603
@@ -86,15 +114,17 @@ def gunicorn(database_url: str, *, workers: int = 4, **extra: str):
             "512",
             "--timeout",
             "60",
+            # Several test servers at once must not take over each other's control socket.
+            "--no-control-socket",
         ],
         cwd=ROOT,
-        env=_env(database_url, **extra),
+        env=_env(database_url, settings, **extra),
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # workers boot slowly on a busy CI machine
         while True:
             try:
                 if requests.get(url + "/healthz", timeout=10).status_code == 200:
@@ -105,15 +135,35 @@ def gunicorn(database_url: str, *, workers: int = 4, **extra: str):
                 log.seek(0)
                 raise RuntimeError("gunicorn did not start:\n" + log.read()[-3000:])
             time.sleep(0.2)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.seek(0)
+        output = log.read()
+        if "Traceback" in output:  # a 500 in a test is easier to fix with its traceback at hand
+            sys.stderr.write(f"\n--- gunicorn {url} logged errors:\n{output[-6000:]}\n")
         log.close()
         (ROOT / f".gunicorn-{port}.log").unlink(missing_ok=True)
+
+
+class _LoopbackCookieJar(requests.cookies.RequestsCookieJar):
+    """Production cookies are Secure; keep them sendable to plain-HTTP loopback test servers.
+    (A cookie policy would not do: requests copies cookies into a fresh jar for each request.)"""
+
+    def set_cookie(self, cookie, *args, **kwargs):
+        cookie.secure = False
+        return super().set_cookie(cookie, *args, **kwargs)
+
+
+def loopback_session() -> requests.Session:
+    """A browser-like session for servers running the production settings over plain HTTP."""
+    session = requests.Session()
+    session.cookies = _LoopbackCookieJar()
+    return session
 
 
 @dataclass

@@ -7,13 +7,18 @@ import os
 import sys
 import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-import psycopg
 import pytest
 
-from tests.booking.live_server import JUST_TAKEN, Patient, gunicorn, prepare_database, shell
+from tests.booking.live_server import (
+    JUST_TAKEN,
+    Patient,
+    gunicorn,
+    postgres_database,
+    prepare_database,
+    shell,
+)
 
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = POSTGRES_URL.startswith(("postgres://", "postgresql://"))
@@ -40,17 +45,9 @@ def database_url(request, tmp_path_factory):
         prepare_database(url)
         yield url
         return
-    name = f"clinic_booking_concurrency_{uuid.uuid4().hex[:8]}"
-    admin_url = POSTGRES_URL.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    url = POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
-    try:
+    with postgres_database(POSTGRES_URL, "clinic_booking_concurrency") as url:
         prepare_database(url)
         yield url
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="module")

