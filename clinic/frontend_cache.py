@@ -21,6 +21,7 @@ from django.db.models.signals import post_delete, post_save
 from wagtail import __version__
 from wagtail.contrib.frontend_cache.backends import HTTPBackend
 from wagtail.contrib.frontend_cache.utils import get_backends
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.images.models import AbstractImage
 from wagtail.models import Page, Site
@@ -90,12 +91,12 @@ def _on_model_deleted(sender, instance, **kwargs) -> None:
 
 
 def _shows_on_pages(model, update_fields) -> bool:
-    """Snippets, site settings, sites and images (edited, not just given a computed field)."""
+    """Snippets, site settings, sites, redirects and images (edited, not given a computed field)."""
     if issubclass(model, Page):
         return False  # page saves are drafts; publishing is what shows, handled above
     if issubclass(model, AbstractImage):
         return update_fields is None
-    return issubclass(model, (BaseSiteSetting, Site)) or model in get_snippet_models()
+    return issubclass(model, (BaseSiteSetting, Site, Redirect)) or model in get_snippet_models()
 
 
 def connect_signals() -> None:

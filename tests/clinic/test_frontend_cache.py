@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 
@@ -128,6 +129,13 @@ def test_changing_the_clinic_settings_bans_the_site(
     clinic_settings.phone = "+19545195405"
     with django_capture_on_commit_callbacks(execute=True):
         ClinicSettings.objects.get(pk=clinic_settings.pk).save()
+    assert varnish == [BAN_SITE]
+
+
+def test_adding_a_redirect_bans_the_site(home, varnish, django_capture_on_commit_callbacks):
+    # The old URL may be cached as a 404.
+    with django_capture_on_commit_callbacks(execute=True):
+        Redirect.objects.create(old_path="/old-about", redirect_page=home)
     assert varnish == [BAN_SITE]
 
 
