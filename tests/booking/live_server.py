@@ -9,8 +9,10 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,3 +199,28 @@ class Patient:
             "consent": "on",
         }
         return self.session.post(self.base_url + "/book/", data=data, allow_redirects=False, timeout=120)
+
+
+def open_all(patients: list[Patient]) -> list[Patient]:
+    """Every patient opens the booking form (16 at a time)."""
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(lambda p: p.open_form(), patients))
+    return patients
+
+
+def fire_at_once(patients: list[Patient], slots: list[str]) -> tuple[list[requests.Response], float]:
+    """Every patient posts at the same instant (a barrier), each from their own thread."""
+    barrier = threading.Barrier(len(patients))
+    results = [None] * len(patients)
+
+    def run(i):
+        barrier.wait()
+        results[i] = patients[i].book(slots[i])
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(patients))]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results, time.monotonic() - started

@@ -5,16 +5,15 @@ the server processes cannot see pytest-django's test transaction (nor its in-mem
 
 import os
 import sys
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from tests.booking.live_server import (
     JUST_TAKEN,
     Patient,
+    fire_at_once,
     gunicorn,
+    open_all,
     postgres_database,
     prepare_database,
     shell,
@@ -72,29 +71,8 @@ def counts(database_url: str) -> tuple[int, int]:
     return int(requests_count), int(seats)
 
 
-def fire_at_once(patients, slots):
-    """Every patient posts at the same instant (a barrier), each from their own thread."""
-    barrier = threading.Barrier(len(patients))
-    results = [None] * len(patients)
-
-    def run(i):
-        barrier.wait()
-        results[i] = patients[i].book(slots[i])
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(patients))]
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, time.monotonic() - started
-
-
 def open_forms(server, n):
-    patients = [Patient(server) for _ in range(n)]
-    with ThreadPoolExecutor(max_workers=16) as pool:
-        list(pool.map(lambda p: p.open_form(), patients))
-    return patients
+    return open_all([Patient(server) for _ in range(n)])
 
 
 @pytest.mark.parametrize("capacity", [1, 3])
