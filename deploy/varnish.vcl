@@ -45,7 +45,8 @@ sub vcl_recv {
         return (pass);
     }
     # Someone logged in (session) or holding a form token (CSRF): their pages are their own.
-    if (req.http.Cookie ~ "(^|;\s*)(sessionid|csrftoken)=") {
+    # (Production names them __Host-sessionid and __Host-csrftoken.)
+    if (req.http.Cookie ~ "(^|;\s*)(__Host-)?(sessionid|csrftoken)=") {
         return (pass);
     }
     # Anonymous visitor: no other cookie changes what Django renders.

@@ -100,9 +100,11 @@ def cluster(tmp_path_factory, demo_template):
         production_shell(  # production's password hasher, not the tests' fast one
             db,
             env,
-            "from wagtail.models import Site; from django.contrib.auth.models import User; "
+            "from wagtail.models import Site; from django.contrib.auth.models import Group, User; "
             f"Site.objects.filter(is_default_site=True).update(hostname='{HOST}', port=80); "
-            f"User.objects.create_superuser('{STAFF_USER}', 'staff@example.com', '{STAFF_PASSWORD}')",
+            # A Moderator (publishes pages, uploads images); superusers would need a second factor.
+            f"u = User.objects.create_user('{STAFF_USER}', 'staff@example.com', '{STAFF_PASSWORD}'); "
+            "u.groups.add(Group.objects.get(name='Moderators'))",
         )
         with (
             gunicorn_process(db, workers=2, settings=PRODUCTION, **env) as (a, _),
@@ -173,7 +175,7 @@ def test_varnish_passes_visitors_with_a_session_cookie(cluster):
     cluster.through_varnish("/about/")
     assert cluster.through_varnish("/about/").headers["X-Cache"] == "HIT"
     with_session = requests.get(
-        cluster.varnish + "/about/", headers={"Host": HOST, "Cookie": "sessionid=abc"}, timeout=30
+        cluster.varnish + "/about/", headers={"Host": HOST, "Cookie": "__Host-sessionid=abc"}, timeout=30
     )
     assert with_session.headers["X-Cache"] == "MISS"
 
