@@ -48,7 +48,7 @@ def manage(database_url: str, *args: str, settings: str = TEST_SETTINGS, **extra
         env=_env(database_url, settings, **extra),
         capture_output=True,
         text=True,
-        timeout=300,  # migrating from scratch takes minutes on a busy shared CI machine
+        timeout=900,  # migrating from scratch takes minutes on a busy shared machine
         check=False,
     )
     if result.returncode != 0:
