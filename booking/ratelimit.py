@@ -1,10 +1,21 @@
-"""A per-client limit on booking POSTs, kept in the shared cache so it holds across processes."""
+"""Fixed-window rate limits whose counters live in the database, so nothing can evict them.
+
+The cache is the wrong home for a limit: the database cache culls a third of its rows once it
+holds 300 and Redis evicts keys under memory pressure, so a flood from other addresses could
+free a blocked one. Here each (scope, key, window) is one `RateLimitCounter` row, incremented
+atomically, and only rows whose window has ended are ever deleted. Redis being down changes
+nothing: the limits need only the database, which a booking needs anyway."""
 
 import hashlib
-import time
+import ipaddress
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import RateLimitCounter
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -17,25 +28,71 @@ def parse_rate(rate: str) -> tuple[int, int] | None:
     return int(count), PERIODS[period.strip()[:1] or "h"]
 
 
+def client_network(address: str) -> str:
+    """The unit one client is counted by: an IPv4 address, or an IPv6 address's /64.
+
+    One IPv6 subscriber gets a whole /64 (often more) and can use a fresh address for every
+    request, so counting single IPv6 addresses would give each of them its own quota."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address.strip()
+    if ip.version == 6 and ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    if ip.version == 6:
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
 def client_key(request) -> str:
-    # Hashed with the secret key: the cache never holds a patient's IP address.
+    # Hashed with the secret key: the database never holds a patient's IP address.
     # Behind a reverse proxy every request comes from the proxy; a header the proxy *overwrites*
     # (e.g. X-Real-IP) names the client. Never trust a header the client can set itself.
     header = getattr(settings, "BOOKING_CLIENT_IP_HEADER", "")
     address = (request.META.get(header) if header else None) or request.META.get("REMOTE_ADDR", "")
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
+    return hashed(client_network(address))
 
 
-def allow(request, *, scope: str = "booking") -> bool:
-    """Count this request; False once the client has used up the limit for the current window.
+def hashed(value: str) -> str:
+    """A keyed hash, so counters keyed by an address or an email never reveal it."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:32]
 
-    Each allowed request claims one numbered ticket with `cache.add`, which is atomic in every
-    cache backend we use (an INSERT on the database cache, SET NX on Redis), unlike `incr` on the
-    database cache (read, then write): concurrent requests in several processes cannot overshoot."""
-    rate = parse_rate(getattr(settings, "BOOKING_RATE_LIMIT", "10/h"))
-    if rate is None:
+
+def hit(*, scope: str, key: str, limit: int, period: int, now: datetime | None = None) -> bool:
+    """Count one attempt at `scope` by `key`; False once more than `limit` fall in this window."""
+    return count_attempt(scope=scope, key=key, period=period, now=now) <= limit
+
+
+def count_attempt(*, scope: str, key: str, period: int, now: datetime | None = None) -> int:
+    """Add one to this window's counter and return the new count.
+
+    The UPDATE takes the row's lock until commit, so the count read back afterwards is exactly
+    this attempt's number, however many processes count at once. A new window's row is created
+    with the count 1; if two processes create it together, the unique constraint lets one in
+    and `get_or_create` hands the other the existing row to increment."""
+    now = now or timezone.now()
+    epoch = int(now.timestamp())
+    window_start = datetime.fromtimestamp(epoch - epoch % period, tz=UTC)
+    with transaction.atomic():
+        counter, created = RateLimitCounter.objects.get_or_create(
+            scope=scope,
+            key=key,
+            window_start=window_start,
+            defaults={"count": 1, "expires_at": window_start + timedelta(seconds=period)},
+        )
+        if created:
+            # Once per client and window: clear out windows that have ended.
+            RateLimitCounter.objects.filter(expires_at__lt=now).delete()
+            return 1
+        RateLimitCounter.objects.filter(pk=counter.pk).update(count=F("count") + 1)
+        return RateLimitCounter.objects.values_list("count", flat=True).get(pk=counter.pk)
+
+
+def allow(request, *, scope: str = "booking", rate: str | None = None) -> bool:
+    """Count this request against the client's limit (`BOOKING_RATE_LIMIT` unless `rate` is
+    given); False once the client has used it up for the current window."""
+    parsed = parse_rate(rate if rate is not None else getattr(settings, "BOOKING_RATE_LIMIT", "10/h"))
+    if parsed is None:
         return True
-    limit, period = rate
-    window = int(time.time() // period)
-    key = f"ratelimit:{scope}:{client_key(request)}:{window}"
-    return any(cache.add(f"{key}:{ticket}", 1, timeout=period + 60) for ticket in range(1, limit + 1))
+    limit, period = parsed
+    return hit(scope=scope, key=client_key(request), limit=limit, period=period)
