@@ -289,6 +289,8 @@ class VisitRequest(models.Model):
     )
     staff_notes = models.TextField(blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # Part of the signed manage link: bumped when the visit moves, so older links stop working.
+    link_version = models.PositiveIntegerField(default=0, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

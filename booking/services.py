@@ -131,7 +131,9 @@ def visit_request_reschedule(
         SlotSeat.objects.filter(visit_request=visit_request).delete()
         _book_seat(visit_request, page=visit_request.page, slot_start=slot_start, now=now)
         visit_request.reminder_sent_at = None
-        visit_request.save(update_fields=["reminder_sent_at", "updated_at"])
+        # Links sent before the move stop working; the "new time" email carries the new one.
+        visit_request.link_version += 1
+        visit_request.save(update_fields=["reminder_sent_at", "link_version", "updated_at"])
         _notify(visit_request, Notification.Kind.MOVED, Notification.Kind.STAFF_MOVED)
     return visit_request
 

@@ -304,3 +304,6 @@ BOOKING_MIN_FILL_SECONDS = int(os.environ.get("BOOKING_MIN_FILL_SECONDS", "3"))
 # address, overwriting any the client sent (e.g. "HTTP_X_REAL_IP"). Empty: REMOTE_ADDR.
 BOOKING_CLIENT_IP_HEADER = os.environ.get("BOOKING_CLIENT_IP_HEADER", "")
 BOOKING_EMAIL_MAX_ATTEMPTS = 5
+# Days a manage link works (at most; it also stops when the visit starts). Patients can ask for
+# a fresh link by email, and reminders carry one.
+BOOKING_MANAGE_LINK_MAX_AGE_DAYS = int(os.environ.get("BOOKING_MANAGE_LINK_MAX_AGE_DAYS", "30"))

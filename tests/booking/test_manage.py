@@ -1,6 +1,7 @@
 """The manage link: signed, unguessable, and only ever the patient's own booking."""
 
 import base64
+import time
 from datetime import timedelta
 
 import pytest
@@ -168,3 +169,48 @@ def test_manage_calendar_download_asks_search_engines_not_to_index_it(client, vi
 
 def test_robots_txt_lets_crawlers_reach_the_manage_page_to_read_its_noindex(client, visit):
     assert "/book/manage/" not in client.get("/robots.txt").content.decode()
+
+
+def test_moving_the_visit_makes_the_old_link_stop_working(client, visit, booking_page):
+    old_link = path_of(visit)
+    client.post(old_link, {"action": "move", "slot": slot_value(booking_page.free_slots()[3].start)})
+    response = client.get(old_link, follow=True)
+    assert response.status_code == 410
+    assert "replaced when your visit moved" in response.content.decode()
+
+
+def test_the_link_sent_after_a_move_opens_the_booking(client, visit, booking_page):
+    client.post(path_of(visit), {"action": "move", "slot": slot_value(booking_page.free_slots()[3].start)})
+    visit.refresh_from_db()
+    response = client.get(path_of(visit), follow=True)
+    assert response.status_code == 200
+
+
+def signed_long_ago(monkeypatch, days: int):
+    """Sign tokens as if it were `days` ago."""
+    then = int(time.time()) - days * 86400
+    monkeypatch.setattr(signing.TimestampSigner, "timestamp", lambda self: signing.b62_encode(then))
+
+
+def test_a_link_older_than_the_maximum_age_has_expired(client, visit, monkeypatch, settings):
+    settings.BOOKING_MANAGE_LINK_MAX_AGE_DAYS = 30
+    signed_long_ago(monkeypatch, 31)
+    old_link = path_of(visit)
+    monkeypatch.undo()
+    response = client.get(old_link, follow=True)
+    assert response.status_code == 410
+    assert "This link has expired" in response.content.decode()
+
+
+def test_a_link_within_the_maximum_age_works(client, visit, monkeypatch, settings):
+    settings.BOOKING_MANAGE_LINK_MAX_AGE_DAYS = 30
+    signed_long_ago(monkeypatch, 29)
+    link = path_of(visit)
+    monkeypatch.undo()
+    assert client.get(link, follow=True).status_code == 200
+
+
+def test_links_sent_before_link_versions_existed_still_open_the_booking(client, visit):
+    legacy = base64.urlsafe_b64encode(signing.dumps(visit.public_id.hex, salt=tokens.SALT).encode())
+    response = client.get(f"/book/manage/{legacy.decode().rstrip('=')}/", follow=True)
+    assert response.status_code == 200
