@@ -113,6 +113,7 @@ class BookingForm(forms.Form):
 
     def __init__(self, *args, care_areas=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.stale = False
         areas = list(care_areas if care_areas is not None else CareArea.objects.all())
         self.care_areas = {area.slug: area for area in areas}
         self.fields["concern"].choices = [
@@ -189,8 +190,13 @@ class BookingForm(forms.Form):
         return value
 
     def clean_started(self):
+        # A stamp with no maximum age would let a bot fetch one and reuse it forever.
+        max_age = 3600 * getattr(settings, "BOOKING_FORM_MAX_AGE_HOURS", 2)
         try:
-            started = float(signing.loads(self.cleaned_data["started"], salt=STARTED_SALT))
+            started = float(signing.loads(self.cleaned_data["started"], salt=STARTED_SALT, max_age=max_age))
+        except signing.SignatureExpired:
+            self.stale = True
+            started = None
         except (signing.BadSignature, TypeError, ValueError):
             started = None
         return started
@@ -203,10 +209,14 @@ class BookingForm(forms.Form):
             )
         started = data.get("started")
         minimum = getattr(settings, "BOOKING_MIN_FILL_SECONDS", 3)
+        if self.stale:
+            self._restart()
+            raise forms.ValidationError(
+                "This form was open for a long time, so please check your details and send it again.",
+                code="stale",
+            )
         if minimum and (started is None or time.time() - started < minimum):
-            # A fresh start time: a person who reads the message and sends again gets through.
-            self.data = self.data.copy()
-            self.data["started"] = signing.dumps(time.time(), salt=STARTED_SALT)
+            self._restart()
             raise forms.ValidationError(
                 "That was quicker than we expected. Please check your details and send the form again.",
                 code="too_fast",
@@ -218,3 +228,8 @@ class BookingForm(forms.Form):
         if data.get("concern", "") is None and not data.get("concern_other", "").strip():
             data["concern_other"] = ""
         return data
+
+    def _restart(self) -> None:
+        # A fresh start time: a person who reads the message and sends again gets through.
+        self.data = self.data.copy()
+        self.data["started"] = signing.dumps(time.time(), salt=STARTED_SALT)

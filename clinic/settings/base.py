@@ -300,6 +300,8 @@ WAGTAILFRONTENDCACHE = {
 # are refused as automated; emails are tried this many times before staff are alerted.
 BOOKING_RATE_LIMIT = os.environ.get("BOOKING_RATE_LIMIT", "10/h")
 BOOKING_MIN_FILL_SECONDS = int(os.environ.get("BOOKING_MIN_FILL_SECONDS", "3"))
+# A form's signed start time is good for this long; older ones are sent back to be checked.
+BOOKING_FORM_MAX_AGE_HOURS = int(os.environ.get("BOOKING_FORM_MAX_AGE_HOURS", "2"))
 # Behind a reverse proxy: the request.META key of a header the proxy sets to the client's
 # address, overwriting any the client sent (e.g. "HTTP_X_REAL_IP"). Empty: REMOTE_ADDR.
 BOOKING_CLIENT_IP_HEADER = os.environ.get("BOOKING_CLIENT_IP_HEADER", "")

@@ -1,15 +1,18 @@
 """Patients book a Free Discovery Visit on /book/ without JavaScript."""
 
+import time
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 
-from django.core import mail
+from django.core import mail, signing
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from booking.forms import STARTED_SALT
 from booking.models import SlotSeat, VisitRequest
 from booking.slots import slot_value
 from tests.booking.conftest import form_data
@@ -237,6 +240,38 @@ def test_a_form_sent_faster_than_a_person_could_is_refused_then_accepted(
     assert not VisitRequest.objects.exists()
     forged = client.post("/book/", form_data(first_free(booking_page), started="forged"))
     assert "quicker than we expected" in forged.content.decode()
+
+
+def started_hours_ago(hours: float) -> str:
+    then = time.time() - hours * 3600
+    with mock.patch.object(signing.TimestampSigner, "timestamp", lambda self: signing.b62_encode(int(then))):
+        return signing.dumps(then, salt=STARTED_SALT)
+
+
+def test_a_form_started_more_than_two_hours_ago_is_sent_back_with_input_kept(
+    client, booking_page, care_area, settings
+):
+    settings.BOOKING_FORM_MAX_AGE_HOURS = 2
+    response = client.post("/book/", form_data(first_free(booking_page), started=started_hours_ago(3)))
+    html = response.content.decode()
+    assert "open for a long time, so please check your details and send it again" in html
+    assert 'value="Maria"' in html
+    assert not VisitRequest.objects.exists()
+
+
+def test_sending_a_stale_form_again_books_the_visit(client, booking_page, care_area, settings):
+    settings.BOOKING_FORM_MAX_AGE_HOURS = 2
+    data = form_data(first_free(booking_page), started=started_hours_ago(3))
+    html = client.post("/book/", data).content.decode()
+    data["started"] = html.split('name="started" value="')[1].split('"')[0]
+    assert client.post("/book/", data).status_code == 303
+    assert VisitRequest.objects.count() == 1
+
+
+def test_a_form_started_within_two_hours_is_accepted(client, booking_page, care_area, settings):
+    settings.BOOKING_FORM_MAX_AGE_HOURS = 2
+    response = client.post("/book/", form_data(first_free(booking_page), started=started_hours_ago(1.5)))
+    assert response.status_code == 303
 
 
 def test_a_near_race_date_marks_the_earliest_days_before_it(client, booking_page, care_area):
