@@ -43,6 +43,15 @@ class RequestClosed(BookingError):
         super().__init__("This visit request can no longer be changed.")
 
 
+class AlreadySubmitted(Exception):
+    """The form's one-time token was used before: no second request was made. Whoever sent it
+    this time may be someone else holding the token, so the view decides what to show."""
+
+    def __init__(self, visit_request: VisitRequest):
+        super().__init__("This form was sent already.")
+        self.visit_request = visit_request
+
+
 @dataclass(frozen=True)
 class Patient:
     first_name: str
@@ -68,12 +77,13 @@ def visit_request_create(
 ) -> VisitRequest:
     """Save a request, at a slot (holding a seat) or at preferred times; queue its emails.
 
-    A second call with the same submission token returns the first request instead of a second."""
+    A second call with the same submission token makes no second request: it raises
+    AlreadySubmitted with the first."""
     now = now or timezone.now()
     if submission_token is not None:
         existing = VisitRequest.objects.filter(submission_token=submission_token).first()
         if existing is not None:
-            return existing
+            raise AlreadySubmitted(existing)
     try:
         with transaction.atomic():
             visit_request = VisitRequest.objects.create(
@@ -102,7 +112,7 @@ def visit_request_create(
         existing = VisitRequest.objects.filter(submission_token=submission_token).first()
         if submission_token is None or existing is None:
             raise
-        return existing
+        raise AlreadySubmitted(existing) from None
     return visit_request
 
 

@@ -1,10 +1,12 @@
 """The patient's side of booking: the form, its confirmation and the manage link. Thin: forms
 validate, services write."""
 
+import time
 from datetime import date, timedelta
 from functools import wraps
 
-from django.http import HttpResponse
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -68,17 +70,48 @@ def _book_post(request, page):
             source_page=_source_page(data["source"]),
             submission_token=data["form_token"],
         )
+    except services.AlreadySubmitted as already:
+        # The same form sent twice. Only the browser that booked may see the booking again: a
+        # form token copied into another browser must not show someone else's name and link.
+        if _remembered(request, SESSION_KEY) != str(already.visit_request.public_id):
+            _remember(request, SESSION_KEY, None)
+        return _see_other(page.get_url(request) + page.reverse_subpage("thanks"))
     except services.BookingError as error:
         form.add_error("slot", str(error))
         return _render_form(request, page, form)
-    request.session[SESSION_KEY] = str(visit_request.public_id)
+    _remember(request, SESSION_KEY, str(visit_request.public_id))
     return _see_other(page.get_url(request) + page.reverse_subpage("thanks"))
 
 
+def _remember(request, key: str, value) -> None:
+    """Keep `value` in the session for a few minutes only.
+
+    The patient's device may be shared: the confirmation (name, time, manage link) must not be
+    readable by whoever uses it next. An anonymous session ends with it; a signed-in staff
+    member's session keeps its own lifetime."""
+    seconds = 60 * getattr(settings, "BOOKING_CONFIRMATION_MINUTES", 10)
+    request.session[key] = {"value": value, "until": time.time() + seconds}
+    if not request.user.is_authenticated:
+        request.session.set_expiry(seconds)
+
+
+def _remembered(request, key: str):
+    """What `_remember` kept under `key`, or None once its minutes are up (then it is dropped)."""
+    entry = request.session.get(key)
+    if entry is None:
+        return None
+    if not isinstance(entry, dict) or entry.get("until", 0) < time.time():
+        del request.session[key]
+        return None
+    return entry.get("value")
+
+
+class HttpResponseSeeOther(HttpResponseRedirect):
+    status_code = 303
+
+
 def _see_other(url: str) -> HttpResponse:
-    response = HttpResponse(status=303)
-    response["Location"] = url
-    return response
+    return HttpResponseSeeOther(url)
 
 
 def _initial_from_query(request) -> dict:
@@ -134,7 +167,7 @@ def _render_form(request, page, form, *, status=200):
 
 
 def _confirmed_request(request) -> VisitRequest | None:
-    public_id = request.session.get(SESSION_KEY)
+    public_id = _remembered(request, SESSION_KEY)
     if not public_id:
         return None
     return VisitRequest.objects.select_related("concern").filter(public_id=public_id).first()
@@ -157,6 +190,9 @@ def noindex(view):
 @noindex
 def thanks(request, page):
     visit_request = _confirmed_request(request)
+    if visit_request is None and SESSION_KEY in request.session:
+        # A form sent again from another browser (or a double click racing itself).
+        return TemplateResponse(request, "booking/thanks.html", {"page": page, "already_received": True})
     if visit_request is None:
         return TemplateResponse(
             request,

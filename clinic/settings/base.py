@@ -300,6 +300,9 @@ WAGTAILFRONTENDCACHE = {
 # are refused as automated; emails are tried this many times before staff are alerted.
 BOOKING_RATE_LIMIT = os.environ.get("BOOKING_RATE_LIMIT", "10/h")
 BOOKING_MIN_FILL_SECONDS = int(os.environ.get("BOOKING_MIN_FILL_SECONDS", "3"))
+# Minutes the confirmation page (and its .ics download) stays readable in the patient's
+# browser; an anonymous session holding it ends then too, so a shared device forgets it.
+BOOKING_CONFIRMATION_MINUTES = int(os.environ.get("BOOKING_CONFIRMATION_MINUTES", "10"))
 # A form's signed start time is good for this long; older ones are sent back to be checked.
 BOOKING_FORM_MAX_AGE_HOURS = int(os.environ.get("BOOKING_FORM_MAX_AGE_HOURS", "2"))
 # Behind a reverse proxy: the request.META key of a header the proxy sets to the client's

@@ -2,6 +2,7 @@
 
 import time
 from datetime import timedelta
+from types import SimpleNamespace
 from unittest import mock
 
 import pytest
@@ -12,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from booking import views
 from booking.forms import STARTED_SALT
 from booking.models import SlotSeat, VisitRequest
 from booking.slots import slot_value
@@ -106,6 +108,72 @@ def test_same_form_token_posted_twice_creates_one_request(client, booking_page, 
     assert first.status_code == second.status_code == 303
     assert second["Location"] == first["Location"]
     assert VisitRequest.objects.count() == 1
+
+
+def test_a_form_token_sent_from_another_browser_does_not_show_the_first_patients_request(
+    client, booking_page, care_area
+):
+    data = form_data(first_free(booking_page))
+    client.post("/book/", data)
+    other = Client()
+    response = other.post("/book/", {**data, "first_name": "Eve", "email": "eve@example.com"}, follow=True)
+    html = response.content.decode()
+    assert "Your visit is booked" not in html
+    assert "/manage/" not in html
+
+
+def test_a_form_token_sent_from_another_browser_says_the_form_was_sent_already(
+    client, booking_page, care_area
+):
+    data = form_data(first_free(booking_page))
+    client.post("/book/", data)
+    response = Client().post("/book/", {**data, "first_name": "Eve"}, follow=True)
+    assert "This form was sent already" in response.content.decode()
+    assert VisitRequest.objects.get().first_name == "Maria"
+
+
+def test_the_browser_that_booked_still_sees_its_confirmation_after_sending_twice(
+    client, booking_page, care_area
+):
+    data = form_data(first_free(booking_page))
+    client.post("/book/", data)
+    response = client.post("/book/", data, follow=True)
+    assert "/manage/" in response.content.decode()
+
+
+def test_the_patients_session_ends_within_minutes_not_weeks(client, booking_page, care_area, settings):
+    settings.BOOKING_CONFIRMATION_MINUTES = 10
+    client.post("/book/", form_data(first_free(booking_page)))
+    assert client.session.get_expiry_age() <= 600
+
+
+def test_the_confirmation_is_gone_from_the_browser_after_its_minutes(
+    client, booking_page, care_area, settings, monkeypatch
+):
+    settings.BOOKING_CONFIRMATION_MINUTES = 10
+    client.post("/book/", form_data(first_free(booking_page)))
+    later = time.time() + 601
+    monkeypatch.setattr(views, "time", SimpleNamespace(time=lambda: later))
+    response = client.get("/book/thanks/")
+    assert response.status_code == 404
+    assert "/manage/" not in response.content.decode()
+
+
+def test_the_calendar_file_downloads_right_after_booking(client, booking_page, care_area):
+    client.post("/book/", form_data(first_free(booking_page)))
+    client.get("/book/thanks/")
+    response = client.get("/book/thanks/calendar/")
+    assert response.status_code == 200
+    assert b"BEGIN:VEVENT" in response.content
+
+
+def test_a_signed_in_staff_members_session_keeps_its_own_lifetime(
+    client, booking_page, care_area, django_user_model
+):
+    client.force_login(django_user_model.objects.create_user("staff", password="x"))
+    age = client.session.get_expiry_age()
+    client.post("/book/", form_data(first_free(booking_page)))
+    assert client.session.get_expiry_age() == age
 
 
 def test_no_suitable_time_sends_preferred_times_instead_of_a_slot(client, booking_page, care_area):
