@@ -173,17 +173,31 @@ class DiscoveryVisitPage(RoutablePageMixin, Page):
 
         return thanks_ics(request, self)
 
-    @re_path(r"^manage/(?P<token>[A-Za-z0-9_\-]{1,300})/$")
-    def manage(self, request, token):
+    # Where the link lands: the token is in the session, not in the URL. Listed before the
+    # token routes, which would otherwise read "calendar" as a token.
+    @path("manage/")
+    def manage_session(self, request):
         from .views import manage  # noqa: PLC0415
 
-        return manage(request, self, token)
+        return manage(request, self)
+
+    @path("manage/calendar/")
+    def manage_session_ics(self, request):
+        from .views import manage_ics  # noqa: PLC0415
+
+        return manage_ics(request, self)
+
+    @re_path(r"^manage/(?P<token>[A-Za-z0-9_\-]{1,300})/$")
+    def manage(self, request, token):
+        from .views import manage_link  # noqa: PLC0415
+
+        return manage_link(request, self, token)
 
     @re_path(r"^manage/(?P<token>[A-Za-z0-9_\-]{1,300})/calendar/$")
     def manage_ics(self, request, token):
-        from .views import manage_ics  # noqa: PLC0415
+        from .views import manage_link  # noqa: PLC0415
 
-        return manage_ics(request, self, token)
+        return manage_link(request, self, token, calendar=True)
 
 
 def taken_seats(*, since) -> dict:

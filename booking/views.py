@@ -20,7 +20,7 @@ from .emails import clinic_for, manage_url
 from .formatting import zone_label
 from .forms import NO_SLOT, BookingForm
 from .models import VisitRequest
-from .tokens import LinkProblem, read_manage_token
+from .tokens import LinkProblem, make_manage_token, read_manage_token
 
 SESSION_KEY = "booking_confirmed"
 RATE_LIMITED = (
@@ -83,13 +83,13 @@ def _book_post(request, page):
     return _see_other(page.get_url(request) + page.reverse_subpage("thanks"))
 
 
-def _remember(request, key: str, value) -> None:
+def _remember(request, key: str, value, *, minutes: int | None = None) -> None:
     """Keep `value` in the session for a few minutes only.
 
     The patient's device may be shared: the confirmation (name, time, manage link) must not be
     readable by whoever uses it next. An anonymous session ends with it; a signed-in staff
     member's session keeps its own lifetime."""
-    seconds = 60 * getattr(settings, "BOOKING_CONFIRMATION_MINUTES", 10)
+    seconds = 60 * (minutes or getattr(settings, "BOOKING_CONFIRMATION_MINUTES", 10))
     request.session[key] = {"value": value, "until": time.time() + seconds}
     if not request.user.is_authenticated:
         request.session.set_expiry(seconds)
@@ -229,21 +229,90 @@ def _ics_response(visit_request):
     return response
 
 
+# Minutes a manage link, once opened, keeps working in that browser without the token in the URL.
+MANAGE_SESSION_KEY = "booking_manage"
+MANAGE_MINUTES = 30
+MANAGE_RATE_LIMITED = (
+    "You have changed this visit several times in a short while, so we have paused online changes "
+    "for now. Your visit is unchanged. If you need to change it today, please call us."
+)
+
+
+def _no_referrer(response):
+    # The manage pages are about one patient's visit; they tell no other site where they came from.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _link_problem(request, page, problem: LinkProblem | str, status: int = 410):
+    context = {
+        "page": page,
+        "problem": str(problem),
+        "renewable": getattr(problem, "renewable", False),
+    }
+    return _no_referrer(TemplateResponse(request, "booking/link_problem.html", context, status=status))
+
+
 @never_cache
 @noindex
-def manage(request, page, token):
+def manage_link(request, page, token, *, calendar=False):
+    """The link from the email. The token goes into the session and the browser moves on to a
+    URL without it, so the token reaches the access log once, not on every page and form post."""
     try:
-        visit_request = read_manage_token(token)
+        read_manage_token(token)
     except LinkProblem as problem:
-        return TemplateResponse(
-            request, "booking/link_problem.html", {"page": page, "problem": str(problem)}, status=410
-        )
-    error = ""
+        return _link_problem(request, page, problem)
+    _remember(request, MANAGE_SESSION_KEY, token, minutes=MANAGE_MINUTES)
     if request.method == "POST":
+        return manage(request, page)
+    route = "manage_session_ics" if calendar else "manage_session"
+    return _no_referrer(_see_other(page.get_url(request) + page.reverse_subpage(route)))
+
+
+def _managed_request(request, page) -> tuple[str, VisitRequest]:
+    token = _remembered(request, MANAGE_SESSION_KEY)
+    if not token:
+        raise LinkProblem(
+            "Please open the link from your email again. (This page needs your browser to accept "
+            "cookies from our site.)"
+        )
+    return token, read_manage_token(token)
+
+
+def _manage_allowed(request, visit_request) -> bool:
+    """Moves and cancels are limited per visit and per client address: each one emails the patient
+    and the front desk, so a loop must not flood either."""
+    rate = ratelimit.parse_rate(getattr(settings, "BOOKING_MANAGE_RATE_LIMIT", "5/h"))
+    if rate is None:
+        return True
+    limit, period = rate
+    per_visit = ratelimit.hit(
+        scope="manage-visit", key=ratelimit.hashed(visit_request.public_id.hex), limit=limit, period=period
+    )
+    per_client = ratelimit.hit(
+        scope="manage-client", key=ratelimit.client_key(request), limit=limit, period=period
+    )
+    return per_visit and per_client
+
+
+@never_cache
+@noindex
+def manage(request, page):
+    try:
+        token, visit_request = _managed_request(request, page)
+    except LinkProblem as problem:
+        return _link_problem(request, page, problem)
+    error = ""
+    status = 200
+    if request.method == "POST" and not _manage_allowed(request, visit_request):
+        error, status = MANAGE_RATE_LIMITED, 429
+    elif request.method == "POST":
         action = request.POST.get("action")
         if action == "cancel":
             services.visit_request_cancel(visit_request=visit_request)
-            return TemplateResponse(request, "booking/manage_done.html", {"page": page, "cancelled": True})
+            return _no_referrer(
+                TemplateResponse(request, "booking/manage_done.html", {"page": page, "cancelled": True})
+            )
         if action == "move":
             new_start = slots.parse_slot_value(request.POST.get("slot"))
             if new_start is None:
@@ -256,15 +325,21 @@ def manage(request, page, token):
                 except services.BookingError as problem:
                     error = str(problem)
                 else:
-                    return TemplateResponse(
-                        request,
-                        "booking/manage_done.html",
-                        {
-                            "page": page,
-                            "visit_request": visit_request,
-                            "moved": True,
-                            "manage_url": manage_url(visit_request),
-                        },
+                    # The move replaced the link; this browser carries on with the new one.
+                    _remember(
+                        request, MANAGE_SESSION_KEY, make_manage_token(visit_request), minutes=MANAGE_MINUTES
+                    )
+                    return _no_referrer(
+                        TemplateResponse(
+                            request,
+                            "booking/manage_done.html",
+                            {
+                                "page": page,
+                                "visit_request": visit_request,
+                                "moved": True,
+                                "manage_url": page.get_url(request) + page.reverse_subpage("manage_session"),
+                            },
+                        )
                     )
     free = [s for s in page.free_slots() if s.start != visit_request.slot_start]
     context = {
@@ -277,22 +352,18 @@ def manage(request, page, token):
         "error": error,
         "error_list": [error] if error else [],
         "zone_label": zone_label(timezone.now()),
-        "ics_url": page.get_url(request) + page.reverse_subpage("manage_ics", kwargs={"token": token}),
+        "ics_url": page.get_url(request) + page.reverse_subpage("manage_session_ics"),
     }
-    return TemplateResponse(
-        request,
-        "booking/manage.html",
-        context,
-    )
+    return _no_referrer(TemplateResponse(request, "booking/manage.html", context, status=status))
 
 
 @never_cache
 @noindex
-def manage_ics(request, page, token):
+def manage_ics(request, page):
     try:
-        visit_request = read_manage_token(token)
+        _, visit_request = _managed_request(request, page)
     except LinkProblem:
         return HttpResponse("This link is not valid.", status=410, content_type="text/plain")
     if not visit_request.slot_start:
         return HttpResponse("No time booked yet.", status=404, content_type="text/plain")
-    return _ics_response(visit_request)
+    return _no_referrer(_ics_response(visit_request))

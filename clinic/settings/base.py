@@ -309,6 +309,8 @@ BOOKING_FORM_MAX_AGE_HOURS = int(os.environ.get("BOOKING_FORM_MAX_AGE_HOURS", "2
 # address, overwriting any the client sent (e.g. "HTTP_X_REAL_IP"). Empty: REMOTE_ADDR.
 BOOKING_CLIENT_IP_HEADER = os.environ.get("BOOKING_CLIENT_IP_HEADER", "")
 BOOKING_EMAIL_MAX_ATTEMPTS = 5
+# Moves and cancels through a manage link, per visit and per client address ("0" = off).
+BOOKING_MANAGE_RATE_LIMIT = os.environ.get("BOOKING_MANAGE_RATE_LIMIT", "5/h")
 # Days a manage link works (at most; it also stops when the visit starts). Patients can ask for
 # a fresh link by email, and reminders carry one.
 BOOKING_MANAGE_LINK_MAX_AGE_DAYS = int(os.environ.get("BOOKING_MANAGE_LINK_MAX_AGE_DAYS", "30"))

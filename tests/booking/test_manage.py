@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from django.core import mail, signing
+from django.test import Client
 from django.utils import timezone
 
 from booking import services, tokens
@@ -27,7 +28,7 @@ def path_of(visit):
 
 
 def test_manage_link_shows_the_booking(client, visit):
-    response = client.get(path_of(visit))
+    response = client.get(path_of(visit), follow=True)
     assert response.status_code == 200
     html = response.content.decode()
     assert "Maria Garcia" in html
@@ -123,12 +124,13 @@ def test_link_expires_once_the_visit_has_passed(client, visit):
 def test_each_patient_link_opens_only_their_own_booking(client, visit, booking_page):
     client.post("/book/", form_data(slot_value(booking_page.free_slots()[1].start), first_name="Other"))
     other = VisitRequest.objects.exclude(pk=visit.pk).get()
-    assert "Other Garcia" in client.get(path_of(other)).content.decode()
-    assert "Other Garcia" not in client.get(path_of(visit)).content.decode()
+    assert "Other Garcia" in client.get(path_of(other), follow=True).content.decode()
+    assert "Other Garcia" not in client.get(path_of(visit), follow=True).content.decode()
 
 
 def test_manage_calendar_download_is_an_ics(client, visit):
-    response = client.get(path_of(visit) + "calendar/")
+    client.get(path_of(visit))
+    response = client.get("/book/manage/calendar/")
     assert response.status_code == 200
     assert b"BEGIN:VEVENT" in response.content
 
@@ -214,3 +216,83 @@ def test_links_sent_before_link_versions_existed_still_open_the_booking(client, 
     legacy = base64.urlsafe_b64encode(signing.dumps(visit.public_id.hex, salt=tokens.SALT).encode())
     response = client.get(f"/book/manage/{legacy.decode().rstrip('=')}/", follow=True)
     assert response.status_code == 200
+
+
+def test_the_link_moves_the_token_out_of_the_url(client, visit):
+    response = client.get(path_of(visit))
+    assert response.status_code == 303
+    assert response["Location"] == "/book/manage/"
+
+
+def test_the_manage_page_has_no_token_in_its_links_or_forms(client, visit):
+    token = tokens.make_manage_token(visit)
+    html = client.get(path_of(visit), follow=True).content.decode()
+    assert "Cancel my visit" in html
+    assert token not in html
+
+
+def test_manage_pages_send_no_referrer(client, visit):
+    response = client.get(path_of(visit), follow=True)
+    assert response["Referrer-Policy"] == "no-referrer"
+
+
+def test_the_manage_page_without_the_link_in_this_browser_asks_for_the_link(client, visit):
+    response = client.get("/book/manage/")
+    assert response.status_code == 410
+    assert "open the link from your email again" in response.content.decode()
+
+
+def test_a_form_posted_to_the_old_style_link_still_works(client, visit):
+    response = client.post(path_of(visit), {"action": "cancel"})
+    assert "Your visit is cancelled" in response.content.decode()
+
+
+def test_manage_actions_are_limited_per_visit(client, visit, booking_page, settings):
+    settings.BOOKING_MANAGE_RATE_LIMIT = "5/h"
+    free = [slot_value(s.start) for s in booking_page.free_slots()[1:8]]
+    statuses = []
+    for n in range(6):
+        # A new browser (and address) each time: the limit is per visit as well.
+        other = Client(REMOTE_ADDR=f"10.0.0.{n + 1}")
+        visit.refresh_from_db()
+        other.get(path_of(visit))
+        statuses.append(other.post("/book/manage/", {"action": "move", "slot": free[n]}).status_code)
+    assert statuses == [200] * 5 + [429]
+
+
+def test_manage_actions_are_limited_per_client_address(client, booking_page, care_area, settings):
+    settings.BOOKING_MANAGE_RATE_LIMIT = "2/h"
+    free = booking_page.free_slots()
+    statuses = []
+    for n in range(3):
+        client.post("/book/", form_data(slot_value(free[n].start), email=f"p{n}@example.com"))
+        visit = VisitRequest.objects.get(email=f"p{n}@example.com")
+        client.get(path_of(visit))
+        statuses.append(client.post("/book/manage/", {"action": "cancel"}).status_code)
+    assert statuses == [200, 200, 429]
+
+
+def test_a_throttled_move_keeps_the_visit_and_says_so(client, visit, booking_page, settings):
+    settings.BOOKING_MANAGE_RATE_LIMIT = "1/h"
+    free = booking_page.free_slots()
+    client.get(path_of(visit))
+    client.post("/book/manage/", {"action": "move", "slot": slot_value(free[3].start)})
+    visit.refresh_from_db()
+    moved_to = visit.slot_start
+    response = client.post("/book/manage/", {"action": "move", "slot": slot_value(free[5].start)})
+    assert "paused online changes" in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.slot_start == moved_to
+
+
+def test_thirty_moves_in_a_row_send_at_most_ten_emails(
+    client, visit, booking_page, settings, django_capture_on_commit_callbacks
+):
+    settings.BOOKING_MANAGE_RATE_LIMIT = "5/h"
+    free = [slot_value(s.start) for s in booking_page.free_slots()[1:31]]
+    client.get(path_of(visit))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        for slot in free:
+            client.post("/book/manage/", {"action": "move", "slot": slot})
+    assert len(mail.outbox) == 10

@@ -42,6 +42,8 @@ def test_patient_books_on_a_phone_gets_the_email_and_cancels_with_the_manage_lin
 
     page.goto(site_url + path)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your Free Discovery Visit")
+    # The token went into the session; the address bar (and history) no longer holds it.
+    expect(page).to_have_url(site_url + "/book/manage/")
     assert_no_axe_violations(axe, page)
     page.get_by_role("button", name="Cancel my visit").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your visit is cancelled")
