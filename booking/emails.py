@@ -27,6 +27,7 @@ PATIENT_SUBJECTS = {
     Notification.Kind.REMINDER: "Reminder: your Free Discovery Visit with {clinic} – {when}",
     Notification.Kind.CANCELLED: "Your Free Discovery Visit with {clinic} is cancelled",
     Notification.Kind.MOVED: "Your Free Discovery Visit with {clinic} has a new time – {when}",
+    Notification.Kind.LINK: "Your link to change your Free Discovery Visit with {clinic}",
 }
 STAFF_SUBJECTS = {
     Notification.Kind.STAFF_NEW: "New Free Discovery Visit request – {when}",

@@ -233,3 +233,27 @@ class BookingForm(forms.Form):
         # A fresh start time: a person who reads the message and sends again gets through.
         self.data = self.data.copy()
         self.data["started"] = signing.dumps(time.time(), salt=STARTED_SALT)
+
+
+class FreshLinkForm(forms.Form):
+    """A patient asks for a fresh manage link by email."""
+
+    email = forms.EmailField(
+        label="Your email address",
+        max_length=254,
+        help_text="The address you gave when you booked.",
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address like name@example.com.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        widget = self.fields["email"].widget
+        widget.attrs.update(
+            {"autocomplete": "email", "spellcheck": "false", "aria-describedby": "id_email-hint"}
+        )
+        if self.is_bound and self.errors:
+            widget.attrs["aria-invalid"] = "true"
+            widget.attrs["aria-describedby"] = "id_email-hint id_email-error"

@@ -173,6 +173,12 @@ class DiscoveryVisitPage(RoutablePageMixin, Page):
 
         return thanks_ics(request, self)
 
+    @path("link/")
+    def fresh_link(self, request):
+        from .views import fresh_link
+
+        return fresh_link(request, self)
+
     # Where the link lands: the token is in the session, not in the URL. Listed before the
     # token routes, which would otherwise read "calendar" as a token.
     @path("manage/")
@@ -381,6 +387,7 @@ class Notification(models.Model):
         STAFF_CANCELLED = "staff_cancelled", "Staff notice of cancellation"
         MOVED = "moved", "New time"
         STAFF_MOVED = "staff_moved", "Staff notice of new time"
+        LINK = "link", "Fresh manage link"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

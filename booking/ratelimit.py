@@ -88,11 +88,11 @@ def count_attempt(*, scope: str, key: str, period: int, now: datetime | None = N
         return RateLimitCounter.objects.values_list("count", flat=True).get(pk=counter.pk)
 
 
-def allow(request, *, scope: str = "booking", rate: str | None = None) -> bool:
-    """Count this request against the client's limit (`BOOKING_RATE_LIMIT` unless `rate` is
-    given); False once the client has used it up for the current window."""
+def allow(request, *, scope: str = "booking", rate: str | None = None, key: str | None = None) -> bool:
+    """Count this request against a limit (`BOOKING_RATE_LIMIT` unless `rate` is given), kept per
+    client address unless another `key` is given; False once it is used up for this window."""
     parsed = parse_rate(rate if rate is not None else getattr(settings, "BOOKING_RATE_LIMIT", "10/h"))
     if parsed is None:
         return True
     limit, period = parsed
-    return hit(scope=scope, key=client_key(request), limit=limit, period=period)
+    return hit(scope=scope, key=key or client_key(request), limit=limit, period=period)

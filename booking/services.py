@@ -22,6 +22,7 @@ from . import slots
 from .emails import staff_recipients
 from .models import REMINDER_LEAD, DiscoveryVisitPage, Notification, SlotSeat, VisitRequest
 from .tasks import enqueue_notification
+from .tokens import UNSCHEDULED_MAX_AGE
 
 
 class BookingError(Exception):
@@ -191,6 +192,25 @@ def visit_request_anonymise(*, visit_request: VisitRequest, now: datetime | None
         visit_request.save()
         visit_request.notifications.update(last_error="")
     return visit_request
+
+
+def visit_request_links_send(*, email: str, now: datetime | None = None) -> int:
+    """Email a fresh manage link for each of this address's requests that can still be changed
+    online; return how many. The caller must not tell the visitor the number: whether an
+    address has a booking is the patient's business."""
+    now = now or timezone.now()
+    manageable = VisitRequest.objects.filter(
+        Q(slot_start__gt=now) | Q(slot_start__isnull=True, created_at__gte=now - UNSCHEDULED_MAX_AGE),
+        email__iexact=email.strip(),
+        status__in=VisitRequest.ACTIVE_STATUSES,
+        anonymised_at__isnull=True,
+    )
+    sent = 0
+    with transaction.atomic():
+        for visit_request in manageable:
+            _notify(visit_request, Notification.Kind.LINK)
+            sent += 1
+    return sent
 
 
 def visit_reminders_queue(*, now: datetime | None = None, ahead: timedelta = REMINDER_LEAD) -> int:

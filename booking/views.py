@@ -18,7 +18,7 @@ from clinic.models import CareArea
 from . import ics, ratelimit, services, slots
 from .emails import clinic_for, manage_url
 from .formatting import zone_label
-from .forms import NO_SLOT, BookingForm
+from .forms import NO_SLOT, BookingForm, FreshLinkForm
 from .models import VisitRequest
 from .tokens import LinkProblem, make_manage_token, read_manage_token
 
@@ -274,7 +274,8 @@ def _managed_request(request, page) -> tuple[str, VisitRequest]:
     if not token:
         raise LinkProblem(
             "Please open the link from your email again. (This page needs your browser to accept "
-            "cookies from our site.)"
+            "cookies from our site.)",
+            renewable=True,
         )
     return token, read_manage_token(token)
 
@@ -367,3 +368,40 @@ def manage_ics(request, page):
     if not visit_request.slot_start:
         return HttpResponse("No time booked yet.", status=404, content_type="text/plain")
     return _no_referrer(_ics_response(visit_request))
+
+
+FRESH_LINK_SENT = (
+    "If we have a booking for that address, we have emailed a link to it. "
+    "It can take a few minutes to arrive; please check your spam folder too."
+)
+FRESH_LINK_LIMITED = (
+    "You have asked for links several times in a short while, so we have paused this for now. "
+    "Please check your inbox, or call us."
+)
+
+
+@never_cache
+def fresh_link(request, page):
+    """A fresh manage link by email. The answer is the same whether or not the address has a
+    booking, so the page cannot be used to find out who booked."""
+    form = FreshLinkForm(request.POST or None)
+    context = {"page": page, "form": form}
+    if request.method != "POST":
+        return _no_referrer(TemplateResponse(request, "booking/fresh_link.html", context))
+    if not ratelimit.allow(request, scope="fresh-link", rate=settings.BOOKING_FRESH_LINK_RATE_LIMIT):
+        context["limited"] = FRESH_LINK_LIMITED
+        return _no_referrer(TemplateResponse(request, "booking/fresh_link.html", context, status=429))
+    if not form.is_valid():
+        return _no_referrer(TemplateResponse(request, "booking/fresh_link.html", context))
+    email = form.cleaned_data["email"]
+    # Per address too, so nobody can fill a patient's inbox from many connections; past the
+    # limit nothing is sent, and the answer stays the same.
+    if ratelimit.allow(
+        request,
+        scope="fresh-link-email",
+        rate=settings.BOOKING_FRESH_LINK_RATE_LIMIT,
+        key=ratelimit.hashed(email.strip().lower()),
+    ):
+        services.visit_request_links_send(email=email)
+    context.update({"sent": FRESH_LINK_SENT, "form": FreshLinkForm()})
+    return _no_referrer(TemplateResponse(request, "booking/fresh_link.html", context))

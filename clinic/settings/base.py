@@ -311,6 +311,8 @@ BOOKING_CLIENT_IP_HEADER = os.environ.get("BOOKING_CLIENT_IP_HEADER", "")
 BOOKING_EMAIL_MAX_ATTEMPTS = 5
 # Moves and cancels through a manage link, per visit and per client address ("0" = off).
 BOOKING_MANAGE_RATE_LIMIT = os.environ.get("BOOKING_MANAGE_RATE_LIMIT", "5/h")
+# Requests for a fresh manage link, per client address and per email address ("0" = off).
+BOOKING_FRESH_LINK_RATE_LIMIT = os.environ.get("BOOKING_FRESH_LINK_RATE_LIMIT", "3/h")
 # Days a manage link works (at most; it also stops when the visit starts). Patients can ask for
 # a fresh link by email, and reminders carry one.
 BOOKING_MANAGE_LINK_MAX_AGE_DAYS = int(os.environ.get("BOOKING_MANAGE_LINK_MAX_AGE_DAYS", "30"))
