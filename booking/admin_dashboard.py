@@ -22,4 +22,5 @@ class DashboardPanel(Component):
             "upcoming": agenda.upcoming,
             "new_count": selectors.new_visit_request_count(),
             "failed": selectors.visit_requests_with_failed_emails()[:20],
+            "spike": selectors.request_spike(),
         }

@@ -112,3 +112,22 @@ def build_message(notification: Notification) -> EmailMultiAlternatives:
 def _single_line(text: str) -> str:
     # A name or setting with a newline must never become an extra header.
     return " ".join(text.split())
+
+
+def build_spike_alert(visit_request: VisitRequest, *, recent: int) -> EmailMultiAlternatives:
+    """Staff alert: more requests in the last hour than usual. Counts and a link only."""
+    threshold = int(getattr(settings, "BOOKING_SPIKE_THRESHOLD", 20))
+    inbox = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("visit_requests:index")
+    body = (
+        f"{recent} Free Discovery Visit requests arrived in the last hour, more than the "
+        f"{threshold} that set off this alert.\n\n"
+        "If they look automated (odd names, the same details, many slots taken at once), check the "
+        f"new requests and cancel the false ones:\n{inbox}?status=new\n\n"
+        "You get at most one of these emails an hour."
+    )
+    return EmailMultiAlternatives(
+        subject=f"Unusual number of booking requests: {recent} in the last hour",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=staff_recipients(visit_request),
+    )

@@ -4,6 +4,7 @@ source report. No writes here (those are in services.py) and no request or HTML.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -22,6 +23,19 @@ def failed_notifications_exist() -> Exists:
 
 def visit_requests_with_failed_emails() -> QuerySet[VisitRequest]:
     return VisitRequest.objects.filter(failed_notifications_exist()).distinct()
+
+
+# New requests within this window above BOOKING_SPIKE_THRESHOLD warn staff.
+SPIKE_WINDOW = timedelta(hours=1)
+
+
+def request_spike(*, now: datetime | None = None) -> int | None:
+    """How many requests arrived in the last hour, when that is more than the alert threshold."""
+    threshold = int(getattr(settings, "BOOKING_SPIKE_THRESHOLD", 20))
+    if not threshold:
+        return None
+    recent = VisitRequest.objects.filter(created_at__gt=(now or timezone.now()) - SPIKE_WINDOW).count()
+    return recent if recent > threshold else None
 
 
 def new_visit_request_count() -> int:

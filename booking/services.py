@@ -10,18 +10,20 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from wagtail.models import Page
 
 from clinic.models import CareArea
 
-from . import slots
+from . import ratelimit, slots
 from .emails import staff_recipients
 from .models import REMINDER_LEAD, DiscoveryVisitPage, Notification, SlotSeat, VisitRequest
-from .tasks import enqueue_notification
+from .selectors import SPIKE_WINDOW
+from .tasks import enqueue_notification, enqueue_spike_alert
 from .tokens import UNSCHEDULED_MAX_AGE
 
 
@@ -42,6 +44,16 @@ class SlotUnavailable(BookingError):
 class RequestClosed(BookingError):
     def __init__(self):
         super().__init__("This visit request can no longer be changed.")
+
+
+class TooManyActive(BookingError):
+    def __init__(self, count: int):
+        # No dates or times: anyone can type someone else's email address into the form.
+        super().__init__(
+            f"You already have {count} visit{'s' if count != 1 else ''} booked or requested with us "
+            "under this email address or phone number. To change one, use the link in your email, "
+            "or ask us for a fresh link. You are welcome to call us, too."
+        )
 
 
 class AlreadySubmitted(Exception):
@@ -85,6 +97,7 @@ def visit_request_create(
         existing = VisitRequest.objects.filter(submission_token=submission_token).first()
         if existing is not None:
             raise AlreadySubmitted(existing)
+    _check_active_limit(patient, now=now)
     try:
         with transaction.atomic():
             visit_request = VisitRequest.objects.create(
@@ -108,6 +121,7 @@ def visit_request_create(
             if slot_start is not None:
                 _book_seat(visit_request, page=page, slot_start=slot_start, now=now)
             _notify(visit_request, Notification.Kind.CONFIRMATION, Notification.Kind.STAFF_NEW)
+            _alert_staff_on_spike(visit_request, now=now)
     except IntegrityError:
         # The same form posted twice at once: the other request won the unique token.
         existing = VisitRequest.objects.filter(submission_token=submission_token).first()
@@ -115,6 +129,45 @@ def visit_request_create(
             raise
         raise AlreadySubmitted(existing) from None
     return visit_request
+
+
+def active_requests_for(*, email: str, phone: str, now: datetime) -> QuerySet[VisitRequest]:
+    """Requests still to come (or awaiting a call) made with this email address or phone."""
+    return VisitRequest.objects.filter(
+        Q(email__iexact=email.strip()) | Q(phone=phone),
+        Q(slot_start__gt=now) | Q(slot_start__isnull=True, created_at__gte=now - UNSCHEDULED_MAX_AGE),
+        status__in=VisitRequest.ACTIVE_STATUSES,
+        anonymised_at__isnull=True,
+    )
+
+
+def _check_active_limit(patient: Patient, *, now: datetime) -> None:
+    """One person with a few addresses must not hoard the slots.
+
+    A soft limit: two requests sent at the same instant can both pass the count; the per-address
+    rate limit and the staff alert on spikes cover what gets through that way."""
+    limit = int(getattr(settings, "BOOKING_MAX_ACTIVE_PER_CONTACT", 2))
+    if not limit:
+        return
+    count = active_requests_for(email=patient.email, phone=patient.phone, now=now).count()
+    if count >= limit:
+        raise TooManyActive(count)
+
+
+def _alert_staff_on_spike(visit_request: VisitRequest, *, now: datetime) -> None:
+    """Tell staff, at most once an hour, when requests arrive faster than a clinic's normal day."""
+    threshold = int(getattr(settings, "BOOKING_SPIKE_THRESHOLD", 20))
+    if not threshold:
+        return
+    recent = VisitRequest.objects.filter(created_at__gt=now - SPIKE_WINDOW).count()
+    if recent <= threshold:
+        return
+    # The first request past the threshold in each hour claims the alert; the counter lives in
+    # the database, so several server processes cannot each send one.
+    if ratelimit.hit(
+        scope="spike-alert", key="all", limit=1, period=int(SPIKE_WINDOW.total_seconds()), now=now
+    ):
+        transaction.on_commit(lambda: enqueue_spike_alert(visit_request.pk, recent))
 
 
 def visit_request_cancel(*, visit_request: VisitRequest, by_patient: bool = True) -> VisitRequest:

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .emails import build_message
-from .models import Notification
+from .emails import build_message, build_spike_alert
+from .models import Notification, VisitRequest
 
 logger = logging.getLogger(__name__)
 
@@ -110,3 +110,22 @@ def retry_due_notifications(*, now=None) -> int:
 
 def _can_defer() -> bool:
     return task_backends[BACKEND].supports_defer
+
+
+@task(backend=BACKEND)
+def send_spike_alert(visit_request_id: int, recent: int) -> str:
+    """Tell staff that unusually many requests arrived; the subject names no patient."""
+    visit_request = VisitRequest.objects.select_related("page").filter(pk=visit_request_id).first()
+    if visit_request is None:
+        return "skipped"
+    message = build_spike_alert(visit_request, recent=recent)
+    if message.to:
+        message.send()
+    return "sent"
+
+
+def enqueue_spike_alert(visit_request_id: int, recent: int) -> None:
+    try:
+        send_spike_alert.enqueue(visit_request_id, recent)
+    except Exception:  # noqa: BLE001 - an alert must never cost a booking
+        logger.exception("Could not queue the booking spike alert")

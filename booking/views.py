@@ -76,6 +76,9 @@ def _book_post(request, page):
         if _remembered(request, SESSION_KEY) != str(already.visit_request.public_id):
             _remember(request, SESSION_KEY, None)
         return _see_other(page.get_url(request) + page.reverse_subpage("thanks"))
+    except services.TooManyActive as error:
+        form.add_error(None, str(error))
+        return _render_form(request, page, form, offer_fresh_link=True)
     except services.BookingError as error:
         form.add_error("slot", str(error))
         return _render_form(request, page, form)
@@ -140,7 +143,7 @@ def _race_date(request, form):
         return None
 
 
-def _render_form(request, page, form, *, status=200):
+def _render_form(request, page, form, *, status=200, offer_fresh_link=False):
     free = page.free_slots()
     selected = form["slot"].value() if form.is_bound else None
     days = slots.group_by_day(free)
@@ -161,6 +164,7 @@ def _render_form(request, page, form, *, status=200):
             "zone_label": zone_label(timezone.now()),
             "race_date": race,
             "days_before_race": sum(1 for day, _ in days if race and day < race),
+            "offer_fresh_link": offer_fresh_link,
         }
     )
     return TemplateResponse(request, "booking/discovery_visit_page.html", context, status=status)

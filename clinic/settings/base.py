@@ -311,6 +311,10 @@ BOOKING_CLIENT_IP_HEADER = os.environ.get("BOOKING_CLIENT_IP_HEADER", "")
 BOOKING_EMAIL_MAX_ATTEMPTS = 5
 # Moves and cancels through a manage link, per visit and per client address ("0" = off).
 BOOKING_MANAGE_RATE_LIMIT = os.environ.get("BOOKING_MANAGE_RATE_LIMIT", "5/h")
+# Active future requests allowed per email address and per phone number ("0" = no limit), and
+# how many new requests in an hour warn staff (dashboard + one email an hour; "0" = never).
+BOOKING_MAX_ACTIVE_PER_CONTACT = int(os.environ.get("BOOKING_MAX_ACTIVE_PER_CONTACT", "2"))
+BOOKING_SPIKE_THRESHOLD = int(os.environ.get("BOOKING_SPIKE_THRESHOLD", "20"))
 # Requests for a fresh manage link, per client address and per email address ("0" = off).
 BOOKING_FRESH_LINK_RATE_LIMIT = os.environ.get("BOOKING_FRESH_LINK_RATE_LIMIT", "3/h")
 # Days a manage link works (at most; it also stops when the visit starts). Patients can ask for

@@ -27,6 +27,8 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # them back on.
 BOOKING_MIN_FILL_SECONDS = int(os.environ.get("BOOKING_MIN_FILL_SECONDS", "0"))
 BOOKING_RATE_LIMIT = os.environ.get("BOOKING_RATE_LIMIT", "0")
+BOOKING_MAX_ACTIVE_PER_CONTACT = int(os.environ.get("BOOKING_MAX_ACTIVE_PER_CONTACT", "0"))
+BOOKING_SPIKE_THRESHOLD = int(os.environ.get("BOOKING_SPIKE_THRESHOLD", "0"))
 # Most admin tests sign in with force_login and test something else; tests/clinic/test_two_factor.py
 # turns the requirement on (production has it on: tests/clinic/test_settings_modules.py).
 STAFF_2FA_REQUIRED = False
