@@ -385,6 +385,7 @@ FRESH_LINK_LIMITED = (
 
 
 @never_cache
+@noindex
 def fresh_link(request, page):
     """A fresh manage link by email. The answer is the same whether or not the address has a
     booking, so the page cannot be used to find out who booked."""

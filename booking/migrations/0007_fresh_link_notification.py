@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('booking', '0004_manage_link_version'),
+        ('booking', '0006_manage_link_version'),
     ]
 
     operations = [
