@@ -17,7 +17,7 @@ from tests.booking.conftest import form_data
 
 @pytest.fixture
 def limited(settings):
-    settings.BOOKING_RATE_LIMIT = "3/h"
+    settings.BOOKING_RATE_LIMIT = "3/d"
     cache.clear()
     yield
     cache.clear()
@@ -75,7 +75,7 @@ def test_a_flood_from_other_addresses_does_not_free_a_blocked_address(settings, 
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "clinic_cache"}
     }
     call_command("createcachetable", verbosity=0)
-    settings.BOOKING_RATE_LIMIT = "10/h"
+    settings.BOOKING_RATE_LIMIT = "10/d"
     # The cache culls the keys that sort first; this address's hashed key sorts near the top
     # (with the test settings' secret key), where the real attack would find it by trying.
     blocked = "198.51.100.76"
@@ -87,21 +87,21 @@ def test_a_flood_from_other_addresses_does_not_free_a_blocked_address(settings, 
 
 
 def test_two_ipv6_addresses_in_one_64_share_a_quota(settings, db):
-    settings.BOOKING_RATE_LIMIT = "3/h"
+    settings.BOOKING_RATE_LIMIT = "3/d"
     for n in range(3):
         assert ratelimit.allow(post_from(f"2001:db8:1:2::{n + 1:x}"))
     assert ratelimit.allow(post_from("2001:db8:1:2:ffff:eeee:dddd:cccc")) is False
 
 
 def test_ipv6_addresses_in_different_64s_have_their_own_quotas(settings, db):
-    settings.BOOKING_RATE_LIMIT = "3/h"
+    settings.BOOKING_RATE_LIMIT = "3/d"
     for n in range(3):
         ratelimit.allow(post_from(f"2001:db8:1:2::{n + 1:x}"))
     assert ratelimit.allow(post_from("2001:db8:1:3::1")) is True
 
 
 def test_an_ipv4_mapped_ipv6_address_counts_as_its_ipv4_address(settings, db):
-    settings.BOOKING_RATE_LIMIT = "2/h"
+    settings.BOOKING_RATE_LIMIT = "2/d"
     ratelimit.allow(post_from("192.0.2.1"))
     ratelimit.allow(post_from("::ffff:192.0.2.1"))
     assert ratelimit.allow(post_from("192.0.2.1")) is False
