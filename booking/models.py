@@ -175,7 +175,7 @@ class DiscoveryVisitPage(RoutablePageMixin, Page):
 
     @path("link/")
     def fresh_link(self, request):
-        from .views import fresh_link
+        from .views import fresh_link  # noqa: PLC0415
 
         return fresh_link(request, self)
 
