@@ -244,7 +244,9 @@ MANAGE_RATE_LIMITED = (
 
 def _no_referrer(response):
     # The manage pages are about one patient's visit; they tell no other site where they came from.
-    response["Referrer-Policy"] = "no-referrer"
+    # Not "no-referrer": under it Chromium sends `Origin: null` with the page's own form posts,
+    # which Django's CSRF check refuses, so no patient could move or cancel.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

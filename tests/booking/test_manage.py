@@ -231,9 +231,9 @@ def test_the_manage_page_has_no_token_in_its_links_or_forms(client, visit):
     assert token not in html
 
 
-def test_manage_pages_send_no_referrer(client, visit):
+def test_manage_pages_send_no_referrer_to_other_sites(client, visit):
     response = client.get(path_of(visit), follow=True)
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_the_manage_page_without_the_link_in_this_browser_asks_for_the_link(client, visit):
