@@ -1,7 +1,7 @@
 """Keep the front cache (Varnish) fresh: Wagtail purges a published page's own URLs; this bans
 the whole site after any change that can show on other pages.
 
-A page appears on many others (the blog index and its category and tag pages, home's latest
+A page appears on many others (index pages and their category and tag pages, home's latest
 articles, related articles, search results, the menu), and snippets and clinic settings appear
 on every page. Working out each affected URL would be fragile; for a clinic-sized site a BAN of
 every cached page of the site after such a change costs a few hundred cache misses, which
