@@ -87,3 +87,14 @@ def test_with_javascript_later_days_are_behind_a_show_more_button(phone_page, si
     more.click()
     expect(days.nth(4)).to_be_visible()
     expect(days.nth(4).locator("input").first).to_be_focused()
+
+
+def test_patient_asks_for_a_fresh_link_and_gets_the_same_answer_whoever_they_are(phone_page, site_url, axe):
+    page = phone_page
+    page.goto(site_url + "/book/link/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Get a fresh link to your visit")
+    assert_no_axe_violations(axe, page)
+    page.get_by_role("textbox", name="Your email address").fill("nobody@example.com")
+    page.get_by_role("button", name="Email me a link").click()
+    expect(page.get_by_role("status")).to_contain_text("If we have a booking for that address")
+    assert_no_axe_violations(axe, page)
