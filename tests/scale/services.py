@@ -237,5 +237,9 @@ def task_workers(database_url: str, count: int, *, settings: str, **extra: str):
     finally:
         for process in processes:
             stop(process)
-        for log in logs:
+        for number, log in enumerate(logs, start=1):
+            log.seek(0)
+            output = log.read()
+            if output.strip():  # warnings (a failed send, a retry) explain a slow or failed test
+                sys.stderr.write(f"\n--- task worker {number} logged:\n{output[-4000:]}\n")
             log.close()
