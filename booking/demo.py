@@ -2,11 +2,15 @@
 
 from datetime import date, time
 
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
+
+from wagtail.models import GroupPagePermission
 
 from clinic.models import ClinicSettings
 
 from .models import BookingSettings, Closure, DiscoveryVisitPage, WeeklyHours
+from .page_permissions import grant_booking_page
 
 STAFF_RECIPIENTS = "front-desk@example.com"
 
@@ -36,6 +40,7 @@ def load(*, site, log) -> None:
         ]
         home.add_child(instance=page)
         page.save_revision().publish()
+        grant_booking_page(page, Group, GroupPagePermission, Permission)
         log("Created the booking page /book/.")
     clinic = ClinicSettings.for_site(site)
     if clinic.appointment_page_id is None:

@@ -12,6 +12,7 @@ from django.utils.html import strip_tags
 
 from wagtail.models import Site
 from wagtail.rich_text import expand_db_html
+from wagtail.whitelist import Whitelister
 
 from clinic.models import ClinicSettings
 
@@ -50,10 +51,13 @@ def staff_recipients(visit_request: VisitRequest) -> list[str]:
 
 def confirmation_copy(page, site: Site) -> dict[str, str]:
     """The page's "what happens next" text for an email: links expanded (Wagtail stores page links
-    as ids) and made absolute, since an email has no page to be relative to."""
+    as ids) and made absolute, since an email has no page to be relative to, and cleaned."""
     if page is None or not page.confirmation_text:
         return {"confirmation_html": "", "confirmation_text": ""}
     html = _RELATIVE_HREF.sub(rf'href="{site.root_url}/', expand_db_html(page.confirmation_text))
+    # The admin's editor only stores clean rich text, but the field can be set other ways (shell,
+    # import, API): only whitelisted tags and attributes, and no javascript: links, reach an email.
+    html = Whitelister().clean(html)
     return {"confirmation_html": html, "confirmation_text": unescape(strip_tags(html)).strip()}
 
 

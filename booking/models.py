@@ -30,6 +30,7 @@ from wagtail.search import index
 
 from . import slots
 from .formatting import visit_time
+from .page_permissions import BookingPagePermissionTester
 
 WEEKDAYS = [
     (0, "Monday"),
@@ -114,6 +115,9 @@ class DiscoveryVisitPage(RoutablePageMixin, Page):
         ]
     )
     search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    def permissions_for_user(self, user):
+        return BookingPagePermissionTester(user, self)
 
     parent_page_types = ["clinic.HomePage"]
     subpage_types: list[str] = []
