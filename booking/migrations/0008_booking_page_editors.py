@@ -32,7 +32,7 @@ def remove_group(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("booking", "0004_staff_recipients_from_clinic_settings"),
+        ("booking", "0007_fresh_link_notification"),
         ("wagtailcore", "0098_apitoken"),
     ]
 
