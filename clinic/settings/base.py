@@ -132,12 +132,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Shared between server processes: rate limits must hold across them.
+# Shared between server processes: rate limits must hold across them. Redis being down must
+# not take pages down: the backend skips an unreachable Redis after a short timeout (clinic/cache.py).
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "clinic.cache.ResilientRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.25")),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.25")),
+                "retry_seconds": 10,
+            },
         }
     }
 else:
