@@ -254,6 +254,9 @@ TASKS = {
     "clinic": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
 
+# /healthz calls the task queue "behind" once its oldest unfinished task is this old (seconds).
+HEALTHZ_TASK_QUEUE_MAX_AGE = int(os.environ.get("HEALTHZ_TASK_QUEUE_MAX_AGE", "900"))
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

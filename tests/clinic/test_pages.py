@@ -226,13 +226,6 @@ def test_editor_preview_may_be_framed_by_the_admin_only(admin_client, home):
     assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
 
 
-def test_healthz_reports_ok(client, db):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
-    assert "no-store" in response.headers["Cache-Control"]
-
-
 def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_admin(client, home):
     response = client.get("/robots.txt")
     assert response["Content-Type"].startswith("text/plain")

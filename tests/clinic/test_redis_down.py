@@ -41,6 +41,12 @@ def test_a_booking_saves_with_redis_down(server):
     assert response.status_code == 303
 
 
+def test_healthz_with_redis_down_answers_200_and_names_the_cache(server):
+    response = requests.get(server + "/healthz", timeout=30)
+    assert response.status_code == 200
+    assert response.json()["cache"]["status"] == "unavailable"
+
+
 def test_an_outage_leaves_one_warning_in_the_log_not_one_per_request(server_and_log):
     server, log = server_and_log
     for _ in range(20):
