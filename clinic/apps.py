@@ -7,9 +7,11 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinic"
 
     def ready(self):
-        # clinic.accounts uses the auth models, which Django's app registry gives out only once ready.
-        from clinic import frontend_cache  # noqa: PLC0415 - models too (snippets, sites, images)
+        # clinic.accounts uses the auth models, and clinic.page_cache Wagtail's page, image and
+        # snippet models, which Django's app registry gives out only once ready.
+        from clinic import frontend_cache, page_cache  # noqa: PLC0415
         from clinic.accounts import start_staff_session  # noqa: PLC0415
 
         user_logged_in.connect(start_staff_session, dispatch_uid="clinic_start_staff_session")
+        page_cache.connect_signals()
         frontend_cache.connect_signals()

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "clinic.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, CSRF and auth: a cached page skips them all (clinic/page_cache.py).
+    "clinic.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -253,6 +255,10 @@ TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "clinic": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
+
+# Anonymous public pages are served from the shared cache for this long (seconds; 0 = off).
+# Publishing, snippet and settings changes invalidate them at once: see docs/caching.md.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 
 # /healthz calls the task queue "behind" once its oldest unfinished task is this old (seconds).
 HEALTHZ_TASK_QUEUE_MAX_AGE = int(os.environ.get("HEALTHZ_TASK_QUEUE_MAX_AGE", "900"))

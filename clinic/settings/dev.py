@@ -1,5 +1,7 @@
 """Local development: DEBUG, console email, SQLite unless DATABASE_URL says otherwise."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import TASKS, env_bool, env_list
 
@@ -11,6 +13,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# On, as in production, so `make run` shows the site as deployed; PAGE_CACHE_SECONDS=0 turns it
+# off while working on templates (publishing and settings changes invalidate it either way).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # No worker to run during `make run`: emails go out inline.
 TASKS = {**TASKS, "clinic": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # The demo admin may skip two-step verification here (only here: DEBUG); `make run` says so.

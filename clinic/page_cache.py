@@ -1,0 +1,159 @@
+"""The page cache: anonymous GETs of public pages are answered from the shared cache.
+
+Entries are keyed on a site-wide *generation*: any change that can show on a page other than its
+own (publishing, unpublishing, moving or deleting a page; team, testimonials, care areas, images,
+sites, site settings) sets a new generation, and every earlier entry is simply never read again
+(it expires after `PAGE_CACHE_SECONDS`). That is coarse but always correct: an article's title
+shows on the index, home, related articles and search, and working out every page that shows
+what would be easy to get wrong. Publishing is rare next to reading.
+
+`content_changed` is sent after each new generation, so a front cache (Varnish, through
+`wagtail.contrib.frontend_cache`) can be purged on exactly the same events: see docs/caching.md.
+
+Never cached: anything but a 200 to an anonymous GET/HEAD without a session or messages cookie;
+the admin; responses that set a cookie, carry a CSRF token (forms: the booking page) or say
+`private`/`no-cache`/`no-store` (Wagtail previews, `never_cache` views).
+"""
+
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal
+from django.http import HttpResponse
+from django.utils.cache import cc_delim_re
+
+from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.snippets.models import get_snippet_models
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pagecache:generation"
+HEADER = "X-Page-Cache"
+# Request cookies that change what a page shows: the logged-in (or password-unlocked) session,
+# and one-off messages. csrftoken does not: cached pages carry no CSRF token.
+NEVER_CACHED_PREFIXES = ("/admin/", "/documents/", "/healthz")
+UNCACHEABLE_CACHE_CONTROL = {"private", "no-cache", "no-store"}
+# Response headers a cached copy keeps; the rest (e.g. CSP, HSTS) are added again on the way out.
+KEPT_HEADERS = {"content-type", "content-language", "link", "x-frame-options", "vary"}
+
+content_changed = Signal()
+"""Sent (with `reason`) whenever published content changed and cached pages became stale."""
+
+
+def _bypass_cookies() -> tuple[str, ...]:
+    return (settings.SESSION_COOKIE_NAME, "messages")
+
+
+def current_generation() -> str:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        # add: of two processes starting at once, the first one's generation wins for both.
+        if not cache.add(GENERATION_KEY, generation, timeout=None):
+            generation = cache.get(GENERATION_KEY) or generation
+    return generation
+
+
+def invalidate(reason: str) -> None:
+    """Make every cached page stale, now and again once the current transaction commits (a page
+    rendered meanwhile from the old data could otherwise be stored under the new generation)."""
+
+    def bump() -> None:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
+    logger.debug("Page cache invalidated: %s", reason)
+    content_changed.send(sender=None, reason=reason)
+
+
+def _cacheable_request(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.path.startswith(NEVER_CACHED_PREFIXES)
+        and not any(name in request.COOKIES for name in _bypass_cookies())
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def _cacheable_response(request, response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or b"csrfmiddlewaretoken" in response.content:
+        return False
+    directives = {
+        d.split("=")[0].strip().lower() for d in cc_delim_re.split(response.get("Cache-Control", ""))
+    }
+    if directives & UNCACHEABLE_CACHE_CONTROL:
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated)
+
+
+def _key(request, generation: str) -> str:
+    # get_full_path keeps the query string (?page=2, ?q=); the host and scheme keep sites apart.
+    return f"pagecache:{generation}:{request.scheme}://{request.get_host()}{request.get_full_path()}"
+
+
+class PageCacheMiddleware:
+    """Put early in MIDDLEWARE (after security and static files): a hit skips everything below."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = getattr(settings, "PAGE_CACHE_SECONDS", 0)
+        if seconds <= 0 or not _cacheable_request(request):
+            return self.get_response(request)
+        key = _key(request, current_generation())
+        cached = cache.get(key)
+        if cached is not None:
+            content, headers = cached
+            response = HttpResponse(b"" if request.method == "HEAD" else content)
+            for name, value in headers:
+                response[name] = value
+            response[HEADER] = "hit"
+            return response
+        response = self.get_response(request)
+        if request.method == "GET" and _cacheable_response(request, response):
+            headers = [(k, v) for k, v in response.items() if k.lower() in KEPT_HEADERS]
+            cache.set(key, (response.content, headers), timeout=seconds)
+            response[HEADER] = "miss"
+        return response
+
+
+def _page_event(sender, instance=None, **kwargs) -> None:
+    invalidate(f"page {getattr(instance, 'pk', '?')} published, unpublished or moved")
+
+
+def _model_event(sender, instance, **kwargs) -> None:
+    if isinstance(instance, _content_models()):
+        invalidate(f"{sender.__name__} {instance.pk} changed")
+
+
+def _content_models() -> tuple[type, ...]:
+    """Models whose rows show on public pages outside their own page: every snippet (team,
+    testimonials, care areas), every site or generic setting (clinic details, booking link),
+    pages (deletion), images (alt text, focal point, file) and sites."""
+    return (Page, Site, BaseSiteSetting, BaseGenericSetting, get_image_model(), *get_snippet_models())
+
+
+def connect_signals() -> None:
+    page_published.connect(_page_event, dispatch_uid="page_cache_published")
+    page_unpublished.connect(_page_event, dispatch_uid="page_cache_unpublished")
+    post_page_move.connect(_page_event, dispatch_uid="page_cache_moved")
+    # post_save of a Page is a draft save, which changes nothing public: deletions only.
+    post_delete.connect(_model_event, dispatch_uid="page_cache_deleted")
+    post_save.connect(_saved, dispatch_uid="page_cache_saved")
+
+
+def _saved(sender, instance, **kwargs) -> None:
+    if not isinstance(instance, Page):
+        _model_event(sender, instance, **kwargs)

@@ -1,0 +1,250 @@
+"""The page cache: anonymous pages come from the cache, every content change invalidates them,
+and nothing personal or with a form is ever stored."""
+
+import pytest
+
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.test import RequestFactory, override_settings
+
+from clinic import page_cache
+from tests.factories import (
+    BlogIndexPageFactory,
+    BlogPageFactory,
+    CareAreaFactory,
+    DiscoveryVisitPageFactory,
+    ImageFactory,
+    PersonFactory,
+    StandardPageFactory,
+    TestimonialFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def blog(home):
+    return BlogIndexPageFactory(parent=home)
+
+
+@pytest.fixture
+def article(blog):
+    return BlogPageFactory(parent=blog, title="Hip pain in runners", slug="hip-pain")
+
+
+def cached_twice(client, url: str):
+    client.get(url)
+    return client.get(url)
+
+
+# Served from the cache
+
+
+def test_a_second_anonymous_get_is_served_from_the_cache(client, home):
+    client.get("/")
+    assert client.get("/").headers["X-Page-Cache"] == "hit"
+
+
+def test_a_cached_page_is_the_page_as_rendered(client, home, clinic_settings):
+    first = client.get("/")
+    assert client.get("/").content == first.content
+
+
+def test_a_cached_page_costs_no_database_query(client, home, clinic_settings, django_assert_num_queries):
+    client.get("/")
+    with django_assert_num_queries(0):
+        client.get("/")
+
+
+def test_a_cached_page_keeps_the_security_headers(client, home):
+    response = cached_twice(client, "/")
+    assert "Content-Security-Policy" in response.headers
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_each_query_string_is_cached_on_its_own(client, home, blog, article):
+    client.get("/search/?q=hip")
+    assert "Hip pain in runners" not in client.get("/search/?q=knee").content.decode()
+
+
+def test_each_host_is_cached_on_its_own(client, home):
+    client.get("/", HTTP_HOST="localhost")
+    assert client.get("/", HTTP_HOST="127.0.0.1").headers.get("X-Page-Cache") == "miss"
+
+
+def test_a_head_request_is_answered_from_the_cached_get(client, home):
+    client.get("/")
+    response = client.head("/")
+    assert response.headers["X-Page-Cache"] == "hit"
+    assert response.content == b""
+
+
+@override_settings(PAGE_CACHE_SECONDS=0)
+def test_zero_seconds_turns_the_page_cache_off(client, home):
+    assert "X-Page-Cache" not in cached_twice(client, "/").headers
+
+
+# Invalidated by every change that can show on another page
+
+
+def test_publishing_an_article_shows_it_on_the_cached_index(client, blog):
+    client.get("/blog/")
+    draft = BlogPageFactory(parent=blog, title="Knee pain after long runs", live=False)
+    draft.save_revision().publish()
+    assert "Knee pain after long runs" in client.get("/blog/").content.decode()
+
+
+def test_unpublishing_an_article_removes_it_from_the_cached_index(client, article):
+    client.get("/blog/")
+    article.unpublish()
+    assert "Hip pain in runners" not in client.get("/blog/").content.decode()
+
+
+def test_moving_a_page_refreshes_cached_pages(client, home, article):
+    other = StandardPageFactory(parent=home, title="Resources", slug="resources")
+    client.get("/blog/")
+    article.move(other, pos="last-child")
+    assert "Hip pain in runners" not in client.get("/blog/").content.decode()
+
+
+def test_deleting_a_page_removes_it_from_cached_pages(client, article):
+    client.get("/blog/")
+    article.delete()
+    assert "Hip pain in runners" not in client.get("/blog/").content.decode()
+
+
+def test_publishing_a_new_revision_refreshes_the_page_itself(client, article):
+    client.get(article.url)
+    article.title = "Hip pain in runners, revised"
+    article.save_revision().publish()
+    assert "Hip pain in runners, revised" in client.get(article.url).content.decode()
+
+
+def test_changing_a_team_member_refreshes_cached_pages(client, home, clinic_settings):
+    person = PersonFactory(name="Ashley Kranz", credentials="PT, DPT")
+    client.get("/")
+    person.name = "Ashley Kranz-Rivera"
+    person.save()
+    assert "Ashley Kranz-Rivera" in client.get("/").content.decode()
+
+
+def test_deleting_a_testimonial_removes_it_from_cached_pages(client, home, clinic_settings):
+    testimonial = TestimonialFactory(quote="Ran my marathon pain-free.")
+    client.get("/")
+    testimonial.delete()
+    assert "Ran my marathon pain-free." not in client.get("/").content.decode()
+
+
+def test_adding_a_care_area_invalidates_cached_pages(client, home):
+    client.get("/")
+    CareAreaFactory(name="Shoulder", slug="shoulder")
+    assert client.get("/").headers["X-Page-Cache"] == "miss"
+
+
+def test_changing_clinic_settings_refreshes_the_phone_number_on_cached_pages(client, home, clinic_settings):
+    client.get("/")
+    clinic_settings.phone = "(954) 555-0199"
+    clinic_settings.save()
+    assert "(954) 555-0199" in client.get("/").content.decode()
+
+
+def test_changing_an_image_invalidates_cached_pages(client, home):
+    image = ImageFactory()
+    client.get("/")
+    image.title = "A new description"
+    image.save()
+    assert client.get("/").headers["X-Page-Cache"] == "miss"
+
+
+def test_saving_a_draft_leaves_cached_pages_alone(client, article):
+    client.get("/blog/")
+    article.title = "Unpublished working title"
+    article.save_revision()
+    assert client.get("/blog/").headers["X-Page-Cache"] == "hit"
+
+
+def test_content_changed_is_sent_for_a_front_cache_to_purge(article):
+    reasons = []
+
+    def receiver(sender, reason, **kwargs):
+        reasons.append(reason)
+
+    page_cache.content_changed.connect(receiver)
+    try:
+        article.unpublish()
+    finally:
+        page_cache.content_changed.disconnect(receiver)
+    assert len(reasons) == 1
+
+
+# Never cached
+
+
+def test_the_booking_page_is_never_cached(client, home, clinic_settings):
+    DiscoveryVisitPageFactory(parent=home)
+    assert "X-Page-Cache" not in cached_twice(client, "/book/").headers
+
+
+def test_the_booking_page_form_token_is_fresh_on_every_visit(client, home, clinic_settings):
+    DiscoveryVisitPageFactory(parent=home)
+    first = client.get("/book/").content
+    assert client.get("/book/").content != first
+
+
+def test_the_admin_is_never_cached(admin_client, home):
+    assert "X-Page-Cache" not in cached_twice(admin_client, "/admin/").headers
+
+
+def test_a_logged_in_editor_never_gets_or_fills_the_cache(client, admin_user, home):
+    client.get("/")
+    client.force_login(admin_user)
+    assert "X-Page-Cache" not in client.get("/").headers
+
+
+def test_a_page_seen_by_a_logged_in_editor_is_not_stored_for_visitors(client, admin_user, home):
+    client.force_login(admin_user)
+    client.get("/")
+    client.logout()
+    assert client.get("/").headers["X-Page-Cache"] == "miss"
+
+
+def test_a_not_found_page_is_never_cached(client, home):
+    assert "X-Page-Cache" not in cached_twice(client, "/no-such-page/").headers
+
+
+def test_a_page_preview_is_never_cached(admin_client, article):
+    url = f"/admin/pages/{article.pk}/edit/preview/"
+    assert "X-Page-Cache" not in cached_twice(admin_client, url).headers
+
+
+def test_healthz_is_never_cached(client, db):
+    assert "X-Page-Cache" not in cached_twice(client, "/healthz").headers
+
+
+def view_request(path="/"):
+    request = RequestFactory().get(path)
+    request.META.pop("CSRF_COOKIE_NEEDS_UPDATE", None)
+    return request
+
+
+def test_a_response_that_sets_a_cookie_is_never_stored():
+    response = HttpResponse("hello")
+    response.set_cookie("choice", "1")
+    assert page_cache._cacheable_response(view_request(), response) is False
+
+
+def test_a_response_with_a_csrf_token_is_never_stored():
+    response = HttpResponse('<input type="hidden" name="csrfmiddlewaretoken" value="x">')
+    assert page_cache._cacheable_response(view_request(), response) is False
+
+
+@pytest.mark.parametrize("cache_control", ["private", "no-cache", "no-store, must-revalidate"])
+def test_a_response_marked_private_or_no_cache_is_never_stored(cache_control):
+    response = HttpResponse("hello", headers={"Cache-Control": cache_control})
+    assert page_cache._cacheable_response(view_request(), response) is False
