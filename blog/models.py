@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -27,7 +27,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from clinic.models import CareArea
+from clinic.models import CareArea, Person
 
 from .blocks import ArticleBodyBlock
 from .feeds import ArticleFeed
@@ -311,7 +311,9 @@ class BlogPage(Page):
     def main_category(self) -> CareArea | None:
         """What the article is mainly about: the chosen booking concern, else its first category."""
         if self.booking_concern_id:
-            return self.booking_concern
+            # Usually one of the article's own categories, already loaded: no query for it.
+            filed = {area.pk: area for area in self.sorted_categories}
+            return filed.get(self.booking_concern_id) or self.booking_concern
         return self.sorted_categories[0] if self.sorted_categories else None
 
     @property
@@ -357,8 +359,25 @@ class BlogPage(Page):
             .order_by("-shared", "-date", "-pk")[:RELATED_ARTICLES]
         )
 
+    def load_people_and_images(self) -> None:
+        """Author and reviewer in one query, with their photos' and the hero's renditions, so the
+        article's query count does not grow with the images on it."""
+        images = get_image_model().objects.prefetch_renditions()
+        people = (
+            Person.objects.filter(pk__in={self.author_id, self.reviewed_by_id} - {None})
+            .prefetch_related(Prefetch("photo", queryset=images))
+            .in_bulk()
+        )
+        if self.author_id:
+            self.author = people.get(self.author_id)
+        if self.reviewed_by_id:
+            self.reviewed_by = people.get(self.reviewed_by_id)
+        if self.hero_image_id:
+            prefetch_related_objects([self], Prefetch("hero_image", queryset=images))
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        self.load_people_and_images()
         headings = [block.value for block in self.body if block.block_type in ("heading", "faq")]
         # Two headings (or FAQ sections) with the same text would share an id; number the repeats.
         # The values are the ones the template renders (StreamValue keeps its bound blocks), so

@@ -162,6 +162,9 @@ class ClinicSettings(BaseSiteSetting):
         ]
     )
 
+    # Every page links to both (footer, call to action): one query with the settings, not three.
+    select_related = ["booking_page", "privacy_page"]
+
     class Meta:
         verbose_name = "clinic settings"
 

@@ -5,6 +5,7 @@ import os
 import pytest
 
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 
 from wagtail.models import Page, Site
@@ -15,6 +16,15 @@ from tests import factories
 # Playwright runs an event loop in the test thread; Django's database access from that thread is
 # then refused without this (see shared/MACHINE.md). Django reads it at call time.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: ids repeat from test to test (rolled back), and the
+    locmem cache would otherwise hand one test another's renditions, menu or rate-limit counts."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

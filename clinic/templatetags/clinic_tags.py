@@ -1,16 +1,21 @@
 """Presentation helpers: phone links, the main menu, the appointment link and JSON-LD."""
 
 import json
+from dataclasses import dataclass
 
 from django import template
+from django.core.cache import cache
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from wagtail.models import Site
 
+from clinic.page_cache import current_generation
 from clinic.text import xml_safe_data
 
 register = template.Library()
+
+MENU_CACHE_SECONDS = 3600
 
 # json.dumps leaves <, > and & alone; inside <script> they could end the block early.
 _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -33,16 +38,29 @@ def json_ld(data) -> str:
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
 
 
+@dataclass(frozen=True)
+class MenuItem:
+    pk: int
+    title: str
+    url: str
+
+
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
 def main_menu(context):
+    """The home page and its live, public 'show in menus' children. The same on every page of a
+    site, so kept in the shared cache until content changes (a new page-cache generation)."""
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
     if site is None:
         return {"menu_pages": [], "request": request}
-    root = site.root_page
-    pages = root.get_children().live().public().in_menu().specific(defer=True)
-    current = context.get("page")
-    return {"root": root, "menu_pages": pages, "current": current, "request": request}
+    key = f"menu:{current_generation()}:{site.pk}"
+    menu = cache.get(key)
+    if menu is None:
+        root = site.root_page
+        children = root.get_children().live().public().in_menu()
+        menu = [MenuItem(page.pk, page.title, page.get_url(request)) for page in [root, *children]]
+        cache.set(key, menu, timeout=MENU_CACHE_SECONDS)
+    return {"root": menu[0], "menu_pages": menu[1:], "current": context.get("page"), "request": request}
 
 
 @register.simple_tag(takes_context=True)

@@ -2,8 +2,6 @@
 
 import pytest
 
-from django.core.cache import cache
-
 from tests.factories import BlogIndexPageFactory, CareAreaFactory, PersonFactory
 
 
@@ -25,11 +23,3 @@ def hip(db):
 @pytest.fixture
 def running(db):
     return CareAreaFactory(name="Running injuries", slug="running-injuries", sort_order=0)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Wagtail caches renditions by image id; ids repeat from test to test, the locmem cache does not."""
-    cache.clear()
-    yield
-    cache.clear()

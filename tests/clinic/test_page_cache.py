@@ -3,7 +3,6 @@ and nothing personal or with a form is ever stored."""
 
 import pytest
 
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
@@ -23,9 +22,6 @@ from tests.factories import (
 @pytest.fixture(autouse=True)
 def page_cache_on(settings):
     settings.PAGE_CACHE_SECONDS = 60
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -248,3 +244,22 @@ def test_a_response_with_a_csrf_token_is_never_stored():
 def test_a_response_marked_private_or_no_cache_is_never_stored(cache_control):
     response = HttpResponse("hello", headers={"Cache-Control": cache_control})
     assert page_cache._cacheable_response(view_request(), response) is False
+
+
+# The main menu, kept in the shared cache under the same generation
+
+
+@override_settings(PAGE_CACHE_SECONDS=0)
+def test_the_cached_menu_shows_a_page_published_for_menus(client, home):
+    client.get("/")
+    draft = StandardPageFactory(parent=home, title="Our team", slug="team", show_in_menus=True, live=False)
+    draft.save_revision().publish()
+    assert ">Our team</a>" in client.get("/").content.decode()
+
+
+@override_settings(PAGE_CACHE_SECONDS=0)
+def test_the_cached_menu_drops_an_unpublished_page(client, home):
+    page = StandardPageFactory(parent=home, title="Our team", slug="team", show_in_menus=True)
+    client.get("/")
+    page.unpublish()
+    assert ">Our team</a>" not in client.get("/").content.decode()
