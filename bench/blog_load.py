@@ -157,6 +157,9 @@ def main() -> None:
             "BENCH_STATIC_ROOT": f"{tmp}/static",
             "DJANGO_LOG_LEVEL": "WARNING",
             "PYTHONPATH": str(REPO),
+            # Measures rendering: the page cache (on by default in production) stays off unless
+            # PAGE_CACHE_SECONDS is set; bench/side_by_side.py measures it on and off.
+            "PAGE_CACHE_SECONDS": os.environ.get("PAGE_CACHE_SECONDS", "0"),
         }
         print(f"Building the demo site with {options.articles} synthetic articles…")
         build_site(env, options.articles)
