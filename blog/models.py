@@ -311,6 +311,8 @@ class BlogPage(Page):
     def main_category(self) -> CareArea | None:
         """What the article is mainly about: the chosen booking concern, else its first category."""
         if self.booking_concern_id:
+            if self._meta.get_field("booking_concern").is_cached(self):
+                return self.booking_concern
             # Usually one of the article's own categories, already loaded: no query for it.
             filed = {area.pk: area for area in self.sorted_categories}
             return filed.get(self.booking_concern_id) or self.booking_concern
