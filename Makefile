@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Absolute links (emails, calendar files, feed, sitemap) point where `make run` serves.
+CLINIC_PUBLIC_URL ?= http://$(HOST):$(PORT)
 
 .DEFAULT_GOAL := help
 .PHONY: help run install migrate demo admin test test-fast test-browser lint format check lock clean
@@ -28,8 +30,8 @@ demo: migrate ## Load the demo clinic (idempotent) and make sure a demo admin ex
 	$(PY) manage.py load_demo_content
 	$(PY) manage.py ensure_demo_admin
 
-run: demo ## Set everything up and serve the demo site on http://127.0.0.1:8000 (SQLite)
-	$(PY) manage.py runserver $(HOST):$(PORT)
+run: demo ## Set everything up and serve the demo site on http://$(HOST):$(PORT) (SQLite)
+	CLINIC_PUBLIC_URL=$(CLINIC_PUBLIC_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install ## Run the whole suite (set DATABASE_URL to run it on PostgreSQL)
 	$(BIN)/pytest

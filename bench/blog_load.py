@@ -146,12 +146,15 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="clinic-bench-") as tmp:
         database = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite3"
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "bench.settings",
             "DATABASE_URL": database,
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "CLINIC_PUBLIC_URL": base,
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "DJANGO_MEDIA_ROOT": f"{tmp}/media",
             "BENCH_STATIC_ROOT": f"{tmp}/static",
@@ -163,8 +166,6 @@ def main() -> None:
         }
         print(f"Building the demo site with {options.articles} synthetic articles…")
         build_site(env, options.articles)
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
             [str(GUNICORN), "clinic.wsgi:application", "--bind", f"127.0.0.1:{port}",
              "--workers", str(options.workers), "--log-level", "warning"],

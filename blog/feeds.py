@@ -37,7 +37,7 @@ class ArticleFeed(Feed):
         return index.title
 
     def link(self, index):
-        return index.get_url(request=self.request)
+        return index.get_full_url(request=self.request)
 
     def description(self, index):
         return index.intro or f"Articles from {index.get_site().site_name or index.title}"
@@ -52,11 +52,11 @@ class ArticleFeed(Feed):
         return article.description
 
     def item_link(self, article):
-        return article.get_url(request=self.request)
+        # On the public origin (clinic.public_url), not the host this request came in on, so links
+        # and guids never change; the request lets Wagtail look up the site root paths once.
+        return article.get_full_url(request=self.request)
 
     def item_guid(self, article):
-        # The site's configured URL, not the host this request came in on, so guids never change;
-        # passing the request lets Wagtail look up the site root paths once, not per item.
         return article.get_full_url(request=self.request)
 
     def item_pubdate(self, article):

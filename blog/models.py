@@ -28,6 +28,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from clinic.models import CareArea, Person
+from clinic.public_url import PublicURLMixin
 
 from .blocks import ArticleBodyBlock
 from .feeds import ArticleFeed
@@ -56,7 +57,7 @@ def _with_hero_renditions():
     return Prefetch("hero_image", queryset=get_image_model().objects.prefetch_renditions())
 
 
-class BlogIndexPage(RoutablePageMixin, Page):
+class BlogIndexPage(PublicURLMixin, RoutablePageMixin, Page):
     """/blog/: every article, newest first, and the same list by category (/category/<slug>/) or
     tag (/tag/<slug>/); /feed/ is the RSS feed."""
 
@@ -157,7 +158,7 @@ class BlogPageQuerySet(PageQuerySet):
         return self.filter(Q(review_due__isnull=True) | Q(review_due__lt=today))
 
 
-class BlogPage(Page):
+class BlogPage(PublicURLMixin, Page):
     """One article, filed under the clinic's care areas, written and medically reviewed by staff."""
 
     objects = PageManager.from_queryset(BlogPageQuerySet)()

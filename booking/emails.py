@@ -15,6 +15,7 @@ from wagtail.rich_text import expand_db_html
 from wagtail.whitelist import Whitelister
 
 from clinic.models import ClinicSettings
+from clinic.public_url import public_origin
 
 from . import ics
 from .formatting import visit_time, visit_time_short
@@ -54,7 +55,8 @@ def confirmation_copy(page, site: Site) -> dict[str, str]:
     as ids) and made absolute, since an email has no page to be relative to, and cleaned."""
     if page is None or not page.confirmation_text:
         return {"confirmation_html": "", "confirmation_text": ""}
-    html = _RELATIVE_HREF.sub(rf'href="{site.root_url}/', expand_db_html(page.confirmation_text))
+    origin = public_origin(site_root_url=site.root_url)
+    html = _RELATIVE_HREF.sub(rf'href="{origin}/', expand_db_html(page.confirmation_text))
     # The admin's editor only stores clean rich text, but the field can be set other ways (shell,
     # import, API): only whitelisted tags and attributes, and no javascript: links, reach an email.
     html = Whitelister().clean(html)

@@ -28,6 +28,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from clinic.public_url import PublicURLMixin
+
 from . import slots
 from .formatting import visit_time
 from .page_permissions import BookingPagePermissionTester
@@ -43,7 +45,7 @@ WEEKDAYS = [
 ]
 
 
-class DiscoveryVisitPage(RoutablePageMixin, Page):
+class DiscoveryVisitPage(PublicURLMixin, RoutablePageMixin, Page):
     """/book/: the booking form, its confirmation and the patient's manage link, plus availability."""
 
     intro = models.TextField(

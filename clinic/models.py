@@ -11,6 +11,7 @@ from wagtail.search import index
 
 from .blocks import BaseBodyBlock, OpeningHoursBlock, ServiceBlock
 from .phone import tel_uri, validate_phone  # migration 0001 names clinic.models.validate_phone
+from .public_url import PublicURLMixin
 
 
 class CareArea(models.Model):
@@ -213,7 +214,7 @@ class ClinicSettings(BaseSiteSetting):
         return [line for line in [self.street_address, city] if line]
 
 
-class HomePage(Page):
+class HomePage(PublicURLMixin, Page):
     hero_heading = models.CharField(max_length=120)
     hero_text = models.TextField(max_length=500, blank=True)
     hero_image = models.ForeignKey(
@@ -263,7 +264,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(PublicURLMixin, Page):
     """About, Services, Privacy and any other plain page staff add."""
 
     intro = models.TextField(max_length=500, blank=True)

@@ -15,6 +15,7 @@ from django.views.static import serve
 from wagtail.models import Page, Site
 
 from clinic import health
+from clinic.public_url import absolute_url
 from clinic.search import MAX_QUERY_CHARS, search_pages, search_terms
 
 SEARCH_RESULTS_PER_PAGE = 10
@@ -57,7 +58,7 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {absolute_url(reverse('sitemap'), request)}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 

@@ -8,6 +8,7 @@ from wagtail.models import Page
 
 from blog.embeds import video_embed_src as _video_embed_src
 from blog.structured_data import article_graph
+from clinic.public_url import absolute_url
 from clinic.templatetags.clinic_tags import json_ld
 
 register = template.Library()
@@ -34,7 +35,7 @@ def share_image(context, page) -> ShareImage | None:
         return None
     rendition = page.hero_image.get_rendition(SHARE_IMAGE_SPEC)
     request = context.get("request")
-    url = request.build_absolute_uri(rendition.url) if request else rendition.full_url
+    url = absolute_url(rendition.url, request)
     return ShareImage(url=url, width=rendition.width, height=rendition.height)
 
 
@@ -48,7 +49,7 @@ def article_json_ld(context) -> str:
         article_graph(
             page,
             clinic=clinic,
-            home_url=request.build_absolute_uri("/") if request else "",
+            home_url=absolute_url("/", request),
             index=context.get("parent_index"),
             image_url=share.url if share else "",
             request=request,

@@ -27,6 +27,27 @@ def env_list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
+def env_origin(name: str) -> str:
+    """An origin such as https://www.example.com (no trailing slash), '' when unset."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.path not in {"", "/"}
+        or parts.query
+        or parts.fragment
+        or parts.username
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be an origin such as https://www.example-clinic.com (scheme, host and "
+            f"optional port; no path), not {value!r}."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
@@ -284,8 +305,15 @@ LOGGING = {
     "loggers": {"django_tasks": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
+# The site's public origin: every absolute link (emails, .ics, feed, sitemap, canonical, Open Graph)
+# is built from it by clinic.public_url. Required in production; `make run` sets it to where it
+# serves; unset in development, links follow the request.
+CLINIC_PUBLIC_URL = env_origin("CLINIC_PUBLIC_URL")
+
 WAGTAIL_SITE_NAME = "Clinic"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = (
+    os.environ.get("WAGTAILADMIN_BASE_URL", "").strip() or CLINIC_PUBLIC_URL or "http://127.0.0.1:8000"
+)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Documents always go through Wagtail's view, which checks privacy settings; never a direct
 # link to the file (on S3, "redirect" would hand out the bucket URL of a private document).

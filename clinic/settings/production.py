@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, SECRET_KEY, env_bool
+from .base import ALLOWED_HOSTS, CLINIC_PUBLIC_URL, SECRET_KEY, env_bool
 
 if not SECRET_KEY or len(SECRET_KEY) < 32 or SECRET_KEY.startswith(("dev-", "test-")):
     raise ImproperlyConfigured(
@@ -16,6 +16,12 @@ if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
     raise ImproperlyConfigured(
         "DJANGO_ALLOWED_HOSTS must list the site's host names, comma-separated "
         "(for example: DJANGO_ALLOWED_HOSTS=www.example-clinic.com,example-clinic.com)."
+    )
+if not CLINIC_PUBLIC_URL:
+    raise ImproperlyConfigured(
+        "CLINIC_PUBLIC_URL must be the site's public origin, for example "
+        "CLINIC_PUBLIC_URL=https://www.example-clinic.com: the links in emails, calendar files, the "
+        "feed and the sitemap are built from it, and patients' change-or-cancel links must open."
     )
 
 DEBUG = False

@@ -25,6 +25,8 @@ TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "clinic": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
+# As in production, one public origin for every absolute link: the test client's.
+CLINIC_PUBLIC_URL = "http://testserver"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Tests post forms instantly and many times from one address; the tests of these guards turn
 # them back on.

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
 from clinic.page_cache import current_generation
+from clinic.public_url import absolute_url
 from clinic.text import xml_safe_data
 
 register = template.Library()
@@ -78,5 +79,5 @@ def clinic_json_ld(context) -> str:
     """The clinic as a schema.org MedicalClinic (a physiotherapy practice) for search engines."""
     clinic = context["settings"]["clinic"]["ClinicSettings"]
     request = context.get("request")
-    home_url = request.build_absolute_uri("/") if request is not None else ""
+    home_url = absolute_url("/", request)
     return json_ld({"@context": "https://schema.org", **clinic.schema_org(home_url)})

@@ -35,7 +35,7 @@ def test_feed_is_rss_2_with_the_newest_live_articles(client, blog, author, hip):
     assert [item.findtext("title") for item in items] == ["Newer", "Older"]
     older = items[1]
     assert older.findtext("link") == "http://testserver/blog/older/"
-    assert older.findtext("guid") == "http://localhost/blog/older/"
+    assert older.findtext("guid") == "http://testserver/blog/older/"
     assert older.findtext("description") == "What to know about older."
     assert older.findtext(f"{DC}creator") == "Ashley Kranz, PT, DPT"
     assert older.findtext("category") == "Hip"
@@ -60,8 +60,8 @@ def test_sitemap_lists_live_articles_with_lastmod(client, blog, author):
         url.findtext("s:loc", namespaces=ns): url.findtext("s:lastmod", namespaces=ns) for url in sitemap
     }
     published_on = localtime(article.last_published_at).date()
-    assert entries["http://localhost/blog/in-sitemap/"] == published_on.isoformat()
-    assert "http://localhost/blog/draft-article/" not in entries
+    assert entries["http://testserver/blog/in-sitemap/"] == published_on.isoformat()
+    assert "http://testserver/blog/draft-article/" not in entries
 
 
 def test_feed_query_count_does_not_grow_with_articles(client, blog, author, hip):
@@ -81,5 +81,5 @@ def test_feed_query_count_does_not_grow_with_articles(client, blog, author, hip)
 def test_sitemap_lists_category_pages_that_have_articles(client, blog, author, hip, running):
     BlogPageFactory(parent=blog, author=author, categories=[hip])
     sitemap = client.get("/sitemap.xml").content.decode()
-    assert "<loc>http://localhost/blog/category/hip/</loc>" in sitemap
+    assert "<loc>http://testserver/blog/category/hip/</loc>" in sitemap
     assert "/blog/category/running-injuries/" not in sitemap

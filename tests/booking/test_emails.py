@@ -53,7 +53,7 @@ def test_patient_confirmation_has_time_in_clinic_zone_details_and_manage_link(bo
     assert clock in message.body
     assert "(954) 519-5404" in message.body
     assert "1 Main Street" in message.body
-    assert "http://localhost/book/manage/" in message.body
+    assert "http://testserver/book/manage/" in message.body
     html = message.alternatives[0][0]
     assert clock in html
     assert "/book/manage/" in html
@@ -72,7 +72,7 @@ def test_confirmation_text_links_work_in_the_email(
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/book/", form_data(slot_value(booking_page.free_slots()[0].start)))
     message = patient_email()
-    assert '<a href="http://localhost/privacy/">our privacy policy</a>' in message.alternatives[0][0]
+    assert '<a href="http://testserver/privacy/">our privacy policy</a>' in message.alternatives[0][0]
     assert "Read our privacy policy & bring shoes." in message.body
     assert "linktype" not in message.alternatives[0][0]
 

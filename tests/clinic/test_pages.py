@@ -237,7 +237,7 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_admin(client
 def test_sitemap_lists_live_pages_with_their_last_change(client, home):
     StandardPageFactory(parent=home, slug="about").save_revision().publish()
     body = client.get("/sitemap.xml").content.decode()
-    assert "<loc>http://localhost/about/</loc>" in body
+    assert "<loc>http://testserver/about/</loc>" in body
     assert "<lastmod>" in body
 
 

@@ -9,17 +9,21 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k" * 50
+PUBLIC = "https://www.example-clinic.com"
 
 
 def run_settings(module: str, **env: str) -> subprocess.CompletedProcess:
     clean = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CLINIC_", "WAGTAILADMIN_"))
     }
     code = (
         "import django, json; django.setup(); from django.conf import settings as s; "
         "db = s.DATABASES['default']; "
         "print(json.dumps({'engine': db['ENGINE'], 'options': db.get('OPTIONS', {}), "
-        "'cache': s.CACHES['default']['BACKEND'], 'debug': s.DEBUG, 'tz': s.TIME_ZONE}))"
+        "'cache': s.CACHES['default']['BACKEND'], 'debug': s.DEBUG, 'tz': s.TIME_ZONE, "
+        "'public_url': s.CLINIC_PUBLIC_URL, 'admin_base_url': s.WAGTAILADMIN_BASE_URL}))"
     )
     return subprocess.run(  # noqa: S603
         [sys.executable, "-c", code],
@@ -55,10 +59,52 @@ def test_production_refuses_to_start_without_real_allowed_hosts(hosts):
 
 def test_production_starts_when_configured():
     result = run_settings(
-        "clinic.settings.production", DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_ALLOWED_HOSTS="x.com"
+        "clinic.settings.production",
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS="x.com",
+        CLINIC_PUBLIC_URL=PUBLIC,
     )
     assert result.returncode == 0, result.stderr
     assert '"debug": false' in result.stdout
+
+
+def test_production_refuses_to_start_without_a_public_url():
+    result = run_settings(
+        "clinic.settings.production", DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_ALLOWED_HOSTS="x.com"
+    )
+    assert result.returncode != 0
+    assert "CLINIC_PUBLIC_URL must be the site's public origin" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url", ["www.example-clinic.com", "https://www.example-clinic.com/clinic/", "ftp://x"]
+)
+def test_a_public_url_that_is_not_an_origin_is_refused(url):
+    result = run_settings("clinic.settings.dev", CLINIC_PUBLIC_URL=url)
+    assert result.returncode != 0
+    assert "CLINIC_PUBLIC_URL must be an origin" in result.stderr
+
+
+def test_public_url_loses_its_trailing_slash():
+    result = run_settings("clinic.settings.dev", CLINIC_PUBLIC_URL=PUBLIC + "/")
+    assert f'"public_url": "{PUBLIC}"' in result.stdout
+
+
+def test_admin_base_url_defaults_to_the_public_url():
+    result = run_settings(
+        "clinic.settings.production",
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS="x.com",
+        CLINIC_PUBLIC_URL=PUBLIC,
+    )
+    assert f'"admin_base_url": "{PUBLIC}"' in result.stdout
+
+
+def test_admin_base_url_can_differ_from_the_public_url():
+    result = run_settings(
+        "clinic.settings.dev", CLINIC_PUBLIC_URL=PUBLIC, WAGTAILADMIN_BASE_URL="https://admin.example.com"
+    )
+    assert '"admin_base_url": "https://admin.example.com"' in result.stdout
 
 
 def test_sqlite_waits_for_the_write_lock_instead_of_failing():
