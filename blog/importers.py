@@ -13,6 +13,12 @@ MAX_TITLE_CHARS = 255  # Wagtail's Page.title max_length
 MAX_HEADING_CHARS = 90
 
 PHONE_PLACEHOLDER = "{phone}"
+# "click here to book a Free Discovery Visit": words that only make sense as a link.
+_CLICK_TO_BOOK = re.compile(
+    r"\b(?:click|tap) here to (?:book|schedule)(?: (?:a|an|your))?(?: free)?(?: discovery)?"
+    r"(?: (?:visit|appointment|consultation|session))?",
+    re.IGNORECASE,
+)
 _PHONE = re.compile(r"\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}")
 _CALL = re.compile(r"\bcall\b", re.IGNORECASE)
 _BOOK = re.compile(r"\bbook", re.IGNORECASE)
@@ -73,6 +79,12 @@ def parse_article(text: str) -> ParsedArticle:
 def with_phone_placeholder(text: str) -> str:
     """`text` with each phone number replaced by {phone}, which pages fill with the clinic's number."""
     return _squash(_PHONE.sub(PHONE_PLACEHOLDER, text))
+
+
+def with_booking_link(text: str) -> str:
+    """`text` with "click here to book ..." in [brackets]: a call to action links those words to the
+    booking page (clinic_tags.call_to_action_text), wherever that page is in the page tree."""
+    return _CLICK_TO_BOOK.sub(lambda match: f"[{match.group()}]", text, count=1)
 
 
 def _checked_lines(text: str) -> list[str]:

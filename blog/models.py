@@ -33,11 +33,13 @@ from clinic.public_url import PublicURLMixin
 from .blocks import ArticleBodyBlock
 from .feeds import ArticleFeed
 from .reading import (
+    midpoint_offer_position,
     reading_minutes,
     review_due_date,
     table_of_contents,
     toc_tree,
     unique_anchors,
+    word_count,
 )
 
 ARTICLES_PER_PAGE = 10
@@ -295,6 +297,26 @@ class BlogPage(PublicURLMixin, Page):
     def body_text(self) -> list[str]:
         return self.body.stream_block.get_searchable_content(self.body)
 
+    def midpoint_offer_position(self) -> int | None:
+        """Before which body block a long article offers booking mid-way (None: nowhere)."""
+        kinds = {"call_to_action": "cta"}
+        return midpoint_offer_position(
+            [
+                (
+                    "h2"
+                    if block.block_type == "heading" and block.value.get("level") != "h3"
+                    else kinds.get(block.block_type, block.block_type),
+                    word_count(" ".join(block.block.get_searchable_content(block.value))),
+                )
+                for block in self.body
+            ]
+        )
+
+    @property
+    def ends_with_call_to_action(self) -> bool:
+        """The editor closed the article with a call to action: the booking panel would repeat it."""
+        return bool(self.body) and self.body[-1].block_type == "call_to_action"
+
     @property
     def description(self) -> str:
         return self.search_description or self.intro
@@ -389,6 +411,7 @@ class BlogPage(PublicURLMixin, Page):
             value.anchor = anchor
         context["toc"] = toc_tree(table_of_contents(self.body))
         context["appointment_query"] = self.booking_query
+        context["midpoint_offer"] = self.midpoint_offer_position()
         context["related_articles"] = self.related_articles()
         context["parent_index"] = self.get_parent().specific
         return context

@@ -18,6 +18,32 @@ def reading_minutes(text: str, *, words_per_minute: int = WORDS_PER_MINUTE) -> i
     return max(1, math.ceil(words / words_per_minute))
 
 
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text or ""))
+
+
+# Articles shorter than this are read to the end, where the booking panel is; longer ones offer
+# booking once in the middle too (a 1,500-word guide is ten phone screens).
+MIDPOINT_OFFER_MIN_WORDS = 600
+
+
+def midpoint_offer_position(blocks: list[tuple[str, int]]) -> int | None:
+    """Where a long article offers booking mid-way: the index of the section heading ("h2") that
+    starts nearest the middle of its words, within the middle half. None for short articles and
+    for those whose editor placed a call to action ("cta") before the end already.
+
+    `blocks` is the body as (kind, words) pairs, kind "h2", "cta" or anything else."""
+    total = sum(words for _, words in blocks)
+    if total < MIDPOINT_OFFER_MIN_WORDS or any(kind == "cta" for kind, _ in blocks[:-1]):
+        return None
+    best, best_distance, before = None, total, 0
+    for index, (kind, words) in enumerate(blocks):
+        if kind == "h2" and total / 4 <= before <= total * 3 / 4 and abs(before - total / 2) < best_distance:
+            best, best_distance = index, abs(before - total / 2)
+        before += words
+    return best
+
+
 class TocEntry(NamedTuple):
     level: int
     text: str

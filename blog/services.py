@@ -12,7 +12,7 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 from clinic.models import CareArea, Person
 from clinic.richtext import clean_rich_text
 
-from .importers import ParsedArticle, with_phone_placeholder
+from .importers import ParsedArticle, with_booking_link, with_phone_placeholder
 from .models import BlogIndexPage, BlogPage
 
 BLOG_EDITORS = "Blog editors"
@@ -33,8 +33,10 @@ def stream_blocks_from_parsed(article: ParsedArticle) -> list[tuple[str, object]
             items = "".join(f"<li>{escape(item)}</li>" for item in value["items"])
             stream.append(("paragraph", clean_rich_text(f"<{tag}>{items}</{tag}>")))
         elif block.kind == "call_to_action":
-            # {phone}: the page shows the clinic's current number, not the one in the file.
-            stream.append(("call_to_action", {"text": with_phone_placeholder(value["text"])}))
+            # {phone}: the page shows the clinic's current number, not the one in the file;
+            # [click here to book...] links to the booking page.
+            text = with_booking_link(with_phone_placeholder(value["text"]))
+            stream.append(("call_to_action", {"text": text}))
         else:  # pragma: no cover - the parser has no other kinds
             raise ValueError(f"Unknown parsed block kind {block.kind!r}")
     return stream

@@ -110,8 +110,9 @@ class CallToActionBlock(blocks.StructBlock):
         required=False,
         max_length=500,
         help_text=(
-            "A sentence or two. Write {phone} where the clinic's phone number should appear; "
-            "the buttons to book and to call are added for you."
+            "A sentence or two. Write {phone} where the clinic's phone number should appear and put "
+            "[square brackets] around words that should link to the booking page; the buttons to "
+            "book and to call are added for you."
         ),
     )
     button_label = blocks.CharBlock(default="Book a Free Discovery Visit", max_length=60)

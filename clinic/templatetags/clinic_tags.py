@@ -1,6 +1,7 @@
 """Presentation helpers: phone links, the main menu, the appointment link and JSON-LD."""
 
 import json
+import re
 from dataclasses import dataclass
 
 from django import template
@@ -18,6 +19,9 @@ register = template.Library()
 
 MENU_CACHE_SECONDS = 3600
 
+# "[book a visit]" in an editor's call-to-action sentence; brackets and tags cannot nest in it.
+_APPOINTMENT_LINK = re.compile(r"\[([^\[\]<>]{1,200})\]")
+
 # json.dumps leaves <, > and & alone; inside <script> they could end the block early.
 _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
@@ -27,6 +31,21 @@ def fill_phone(text: str, clinic) -> str:
     """Escaped `text` with each {phone} turned into a link to the clinic's current phone number."""
     link = format_html('<a href="{}">{}</a>', clinic.tel_uri, clinic.phone)
     return mark_safe(link.join(conditional_escape(part) for part in str(text).split("{phone}")))  # noqa: S308
+
+
+@register.simple_tag
+def call_to_action_text(text: str, clinic, appointment_url: str = "", appointment_query: str = "") -> str:
+    """An editor's call-to-action sentence, escaped: {phone} becomes a link to the clinic's phone
+    and [words in brackets] a link to the appointment page (plain words when there is none)."""
+    html = str(fill_phone(text, clinic))  # escaped already: the bracketed words are safe HTML
+
+    def link(match: re.Match) -> str:
+        if not appointment_url:
+            return match[1]
+        href = conditional_escape(appointment_url + (appointment_query or ""))
+        return f'<a href="{href}">{match[1]}</a>'
+
+    return mark_safe(_APPOINTMENT_LINK.sub(link, html))  # noqa: S308
 
 
 @register.simple_tag

@@ -148,7 +148,9 @@ def test_published_guide_shows_every_source_item_once_in_order(client, demo_site
     assert response.status_code == 200
     rendered = body_items(response.content)
     assert rendered == expected
-    panel = BeautifulSoup(response.content, "html.parser").select_one(".article__body .cta")
+    panel = BeautifulSoup(response.content, "html.parser").select_one(
+        ".article__body .cta:not(.cta--compact)"
+    )
     assert (
         panel.select_one(".actions a[href='tel:+19545195404']").get_text(strip=True) == "Call (954) 519-5404"
     )
@@ -159,9 +161,50 @@ def test_guide_call_to_action_shows_the_clinics_current_phone_number(client, dem
     clinic.phone = "(305) 555-0134"
     clinic.save()
     panel = BeautifulSoup(client.get("/blog/hip-pain-in-runners/").content, "html.parser").select_one(
-        ".article__body .cta"
+        ".article__body .cta:not(.cta--compact)"
     )
     sentence = panel.select_one(".cta__text")
     assert sentence.get_text(" ", strip=True).startswith("Call (305) 555-0134 or click here to book")
     assert sentence.find("a", href="tel:+13055550134")
     assert "954" not in panel.get_text()
+
+
+def guide_html(client) -> BeautifulSoup:
+    return BeautifulSoup(client.get("/blog/hip-pain-in-runners/").content, "html.parser")
+
+
+def test_guide_click_here_to_book_links_to_the_booking_page(client, demo_site):
+    guide = BlogPage.objects.get(slug="hip-pain-in-runners")
+    link = guide_html(client).select_one(".article__body .cta__text a[href^='/book/']")
+    assert link.get_text() == "click here to book a Free Discovery Visit"
+    assert link["href"] == "/book/" + guide.booking_query
+
+
+def test_guide_booking_link_follows_the_booking_page_when_it_moves(client, demo_site):
+    booking = ClinicSettings.for_site(demo_site).booking_page.specific
+    booking.slug = "visit"
+    booking.save_revision().publish()
+    sentence = guide_html(client).select_one(".article__body .cta__text")
+    assert sentence.select_one("a[href^='/visit/']").get_text() == "click here to book a Free Discovery Visit"
+
+
+def test_guide_ends_with_one_call_to_action_panel(client, demo_site):
+    page = guide_html(client)
+    closing = page.select(".article > .cta, .article__body > .cta:last-child")
+    assert len(closing) == 1
+
+
+def test_guide_ends_with_two_buttons_not_four(client, demo_site):
+    article = guide_html(client).select_one(".article")
+    buttons = [a for a in article.select("a.button") if not a.find_parent(class_="cta--compact")]
+    assert len(buttons) == 2
+
+
+def test_guide_offers_booking_once_between_its_sections(client, demo_site):
+    body = guide_html(client).select_one(".article__body")
+    offers = body.select(".cta--compact")
+    assert len(offers) == 1
+    sections_before = len(offers[0].find_all_previous("h2"))
+    sections_after = len(offers[0].find_all_next("h2"))
+    assert sections_before >= 2
+    assert sections_after >= 2

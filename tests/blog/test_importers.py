@@ -11,6 +11,7 @@ from blog.importers import (
     ArticleFormatError,
     ParsedBlock,
     parse_article,
+    with_booking_link,
 )
 from tests.blog.article_text import article_text_items, source_text_items
 
@@ -274,3 +275,14 @@ def test_module_imports_without_django_settings():
         [sys.executable, "-c", check], cwd=REPO, env=env, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_click_here_to_book_is_marked_to_link_to_the_booking_page():
+    text = "Call {phone} or click here to book a Free Discovery Visit today and let's work together."
+    assert with_booking_link(text) == (
+        "Call {phone} or [click here to book a Free Discovery Visit] today and let's work together."
+    )
+
+
+def test_text_without_click_here_to_book_is_unchanged():
+    assert with_booking_link("Book a visit: call {phone}.") == "Book a visit: call {phone}."

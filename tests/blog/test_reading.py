@@ -8,6 +8,7 @@ import pytest
 from blog.embeds import video_embed_src
 from blog.reading import (
     TocEntry,
+    midpoint_offer_position,
     reading_minutes,
     review_due_date,
     table_of_contents,
@@ -102,3 +103,30 @@ def test_unique_anchors_number_repeats():
         "tips-3",
         "tips-2-2",
     ]
+
+
+def body(*kinds_and_words):
+    return list(kinds_and_words)
+
+
+def test_midpoint_offer_goes_before_the_section_nearest_the_middle_of_the_words():
+    blocks = body(("p", 100), ("h2", 5), ("p", 300), ("h2", 5), ("p", 300), ("h2", 5), ("p", 300))
+    assert midpoint_offer_position(blocks) == 3
+
+
+def test_short_articles_have_no_midpoint_offer():
+    assert midpoint_offer_position(body(("h2", 5), ("p", 200), ("h2", 5), ("p", 200))) is None
+
+
+def test_an_editors_own_call_to_action_before_the_end_replaces_the_midpoint_offer():
+    blocks = body(("h2", 5), ("p", 400), ("cta", 20), ("h2", 5), ("p", 400))
+    assert midpoint_offer_position(blocks) is None
+
+
+def test_a_closing_call_to_action_keeps_the_midpoint_offer():
+    blocks = body(("h2", 5), ("p", 400), ("h2", 5), ("p", 400), ("cta", 20))
+    assert midpoint_offer_position(blocks) == 2
+
+
+def test_no_midpoint_offer_without_a_section_start_in_the_middle_half():
+    assert midpoint_offer_position(body(("h2", 5), ("p", 900), ("h2", 5), ("p", 10))) is None
