@@ -6,7 +6,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -51,6 +52,14 @@ def healthz(request):
     cannot be served (the database is down), so a degraded cache or task queue keeps traffic."""
     checks, serving = health.report()
     return JsonResponse(checks, status=200 if serving else 503)
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """Browsers and crawlers ask for /favicon.ico whatever the page links to: point them at the icon
+    (a redirect, so the static file keeps its fingerprinted, long-cached URL)."""
+    return redirect(static("icons/favicon.ico"))
 
 
 @require_safe

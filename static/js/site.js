@@ -1,5 +1,5 @@
-// Progressive enhancement only: the site works without this file.
-document.documentElement.classList.replace("no-js", "js");
+// Progressive enhancement only: the site works without this file. (early.js has already
+// swapped the html element's "no-js" class for "js".)
 
 document.addEventListener("DOMContentLoaded", () => {
     const toggle = document.querySelector(".main-nav__toggle");

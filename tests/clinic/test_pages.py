@@ -1,8 +1,10 @@
 import json
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
@@ -256,3 +258,19 @@ def test_call_to_action_text_fills_in_the_clinics_phone_and_escapes_the_rest(cli
     assert sentence.get_text() == "<b>Call</b> (954) 519-5404 today"
     assert sentence.find("a")["href"] == "tel:+19545195404"
     assert sentence.find("b") is None
+
+
+def test_favicon_ico_leads_crawlers_to_the_icon(client, home):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == "/static/icons/favicon.ico"
+
+
+def test_the_icon_is_a_real_windows_icon_file():
+    path = finders.find("icons/favicon.ico")
+    assert Path(path).read_bytes()[:4] == b"\x00\x00\x01\x00"
+
+
+def test_every_page_links_its_icon(client, home):
+    html = client.get("/").content.decode()
+    assert '<link rel="icon" href="/static/icons/favicon.svg" type="image/svg+xml">' in html
