@@ -1,5 +1,5 @@
-"""Admin registration for the clinic's snippets, grouped under one 'Clinic' menu, and the
-two-step verification screens."""
+"""Admin registration for the clinic's snippets, grouped under one 'Clinic' menu, the
+two-step verification screens, and abandoned new pages set aside."""
 
 from django.urls import path, reverse
 
@@ -7,7 +7,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import two_factor
+from . import services, two_factor
 from .models import CareArea, Person, Testimonial
 
 
@@ -60,3 +60,13 @@ def two_factor_account_item(request):
         "label": "Two-step verification",
         "help_text": "Set up an authenticator app (or a new one), or get new recovery codes.",
     }
+
+
+@hooks.register("before_create_page")
+def set_aside_an_abandoned_draft(request, parent_page, page_class):
+    """Wagtail's autosave creates the page as soon as an editor types a title. If they leave and
+    start again, the hidden draft holds the slug ("already in use"): set it aside instead."""
+    if request.method == "POST":
+        services.abandoned_draft_set_aside(
+            parent=parent_page, slug=request.POST.get("slug", ""), user=request.user
+        )

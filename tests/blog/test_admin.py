@@ -256,3 +256,52 @@ def test_markup_typed_into_article_fields_is_shown_as_text(client, admin_client,
 def test_setup_blog_editors_says_which_blog_index_is_missing(home, args, message):
     with pytest.raises(CommandError, match=re.escape(message)):
         call_command("setup_blog_editors", *args)
+
+
+def autosave_new_article(client, blog, author, hip) -> dict:
+    """What Wagtail's autosave does once a title is typed: POST the create form, expecting JSON."""
+    data = article_form(client, add_url(blog), author, hip)
+    response = client.post(add_url(blog), data, HTTP_ACCEPT="application/json")
+    assert response.json()["success"] is True
+    return data
+
+
+def test_starting_again_after_abandoning_an_autosaved_article_keeps_the_slug_free(
+    client, blog, blog_editor, author, hip
+):
+    client.force_login(blog_editor)
+    autosave_new_article(client, blog, author, hip)  # ...then the editor closes the tab
+    data = article_form(client, add_url(blog), author, hip)
+    response = client.post(add_url(blog), data)
+    assert b"already in use" not in response.content
+    assert response.status_code == 302
+
+
+def test_the_abandoned_draft_is_kept_out_of_the_way_not_deleted(client, blog, blog_editor, author, hip):
+    client.force_login(blog_editor)
+    autosave_new_article(client, blog, author, hip)
+    abandoned = BlogPage.objects.get(slug="shin-splints")
+    client.post(add_url(blog), article_form(client, add_url(blog), author, hip))
+    abandoned.refresh_from_db()
+    assert abandoned.slug == f"shin-splints-earlier-draft-{abandoned.pk}"
+    assert abandoned.get_latest_revision_as_object().slug == abandoned.slug
+
+
+def test_a_colleagues_unpublished_draft_still_holds_its_slug(
+    client, blog, blog_editor, author, hip, django_user_model
+):
+    colleague = django_user_model.objects.create_user(username="colleague", password="pw")
+    colleague.groups.add(Group.objects.get(name=BLOG_EDITORS))
+    client.force_login(colleague)
+    autosave_new_article(client, blog, author, hip)
+    client.force_login(blog_editor)
+    response = client.post(add_url(blog), article_form(client, add_url(blog), author, hip))
+    assert b"already in use" in response.content
+
+
+def test_a_published_article_still_holds_its_slug(client, blog, blog_editor, author, hip):
+    client.force_login(blog_editor)
+    data = autosave_new_article(client, blog, author, hip)
+    BlogPage.objects.get(slug="shin-splints").save_revision(user=blog_editor).publish()
+    response = client.post(add_url(blog), data)
+    assert b"already in use" in response.content
