@@ -167,6 +167,12 @@ class DiscoveryVisitPage(PublicURLMixin, RoutablePageMixin, Page):
 
         return book(request, self)
 
+    @path("times/")
+    def times(self, request):
+        from .views import times  # noqa: PLC0415
+
+        return times(request, self)
+
     @path("thanks/")
     def thanks(self, request):
         from .views import thanks  # noqa: PLC0415
@@ -186,7 +192,7 @@ class DiscoveryVisitPage(PublicURLMixin, RoutablePageMixin, Page):
         return fresh_link(request, self)
 
     # Where the link lands: the token is in the session, not in the URL. Listed before the
-    # token routes, which would otherwise read "calendar" as a token.
+    # token routes, which would otherwise read "calendar" or "times" as a token.
     @path("manage/")
     def manage_session(self, request):
         from .views import manage  # noqa: PLC0415
@@ -198,6 +204,12 @@ class DiscoveryVisitPage(PublicURLMixin, RoutablePageMixin, Page):
         from .views import manage_ics  # noqa: PLC0415
 
         return manage_ics(request, self)
+
+    @path("manage/times/")
+    def manage_times(self, request):
+        from .views import manage_times  # noqa: PLC0415
+
+        return manage_times(request, self)
 
     @re_path(r"^manage/(?P<token>[A-Za-z0-9_\-]{1,300})/$")
     def manage(self, request, token):

@@ -4,6 +4,7 @@ validate, services write."""
 import time
 from datetime import date, timedelta
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
@@ -15,7 +16,7 @@ from wagtail.models import Page
 
 from clinic.models import CareArea
 
-from . import ics, ratelimit, services, slots
+from . import ics, picker, ratelimit, services, slots
 from .emails import clinic_for, manage_url
 from .formatting import zone_label
 from .forms import NO_SLOT, BookingForm, FreshLinkForm
@@ -145,29 +146,65 @@ def _race_date(request, form):
 
 def _render_form(request, page, form, *, status=200, offer_fresh_link=False):
     free = page.free_slots()
-    selected = form["slot"].value() if form.is_bound else None
-    days = slots.group_by_day(free)
     race = _race_date(request, form)
     # Runners book around races: when the race falls within the bookable days, say so and mark
-    # the days before it (the earliest, listed first).
-    if race and not (days and days[0][0] <= race <= days[-1][0] + timedelta(days=1)):
+    # the days before it.
+    if race and not (free and free[0].start.date() <= race <= free[-1].start.date() + timedelta(days=1)):
         race = None
+    chosen = form["slot"].value() if form.is_bound else None
     context = page.get_context(request)
     context.update(
         {
             "page": page,
             "form": form,
-            "days": [(day, [(slots.slot_value(s.start), s) for s in day_slots]) for day, day_slots in days],
-            "selected_slot": selected,
+            **_picker_context(request, free, chosen=chosen, race=race),
+            "times_url": page.get_url(request) + page.reverse_subpage("times"),
             "no_slot_value": NO_SLOT,
             "error_fields": [form[name] for name in form.errors if name != "__all__"],
-            "zone_label": zone_label(timezone.now()),
-            "race_date": race,
-            "days_before_race": sum(1 for day, _ in days if race and day < race),
             "offer_fresh_link": offer_fresh_link,
         }
     )
     return TemplateResponse(request, "booking/discovery_visit_page.html", context, status=status)
+
+
+# The query string a day link keeps: the pre-fill from an article, and a race date.
+KEPT_QUERY = ("concern", "from", "race")
+
+
+def _picker_context(request, free, *, chosen=None, race=None) -> dict:
+    """What `includes/slot_picker.html` needs: the picker, its day links, the chosen time."""
+    built = picker.build_picker(
+        free,
+        tz=timezone.get_default_timezone(),
+        requested_day=picker.parse_day(request.GET.get("day")),
+        chosen_value=chosen,
+        race_date=race,
+    )
+    kept = {name: request.GET[name][:60] for name in KEPT_QUERY if request.GET.get(name)}
+    return {
+        "picker": built,
+        "day_url": "?" + urlencode({**kept, "day": ""}),
+        "selected_slot": chosen,
+        "zone_label": zone_label(timezone.now()),
+        "race_date": race,
+        "days_before_race": sum(1 for day in built.days if day.before_race),
+    }
+
+
+def _times_fragment(request, free):
+    """One day's times, for js/booking.js to show in place without reloading the page."""
+    day = picker.parse_day(request.GET.get("day"))
+    built = picker.build_picker(free, tz=timezone.get_default_timezone(), requested_day=day)
+    if day is None or built.open_day != day:
+        return HttpResponse("No free times on that day.", status=404, content_type="text/plain")
+    response = TemplateResponse(request, "booking/includes/slot_times.html", {"picker": built})
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+def times(request, page):
+    return _times_fragment(request, page.free_slots())
 
 
 def _confirmed_request(request) -> VisitRequest | None:
@@ -348,20 +385,32 @@ def manage(request, page):
                             },
                         )
                     )
-    free = [s for s in page.free_slots() if s.start != visit_request.slot_start]
+    chosen = request.POST.get("slot") if request.method == "POST" else None
     context = {
         "page": page,
         "visit_request": visit_request,
-        "days": [
-            (day, [(slots.slot_value(s.start), s) for s in day_slots])
-            for day, day_slots in slots.group_by_day(free)
-        ],
+        **_picker_context(request, _other_free_slots(page, visit_request), chosen=chosen),
+        "times_url": page.get_url(request) + page.reverse_subpage("manage_times"),
         "error": error,
         "error_list": [error] if error else [],
-        "zone_label": zone_label(timezone.now()),
         "ics_url": page.get_url(request) + page.reverse_subpage("manage_session_ics"),
     }
     return _no_referrer(TemplateResponse(request, "booking/manage.html", context, status=status))
+
+
+def _other_free_slots(page, visit_request) -> list[slots.Slot]:
+    """The free times a visit can move to: not its own (free again when capacity is above one)."""
+    return [s for s in page.free_slots() if s.start != visit_request.slot_start]
+
+
+@never_cache
+@noindex
+def manage_times(request, page):
+    try:
+        _, visit_request = _managed_request(request, page)
+    except LinkProblem:
+        return HttpResponse("This link is not valid.", status=410, content_type="text/plain")
+    return _no_referrer(_times_fragment(request, _other_free_slots(page, visit_request)))
 
 
 @never_cache

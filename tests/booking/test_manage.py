@@ -296,3 +296,30 @@ def test_thirty_moves_in_a_row_send_at_most_ten_emails(
         for slot in free:
             client.post("/book/manage/", {"action": "move", "slot": slot})
     assert len(mail.outbox) == 10
+
+
+def test_manage_page_offers_other_times_day_first(client, visit, booking_page):
+    days = sorted({s.start.date() for s in booking_page.free_slots()})
+    client.get(path_of(visit))
+    html = client.get(f"/book/manage/?day={days[1].isoformat()}").content.decode()
+    assert f'href="?day={days[1].isoformat()}#slot-times" aria-current="true"' in html
+    assert f"Times on {days[1]:%A} {days[1].day} {days[1]:%B}</legend>" in html
+
+
+def test_manage_times_fragment_needs_the_link_opened_in_this_browser(client, visit, booking_page):
+    day = booking_page.free_slots()[0].start.date().isoformat()
+    client.get(path_of(visit))
+    good = client.get(f"/book/manage/times/?day={day}")
+    bad = Client().get(f"/book/manage/times/?day={day}")
+    assert good.status_code == 200
+    assert 'name="slot"' in good.content.decode()
+    assert bad.status_code == 410
+
+
+def test_manage_times_fragment_leaves_out_the_visits_own_time(client, visit, booking_page):
+    booking_page.capacity = 2
+    booking_page.save()
+    own = visit.slot_start.astimezone(timezone.get_default_timezone())
+    client.get(path_of(visit))
+    html = client.get(f"/book/manage/times/?day={own.date().isoformat()}").content.decode()
+    assert f'value="{slot_value(own)}"' not in html

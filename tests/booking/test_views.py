@@ -14,8 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from booking import views
+from booking.formatting import visit_time
 from booking.forms import STARTED_SALT
 from booking.models import SlotSeat, VisitRequest
+from booking.picker import DAYS_PER_PAGE
 from booking.slots import slot_value
 from tests.booking.conftest import form_data
 from tests.factories import StandardPageFactory
@@ -25,17 +27,94 @@ def first_free(page, n=0):
     return slot_value(page.free_slots()[n].start)
 
 
-def test_booking_page_lists_free_slots_as_a_radio_group_grouped_by_day(client, booking_page, care_area):
+def test_booking_page_lists_the_first_days_free_times_as_a_radio_group(client, booking_page, care_area):
     html = client.get("/book/").content.decode()
-    assert html.count('name="slot"') > 10
+    first_day = booking_page.free_slots()[0].start.date()
+    day_times = [s for s in booking_page.free_slots() if s.start.date() == first_day]
+    assert html.count('name="slot"') == len(day_times) + 1  # and "None of these times suit me"
     assert f'value="{first_free(booking_page)}"' in html
-    assert 'class="slot-day"' in html
-    assert "<legend" in html
+    assert f"Times on {first_day:%A} {first_day.day} {first_day:%B}</legend>" in html
     assert "Free, 30 minutes, no obligation." in html
     assert 'autocomplete="given-name"' in html
     assert 'type="tel"' in html
     assert ">Hip</option>" in html
     assert ">Other</option>" in html
+
+
+def test_booking_page_first_response_is_at_most_30_kb(client, demo_site):
+    response = client.get("/book/")
+    assert response.status_code == 200
+    assert len(response.content) <= 30_000
+
+
+def test_booking_page_stays_under_30_kb_with_every_day_open_for_90_days(client, booking_page, care_area):
+    booking_page.horizon_days = 90
+    booking_page.save()
+    assert len(client.get("/book/").content) <= 30_000
+
+
+def test_the_first_bookable_days_are_links_that_open_their_times(client, booking_page, care_area):
+    days = sorted({s.start.date() for s in booking_page.free_slots()})
+    html = client.get("/book/").content.decode()
+    for day in days[:DAYS_PER_PAGE]:
+        assert f'href="?day={day.isoformat()}#slot-times"' in html
+    assert f'href="?day={days[0].isoformat()}#slot-times" aria-current="true"' in html
+    assert f'href="?day={days[DAYS_PER_PAGE].isoformat()}#slot-group">Later dates' in html
+
+
+def test_a_day_link_lists_that_days_times_grouped_morning_and_afternoon(client, booking_page, care_area):
+    day = sorted({s.start.date() for s in booking_page.free_slots()})[3]
+    html = client.get(f"/book/?day={day.isoformat()}").content.decode()
+    values = [slot_value(s.start) for s in booking_page.free_slots() if s.start.date() == day]
+    assert [v for v in values if f'value="{v}"' in html] == values
+    assert html.count('name="slot"') == len(values) + 1
+    assert f'href="?day={day.isoformat()}#slot-times" aria-current="true"' in html
+    assert html.index(">Morning</legend>") < html.index(">Afternoon</legend>")
+
+
+def test_day_links_keep_the_concern_and_source_from_the_article(client, booking_page, care_area, home):
+    article = StandardPageFactory(parent=home)
+    html = client.get(f"/book/?concern=hip&from={article.pk}").content.decode()
+    assert f'href="?concern=hip&amp;from={article.pk}&amp;day=' in html
+
+
+def test_day_link_to_a_day_without_times_shows_the_first_day(client, booking_page, care_area):
+    for day in ["2001-01-01", "garbage", "2026-02-30"]:
+        html = client.get(f"/book/?day={day}").content.decode()
+        assert f'value="{first_free(booking_page)}"' in html
+
+
+def test_times_fragment_serves_one_days_times_for_the_script(client, booking_page, care_area):
+    day = sorted({s.start.date() for s in booking_page.free_slots()})[2]
+    response = client.get(f"/book/times/?day={day.isoformat()}")
+    html = response.content.decode()
+    values = [slot_value(s.start) for s in booking_page.free_slots() if s.start.date() == day]
+    assert response.status_code == 200
+    assert html.count('name="slot"') == len(values)
+    assert "<html" not in html
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_times_fragment_for_a_day_without_times_is_not_found(client, booking_page, care_area):
+    assert client.get("/book/times/?day=2001-01-01").status_code == 404
+    assert client.get("/book/times/").status_code == 404
+
+
+def test_form_sent_back_shows_the_chosen_days_times_with_the_time_kept_and_repeated_by_send(
+    client, booking_page, care_area
+):
+    chosen = booking_page.free_slots()[-1]
+    response = client.post("/book/", form_data(slot_value(chosen.start), email="nope"))
+    html = response.content.decode()
+    assert f'value="{slot_value(chosen.start)}" data-label="' in html
+    assert f'value="{slot_value(chosen.start)}" data-label="{visit_time(chosen.start)}" checked>' in html
+    beside_send = html.split('id="chosen-time"')[1].split("</p>")[0]
+    assert f"Your time: <strong>{visit_time(chosen.start)}</strong>" in beside_send
+
+
+def test_nothing_is_repeated_by_send_before_a_time_is_chosen(client, booking_page, care_area):
+    html = client.get("/book/").content.decode()
+    assert '<p class="chosen-time" id="chosen-time" aria-live="polite" data-chosen-time></p>' in html
 
 
 def test_concern_and_source_prefill_from_the_query_string(client, booking_page, care_area, home):

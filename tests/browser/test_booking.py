@@ -1,12 +1,30 @@
 """A patient books, gets the email and cancels, on a phone, with axe checking each page."""
 
+import os
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
 from django.core import mail
 
-from tests.browser.conftest import assert_no_axe_violations
+from tests.browser.conftest import PHONE, assert_no_axe_violations
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def choose_day(page, n):
+    """Opens the nth listed day and waits until its times are the ones shown."""
+    link = page.locator(".slot-days a").nth(n)
+    link.click()
+    expect(link).to_have_attribute("aria-current", "true")
+    expect(page.locator(".slot-day:not([hidden])")).to_have_count(1)
+    return link
+
+
+def open_times(page):
+    """The times listed for the day that is open (with JavaScript, other days' times stay hidden)."""
+    return page.locator(".slot-day:not([hidden]) .slot-option")
 
 
 def fill_details(page):
@@ -24,9 +42,11 @@ def test_patient_books_on_a_phone_gets_the_email_and_cancels_with_the_manage_lin
     expect(page.get_by_role("heading", level=1)).to_have_text("Book a Free Discovery Visit")
     assert_no_axe_violations(axe, page)
 
-    first_slot = page.locator(".slot-option label").first
+    choose_day(page, 1)
+    first_slot = open_times(page).first
     chosen_time = first_slot.inner_text()
     first_slot.click()
+    expect(page.locator("#chosen-time")).to_contain_text(chosen_time)
     fill_details(page)
     page.get_by_role("button", name="Send my request").click()
 
@@ -66,27 +86,35 @@ def test_errors_are_summarised_linked_and_accessible(phone_page, site_url, axe):
 
 
 def test_booking_works_without_javascript(browser, site_url):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
     page = context.new_page()
     page.goto(site_url + "/book/")
-    page.locator(".slot-option label").first.click()
+    third_day = page.locator(".slot-days a").nth(2)
+    day = third_day.get_attribute("href").split("day=")[1][:10]
+    third_day.click()
+    expect(page).to_have_url(re.compile(rf"/book/\?day={day}#slot-times$"))
+    expect(page.locator(".slot-days a[aria-current]")).to_have_attribute("href", f"?day={day}#slot-times")
+    page.locator(".slot-option").nth(3).click()
     fill_details(page)
     page.get_by_role("button", name="Send my request").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your visit is booked")
     context.close()
 
 
-def test_with_javascript_later_days_are_behind_a_show_more_button(phone_page, site_url, axe):
+def test_with_javascript_a_day_shows_its_times_without_reloading(phone_page, site_url, axe):
     page = phone_page
     page.goto(site_url + "/book/")
-    days = page.locator(".slot-day")
-    more = page.get_by_role("button", name=re.compile(r"Show \d+ more days"))
-    expect(more).to_be_visible()
-    expect(days.nth(4)).to_be_hidden()
+    page.evaluate("window.stillTheSamePage = true")
+    first_day_times = page.locator(".slot-day").first
+    third_day = page.locator(".slot-days a").nth(2)
+    third_day.click()
+    third_day_times = page.locator(".slot-day").nth(1)
+    expect(third_day_times).to_be_visible()
+    expect(third_day_times).to_be_focused()
+    expect(first_day_times).to_be_hidden()
+    expect(third_day).to_have_attribute("aria-current", "true")
+    assert page.evaluate("window.stillTheSamePage") is True
     assert_no_axe_violations(axe, page)
-    more.click()
-    expect(days.nth(4)).to_be_visible()
-    expect(days.nth(4).locator("input").first).to_be_focused()
 
 
 def test_patient_asks_for_a_fresh_link_and_gets_the_same_answer_whoever_they_are(phone_page, site_url, axe):
@@ -98,3 +126,71 @@ def test_patient_asks_for_a_fresh_link_and_gets_the_same_answer_whoever_they_are
     page.get_by_role("button", name="Email me a link").click()
     expect(page.get_by_role("status")).to_contain_text("If we have a booking for that address")
     assert_no_axe_violations(axe, page)
+
+
+def test_a_time_chosen_on_one_day_stays_chosen_while_looking_at_another(phone_page, site_url):
+    page = phone_page
+    page.goto(site_url + "/book/")
+    open_times(page).nth(2).click()
+    chosen = page.locator("#chosen-time").inner_text()
+    choose_day(page, 1)
+    expect(page.locator(".slot-day")).to_have_count(2)
+    expect(page.locator("#chosen-time")).to_have_text(chosen)
+    assert page.locator('input[name="slot"]:checked').count() == 1
+
+
+def tab_to(page, selector, most=6):
+    """Presses Tab until `selector` has focus; fails if it takes more than `most` presses."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} not reached with Tab")
+
+
+def test_booking_with_the_keyboard_alone(phone_page, site_url):
+    page = phone_page
+    page.goto(site_url + "/book/")
+    tab_to(page, ".slot-days li:nth-child(2) a", most=20)
+    page.keyboard.press("Enter")
+    expect(page.locator(".slot-day:not([hidden])")).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("ArrowRight")  # arrows move through the radio group and choose
+    expect(page.locator('input[name="slot"]:checked')).to_be_focused()
+    expect(page.locator("#chosen-time")).to_contain_text("Your time:")
+    for field, text in [
+        ("#id_first_name", "Maria"),
+        ("#id_last_name", "Garcia"),
+        ("#id_email", "maria@example.com"),
+        ("#id_phone", "(954) 555-0123"),
+    ]:
+        tab_to(page, field)
+        page.keyboard.type(text)
+    tab_to(page, "#id_concern")
+    page.keyboard.press("ArrowDown")  # a closed select on the keyboard: the next option, "Hip"
+    tab_to(page, "#id_consent", most=10)
+    page.keyboard.press("Space")
+    tab_to(page, "button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your visit is booked")
+
+
+def test_picker_screenshots_at_390_px(browser, site_url, tmp_path):
+    """Keeps docs/booking-picker-390*.png current when run with UPDATE_SCREENSHOTS=1: the picker
+    with and without JavaScript, and the chosen time beside the send button."""
+    folder = DOCS if os.environ.get("UPDATE_SCREENSHOTS") else tmp_path
+    top = "el => el.getBoundingClientRect().top + window.scrollY"
+    for suffix, javascript in [("", True), ("-no-js", False)]:
+        context = browser.new_context(java_script_enabled=javascript, viewport=PHONE, is_mobile=True)
+        page = context.new_page()
+        page.goto(site_url + "/book/")
+        choose_day(page, 2)
+        open_times(page).nth(7).click()
+        shots = {f"booking-picker-390{suffix}.png": (page.locator("#step-time"), 860)}
+        if javascript:  # without it, the time is repeated only when the form comes back
+            shots["booking-send-390.png"] = (page.locator("#chosen-time"), 200)
+        for name, (start, height) in shots.items():
+            clip = {"x": 0, "y": start.evaluate(top) - 16, "width": PHONE["width"], "height": height}
+            page.screenshot(path=str(folder / name), clip=clip, full_page=True)
+            assert (folder / name).stat().st_size > 5_000
+        context.close()
