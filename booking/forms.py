@@ -216,7 +216,11 @@ class BookingForm(forms.Form):
                 code="stale",
             )
         if minimum and (started is None or time.time() - started < minimum):
-            self._restart()
+            # The form comes back with its original start time (still signed), so a person who
+            # fixes a field and sends again at once gets through. Only a missing or forged one
+            # starts afresh, or it could never pass.
+            if started is None:
+                self._restart()
             raise forms.ValidationError(
                 "That was quicker than we expected. Please check your details and send the form again.",
                 code="too_fast",

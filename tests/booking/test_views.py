@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+import booking.forms
 from booking import views
 from booking.formatting import visit_time
 from booking.forms import STARTED_SALT
@@ -419,6 +420,50 @@ def test_a_form_started_within_two_hours_is_accepted(client, booking_page, care_
     settings.BOOKING_FORM_MAX_AGE_HOURS = 2
     response = client.post("/book/", form_data(first_free(booking_page), started=started_hours_ago(1.5)))
     assert response.status_code == 303
+
+
+def started_in(html: str) -> str:
+    return html.split('name="started" value="')[1].split('"')[0]
+
+
+class Clock:
+    """The booking form's clock, moved by hand: the minimum fill time without sleeping."""
+
+    def __init__(self):
+        self.now = time.time()
+
+    def time(self) -> float:
+        return self.now
+
+
+def test_fixing_one_field_and_resending_at_once_is_accepted(
+    client, booking_page, care_area, settings, monkeypatch
+):
+    settings.BOOKING_MIN_FILL_SECONDS = 3
+    clock = Clock()
+    monkeypatch.setattr(booking.forms, "time", clock)
+    slot = first_free(booking_page)
+    # Sent a second after the form was shown, with a mistake: refused, and the form comes back.
+    started = signing.dumps(clock.now - 1, salt=STARTED_SALT)
+    first = client.post("/book/", form_data(slot, started=started, email="maria@"))
+    assert "quicker than we expected" in first.content.decode()
+    clock.now += 2.5  # the patient fixes the email and sends again at once
+    again = client.post("/book/", form_data(slot, started=started_in(first.content.decode())))
+    assert again.status_code == 303
+
+
+def test_a_form_sent_back_keeps_its_original_signed_start_time(client, booking_page, care_area, settings):
+    settings.BOOKING_MIN_FILL_SECONDS = 3
+    started = signing.dumps(time.time() - 1, salt=STARTED_SALT)
+    response = client.post("/book/", form_data(first_free(booking_page), started=started))
+    assert started_in(response.content.decode()) == started
+
+
+def test_a_forged_start_time_is_replaced_by_a_signed_one(client, booking_page, care_area, settings):
+    settings.BOOKING_MIN_FILL_SECONDS = 3
+    response = client.post("/book/", form_data(first_free(booking_page), started="forged"))
+    renewed = signing.loads(started_in(response.content.decode()), salt=STARTED_SALT)
+    assert abs(renewed - time.time()) < 5
 
 
 def test_a_near_race_date_marks_the_earliest_days_before_it(client, booking_page, care_area):
