@@ -20,7 +20,7 @@ from . import ics, picker, ratelimit, services, slots
 from .emails import clinic_for, manage_url
 from .formatting import zone_label
 from .forms import NO_SLOT, BookingForm, FreshLinkForm
-from .models import VisitRequest
+from .models import Notification, VisitRequest
 from .tokens import LinkProblem, make_manage_token, read_manage_token
 
 SESSION_KEY = "booking_confirmed"
@@ -247,6 +247,9 @@ def thanks(request, page):
     context = {
         "page": page,
         "visit_request": visit_request,
+        # What the page says about the email must be true: in production a worker sends it
+        # after this page is shown, and it may fail.
+        "confirmation": visit_request.notifications.filter(kind=Notification.Kind.CONFIRMATION).first(),
         "manage_url": manage_url(visit_request),
         "ics_url": page.get_url(request) + page.reverse_subpage("thanks_ics"),
     }

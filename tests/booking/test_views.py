@@ -17,7 +17,7 @@ import booking.forms
 from booking import views
 from booking.formatting import visit_time
 from booking.forms import STARTED_SALT
-from booking.models import SlotSeat, VisitRequest
+from booking.models import Notification, SlotSeat, VisitRequest
 from booking.picker import DAYS_PER_PAGE
 from booking.slots import slot_value
 from tests.booking.conftest import form_data
@@ -495,3 +495,32 @@ def test_booking_page_query_count_does_not_grow_with_bookings(
         others.post("/book/", form_data(slot_value(slots[i].start), email=f"p{i}@example.com"))
     with django_assert_max_num_queries(baseline):
         client.get("/book/")
+
+
+def test_confirmation_page_says_the_email_is_being_sent_while_it_is_queued(client, booking_page, care_area):
+    client.post("/book/", form_data(first_free(booking_page)))  # its emails wait for the commit
+    html = client.get("/book/thanks/").content.decode()
+    assert "We are sending a confirmation to <strong>maria@example.com</strong>" in html
+    assert "We have sent" not in html
+
+
+def test_confirmation_page_says_sent_once_the_email_is_sent(
+    client, booking_page, care_area, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/book/", form_data(first_free(booking_page)))
+    html = client.get("/book/thanks/").content.decode()
+    assert "We have sent a confirmation to <strong>maria@example.com</strong>" in html
+
+
+@pytest.mark.parametrize(
+    "status,words", [("retrying", "We are having trouble sending"), ("failed", "We could not send")]
+)
+def test_confirmation_page_says_when_the_email_has_trouble_and_gives_the_phone(
+    client, booking_page, care_area, status, words
+):
+    client.post("/book/", form_data(first_free(booking_page)))
+    Notification.objects.filter(kind=Notification.Kind.CONFIRMATION).update(status=status)
+    html = client.get("/book/thanks/").content.decode()
+    assert words in html
+    assert 'href="tel:+19545195404"' in html.split(words)[1].split("</p>")[0]
