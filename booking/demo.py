@@ -1,4 +1,4 @@
-"""The demo clinic's booking page at /book/, with weekday availability. Idempotent."""
+"""The demo clinic's booking page at /book/, with availability on the days it opens. Idempotent."""
 
 from datetime import date, time
 
@@ -14,7 +14,10 @@ from .page_permissions import grant_booking_page
 
 STAFF_RECIPIENTS = "front-desk@example.com"
 
+# Within the clinic's opening hours (clinic/demo/clinic.py: weekdays 7-19, Saturday 8-12), so
+# every day the footer shows as open has times to book.
 WEEKDAY_HOURS = [(time(9), time(12)), (time(14), time(18))]
+SATURDAY_HOURS = [(time(9), time(12))]
 
 
 def load(*, site, log) -> None:
@@ -34,7 +37,7 @@ def load(*, site, log) -> None:
         )
         page.weekly_hours = [
             WeeklyHours(weekday=day, start=start, end=end) for day in range(5) for start, end in WEEKDAY_HOURS
-        ]
+        ] + [WeeklyHours(weekday=5, start=start, end=end) for start, end in SATURDAY_HOURS]
         page.closures = [
             Closure(start_date=start, end_date=end, reason="Holidays") for start, end in [_holidays()]
         ]

@@ -31,6 +31,7 @@ from wagtail.search import index
 from clinic.public_url import PublicURLMixin
 
 from . import slots
+from .admin_panels import OpeningHoursCheckPanel
 from .formatting import visit_time
 from .page_permissions import BookingPagePermissionTester
 
@@ -105,6 +106,7 @@ class DiscoveryVisitPage(PublicURLMixin, RoutablePageMixin, Page):
             ],
             heading="Visits",
         ),
+        OpeningHoursCheckPanel(heading="Opening hours check"),
         InlinePanel("weekly_hours", heading="Weekly hours", label="Opening range"),
         InlinePanel("closures", heading="Closures", label="Closure"),
     ]

@@ -65,14 +65,15 @@ def test_demo_loader_creates_the_booking_page_once_and_links_it(demo_site):
     page = DiscoveryVisitPage.objects.get()
     assert page.url == "/book/"
     assert page.live
-    assert page.weekly_hours.count() == 10
-    assert {h.weekday for h in page.weekly_hours.all()} == {0, 1, 2, 3, 4}
+    assert page.weekly_hours.count() == 11
+    # Every day the demo clinic opens (weekdays and Saturday morning) has times to book.
+    assert {h.weekday for h in page.weekly_hours.all()} == {0, 1, 2, 3, 4, 5}
     assert ClinicSettings.for_site(demo_site).appointment_page_id == page.pk
     closure = page.closures.get()
     assert (closure.start_date.month, closure.start_date.day, closure.reason) == (12, 24, "Holidays")
     call_command("load_demo_content", stdout=io.StringIO())
     assert DiscoveryVisitPage.objects.count() == 1
-    assert page.weekly_hours.count() == 10
+    assert page.weekly_hours.count() == 11
 
 
 def test_demo_booking_page_renders_free_weekday_slots(client, demo_site):
