@@ -2,6 +2,8 @@
 source report. Thin: reads come from selectors, writes go through services, and every look,
 change and export goes to the audit log."""
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -18,6 +20,8 @@ from .admin_columns import EXPORT_COMPUTED, INSPECT_COMPUTED
 from .models import VisitRequest
 from .permissions import can_change_visit_requests, can_export_visit_requests, can_view_visit_requests
 from .reports import source_chart
+
+E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 
 
 def _csv_safe(value):
@@ -51,9 +55,18 @@ class VisitRequestIndexView(IndexView):
             for field in self.list_export
         }
 
+    def get_heading(self, queryset, field):
+        # The rows come as a list (each is audit-logged first); Wagtail reads labels from a
+        # queryset's model and, without one, fell back to raw names such as "first_name".
+        return super().get_heading(self.model.objects.none(), field)
+
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)
-        return _csv_safe(value) if isinstance(value, str) else value
+        if export_format != self.FORMAT_CSV or not isinstance(value, str):
+            return value  # XLSX: Wagtail writes every string as text, never as a formula
+        if field == "phone" and E164.fullmatch(value):
+            return value  # "+19545550123" is a phone number, digits only: nothing to run
+        return _csv_safe(value)
 
     @property
     def show_export_buttons(self):

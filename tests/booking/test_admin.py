@@ -159,6 +159,53 @@ def test_xlsx_export_opens_with_openpyxl(client, front_desk, visits):
     assert sheet.cell(1, 1).value == "ID"
 
 
+def csv_rows(client) -> list[list[str]]:
+    response = client.get(INDEX + "?export=csv")
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def xlsx_sheet(client):
+    response = client.get(INDEX + "?export=xlsx")
+    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+
+
+def test_csv_export_headings_are_all_readable(client, front_desk, visits):
+    client.force_login(front_desk)
+    headings = csv_rows(client)[0]
+    assert [h for h in headings if "_" in h or not h[:1].isupper()] == []
+    assert headings[3:7] == ["First name", "Last name", "Email", "Phone"]
+
+
+def test_xlsx_export_headings_are_all_readable(client, front_desk, visits):
+    client.force_login(front_desk)
+    headings = [cell.value for cell in xlsx_sheet(client)[1]]
+    assert headings[3:7] == ["First name", "Last name", "Email", "Phone"]
+
+
+def test_csv_export_gives_phone_numbers_as_typed_in_e164(client, front_desk, visits):
+    client.force_login(front_desk)
+    rows = csv_rows(client)
+    phone = rows[0].index("Phone")
+    assert {row[phone] for row in rows[1:]} == {"+19545550123"}
+
+
+def test_xlsx_export_gives_phone_numbers_as_text_without_an_apostrophe(client, front_desk, visits):
+    client.force_login(front_desk)
+    sheet = xlsx_sheet(client)
+    phones = [row[6] for row in sheet.iter_rows(min_row=2)]
+    assert {cell.value for cell in phones} == {"+19545550123"}
+    assert {cell.data_type for cell in phones} == {"s"}
+
+
+def test_xlsx_export_keeps_a_formula_like_name_as_plain_text(client, front_desk, visits):
+    client.force_login(front_desk)
+    sheet = xlsx_sheet(client)
+    first_names = [row[3] for row in sheet.iter_rows(min_row=2)]
+    hostile = next(cell for cell in first_names if "HYPERLINK" in str(cell.value))
+    assert hostile.value == '=HYPERLINK("x")'
+    assert hostile.data_type == "s"
+
+
 def test_nobody_adds_or_deletes_requests_in_the_admin(admin_client, visits):
     assert admin_client.get(INDEX + "add/").status_code in (302, 403, 404)
     assert admin_client.post(f"{INDEX}delete/{visits[0].pk}/").status_code in (302, 403, 404)
