@@ -17,6 +17,7 @@ def visit_calendar(visit_request: VisitRequest, *, clinic: ClinicSettings, manag
     event = Event()
     event.add("uid", f"{visit_request.public_id}@discovery-visit")
     event.add("dtstamp", timezone.now())
+    event.add("sequence", visit_request.calendar_sequence)
     event.add("dtstart", visit_request.slot_start)
     event.add("dtend", visit_request.slot_end)
     event.add("summary", f"Free Discovery Visit at {clinic.name}")

@@ -194,7 +194,7 @@ class DiscoveryVisitPage(PublicURLMixin, RoutablePageMixin, Page):
         return fresh_link(request, self)
 
     # Where the link lands: the token is in the session, not in the URL. Listed before the
-    # token routes, which would otherwise read "calendar" or "times" as a token.
+    # token routes, which would otherwise read "calendar", "cancel" or "times" as a token.
     @path("manage/")
     def manage_session(self, request):
         from .views import manage  # noqa: PLC0415
@@ -206,6 +206,12 @@ class DiscoveryVisitPage(PublicURLMixin, RoutablePageMixin, Page):
         from .views import manage_ics  # noqa: PLC0415
 
         return manage_ics(request, self)
+
+    @path("manage/cancel/")
+    def manage_cancel(self, request):
+        from .views import manage_cancel  # noqa: PLC0415
+
+        return manage_cancel(request, self)
 
     @path("manage/times/")
     def manage_times(self, request):
@@ -331,6 +337,11 @@ class VisitRequest(models.Model):
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     # Part of the signed manage link: bumped when the visit moves, so older links stop working.
     link_version = models.PositiveIntegerField(default=0, editable=False)
+    calendar_sequence = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="The .ics SEQUENCE: raised on each move, so calendars replace the old event.",
+    )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

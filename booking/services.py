@@ -197,7 +197,11 @@ def visit_request_reschedule(
         visit_request.reminder_sent_at = None
         # Links sent before the move stop working; the "new time" email carries the new one.
         visit_request.link_version += 1
-        visit_request.save(update_fields=["reminder_sent_at", "link_version", "updated_at"])
+        # Same event UID, higher SEQUENCE: the patient's calendar replaces the old time.
+        visit_request.calendar_sequence += 1
+        visit_request.save(
+            update_fields=["reminder_sent_at", "link_version", "calendar_sequence", "updated_at"]
+        )
         _notify(visit_request, Notification.Kind.MOVED, Notification.Kind.STAFF_MOVED)
     return visit_request
 

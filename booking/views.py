@@ -356,10 +356,8 @@ def manage(request, page):
     elif request.method == "POST":
         action = request.POST.get("action")
         if action == "cancel":
-            services.visit_request_cancel(visit_request=visit_request)
-            return _no_referrer(
-                TemplateResponse(request, "booking/manage_done.html", {"page": page, "cancelled": True})
-            )
+            # A cancel form from before cancelling asked first: ask now.
+            return _no_referrer(_see_other(page.get_url(request) + page.reverse_subpage("manage_cancel")))
         if action == "move":
             new_start = slots.parse_slot_value(request.POST.get("slot"))
             if new_start is None:
@@ -397,8 +395,33 @@ def manage(request, page):
         "error": error,
         "error_list": [error] if error else [],
         "ics_url": page.get_url(request) + page.reverse_subpage("manage_session_ics"),
+        "cancel_url": page.get_url(request) + page.reverse_subpage("manage_cancel"),
     }
     return _no_referrer(TemplateResponse(request, "booking/manage.html", context, status=status))
+
+
+@never_cache
+@noindex
+def manage_cancel(request, page):
+    """Cancelling takes a second step: "Cancel your visit on ...?" and a button, no JavaScript."""
+    try:
+        _, visit_request = _managed_request(request, page)
+    except LinkProblem as problem:
+        return _link_problem(request, page, problem)
+    context = {
+        "page": page,
+        "visit_request": visit_request,
+        "manage_url": page.get_url(request) + page.reverse_subpage("manage_session"),
+    }
+    status = 200
+    if request.method == "POST" and not _manage_allowed(request, visit_request):
+        context["error"], status = MANAGE_RATE_LIMITED, 429
+    elif request.method == "POST":
+        services.visit_request_cancel(visit_request=visit_request)
+        return _no_referrer(
+            TemplateResponse(request, "booking/manage_done.html", {"page": page, "cancelled": True})
+        )
+    return _no_referrer(TemplateResponse(request, "booking/manage_cancel.html", context, status=status))
 
 
 def _other_free_slots(page, visit_request) -> list[slots.Slot]:

@@ -4,6 +4,7 @@ import base64
 import time
 from datetime import timedelta
 
+import icalendar
 import pytest
 
 from django.core import mail, signing
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from booking import services, tokens
 from booking.emails import manage_url
+from booking.formatting import visit_time
 from booking.models import SlotSeat, VisitRequest
 from booking.slots import slot_value
 from tests.booking.conftest import form_data
@@ -46,8 +48,9 @@ def test_patient_cancels_and_the_slot_is_free_again(
     client, visit, booking_page, django_capture_on_commit_callbacks
 ):
     slot = visit.slot_start
+    client.get(path_of(visit))
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(path_of(visit), {"action": "cancel"})
+        response = client.post("/book/manage/cancel/")
     assert "Your visit is cancelled" in response.content.decode()
     visit.refresh_from_db()
     assert visit.status == "cancelled"
@@ -59,7 +62,8 @@ def test_patient_cancels_and_the_slot_is_free_again(
 
 
 def test_used_up_link_after_cancelling_gets_a_friendly_page(client, visit):
-    client.post(path_of(visit), {"action": "cancel"})
+    client.get(path_of(visit))
+    client.post("/book/manage/cancel/")
     response = client.get(path_of(visit))
     assert response.status_code == 410
     assert "This visit was cancelled." in response.content.decode()
@@ -243,7 +247,9 @@ def test_the_manage_page_without_the_link_in_this_browser_asks_for_the_link(clie
 
 
 def test_a_form_posted_to_the_old_style_link_still_works(client, visit):
-    response = client.post(path_of(visit), {"action": "cancel"})
+    response = client.post(path_of(visit), {"action": "cancel"}, follow=True)
+    assert "Cancel your visit?" in response.content.decode()
+    response = client.post("/book/manage/cancel/")
     assert "Your visit is cancelled" in response.content.decode()
 
 
@@ -268,7 +274,7 @@ def test_manage_actions_are_limited_per_client_address(client, booking_page, car
         client.post("/book/", form_data(slot_value(free[n].start), email=f"p{n}@example.com"))
         visit = VisitRequest.objects.get(email=f"p{n}@example.com")
         client.get(path_of(visit))
-        statuses.append(client.post("/book/manage/", {"action": "cancel"}).status_code)
+        statuses.append(client.post("/book/manage/cancel/").status_code)
     assert statuses == [200, 200, 429]
 
 
@@ -323,3 +329,58 @@ def test_manage_times_fragment_leaves_out_the_visits_own_time(client, visit, boo
     client.get(path_of(visit))
     html = client.get(f"/book/manage/times/?day={own.date().isoformat()}").content.decode()
     assert f'value="{slot_value(own)}"' not in html
+
+
+def test_cancelling_asks_first_with_the_visits_time(client, visit):
+    manage = client.get(path_of(visit), follow=True).content.decode()
+    assert 'href="/book/manage/cancel/"' in manage
+    confirm = client.get("/book/manage/cancel/").content.decode()
+    assert f"Cancel your Free Discovery Visit on <strong>{visit_time(visit.slot_start)}</strong>?" in confirm
+    visit.refresh_from_db()
+    assert visit.status == "new"
+
+
+def test_posting_cancel_to_the_manage_page_asks_first(client, visit):
+    client.get(path_of(visit))
+    response = client.post("/book/manage/", {"action": "cancel"})
+    assert response.status_code == 303
+    assert response["Location"] == "/book/manage/cancel/"
+    visit.refresh_from_db()
+    assert visit.status == "new"
+
+
+def test_the_cancel_step_needs_the_link_opened_in_this_browser(client, visit):
+    client.get(f"/book/manage/{'x' * 40}/")
+    response = client.post("/book/manage/cancel/")
+    assert response.status_code == 410
+    visit.refresh_from_db()
+    assert visit.status == "new"
+
+
+def calendar_event(body: bytes):
+    return next(c for c in icalendar.Calendar.from_ical(body).walk() if c.name == "VEVENT")
+
+
+def test_moving_gives_an_updated_calendar_file_same_uid_higher_sequence(
+    client, visit, booking_page, django_capture_on_commit_callbacks
+):
+    client.get(path_of(visit))
+    before = calendar_event(client.get("/book/manage/calendar/").content)
+    new_time = slot_value(booking_page.free_slots()[3].start)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/book/manage/", {"action": "move", "slot": new_time})
+    after = calendar_event(client.get("/book/manage/calendar/").content)
+    assert str(after["uid"]) == str(before["uid"])
+    assert int(after["sequence"]) > int(before["sequence"])
+
+
+def test_the_new_time_email_carries_the_updated_calendar_file(
+    client, visit, booking_page, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        new_time = slot_value(booking_page.free_slots()[3].start)
+        client.post(path_of(visit), {"action": "move", "slot": new_time})
+    moved = next(m for m in mail.outbox if m.to == ["maria@example.com"])
+    event = calendar_event(next(a[1] for a in moved.attachments if a[0].endswith(".ics")))
+    assert int(event["sequence"]) == 1

@@ -65,7 +65,10 @@ def test_patient_books_on_a_phone_gets_the_email_and_cancels_with_the_manage_lin
     # The token went into the session; the address bar (and history) no longer holds it.
     expect(page).to_have_url(site_url + "/book/manage/")
     assert_no_axe_violations(axe, page)
-    page.get_by_role("button", name="Cancel my visit").click()
+    page.get_by_role("link", name="Cancel my visit").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cancel your visit?")
+    assert_no_axe_violations(axe, page)
+    page.get_by_role("button", name="Yes, cancel my visit").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your visit is cancelled")
     assert any(m.to == ["front-desk@example.com"] and "cancelled" in m.subject for m in mail.outbox)
 
