@@ -4,6 +4,7 @@ tests/scale/ starts several of these (production settings) behind Varnish."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import socket
@@ -26,6 +27,8 @@ JUST_TAKEN = "that time was just taken, please pick another"
 
 
 TEST_SETTINGS = "clinic.settings.test"
+# Each patient has a phone of their own: the site allows only a few active requests per number.
+_PHONE_LINES = itertools.count()
 
 
 def _env(database_url: str, settings: str = TEST_SETTINGS, **extra: str) -> dict:
@@ -174,6 +177,7 @@ class Patient:
 
     base_url: str
     name: str = field(default_factory=lambda: "P" + uuid.uuid4().hex[:8])
+    phone: str = field(default_factory=lambda: f"(954) 555-{next(_PHONE_LINES) % 10_000:04d}")
     session: requests.Session = field(default_factory=requests.Session)
     hidden: dict = field(default_factory=dict)
     slots: list = field(default_factory=list)
@@ -193,7 +197,7 @@ class Patient:
             "first_name": self.name,
             "last_name": "Runner",
             "email": f"{self.name.lower()}@example.com",
-            "phone": "(954) 555-0123",
+            "phone": self.phone,
             "concern": "hip",
             "preferred_contact": "email",
             "consent": "on",
