@@ -15,18 +15,15 @@ from urllib.error import URLError
 from urllib.parse import urlsplit, urlunsplit
 from urllib.request import Request, urlopen
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 
 from wagtail import __version__
 from wagtail.contrib.frontend_cache.backends import HTTPBackend
 from wagtail.contrib.frontend_cache.utils import get_backends
-from wagtail.contrib.redirects.models import Redirect
-from wagtail.contrib.settings.models import BaseSiteSetting
-from wagtail.images.models import AbstractImage
-from wagtail.models import Page, Site
-from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
-from wagtail.snippets.models import get_snippet_models
+from wagtail.models import Site
+
+from clinic.page_cache import content_changed
 
 logger = logging.getLogger(__name__)
 
@@ -62,45 +59,28 @@ class VarnishBackend(HTTPBackend):
             return False
 
 
+def cached_hosts() -> list[str]:
+    """The host names pages are cached under: the public one (CLINIC_PUBLIC_URL) and each Site's."""
+    hosts = set(Site.objects.values_list("hostname", flat=True))
+    if settings.CLINIC_PUBLIC_URL:
+        hosts.add(urlsplit(settings.CLINIC_PUBLIC_URL).hostname)
+    return sorted(hosts)
+
+
 def ban_all_sites() -> None:
     """Ban every cached page of every site from each configured Varnish."""
     backends = [backend for backend in get_backends().values() if isinstance(backend, VarnishBackend)]
     if not backends:
         return
-    for hostname in sorted(set(Site.objects.values_list("hostname", flat=True))):
+    for hostname in cached_hosts():
         for backend in backends:
             backend.ban_host(hostname)
 
 
-def ban_after_commit() -> None:
+def _on_content_changed(sender, **kwargs) -> None:
     transaction.on_commit(ban_all_sites)
 
 
-def _on_page_change(sender, instance=None, **kwargs) -> None:
-    ban_after_commit()
-
-
-def _on_model_saved(sender, instance, update_fields=None, **kwargs) -> None:
-    if _shows_on_pages(sender, update_fields):
-        ban_after_commit()
-
-
-def _on_model_deleted(sender, instance, **kwargs) -> None:
-    if isinstance(instance, Page) or _shows_on_pages(sender, None):
-        ban_after_commit()
-
-
-def _shows_on_pages(model, update_fields) -> bool:
-    """Snippets, site settings, sites, redirects and images (edited, not given a computed field)."""
-    if issubclass(model, Page):
-        return False  # page saves are drafts; publishing is what shows, handled above
-    if issubclass(model, AbstractImage):
-        return update_fields is None
-    return issubclass(model, (BaseSiteSetting, Site, Redirect)) or model in get_snippet_models()
-
-
 def connect_signals() -> None:
-    for signal in (page_published, page_unpublished, post_page_move, published, unpublished):
-        signal.connect(_on_page_change, dispatch_uid=f"clinic_frontend_cache_{id(signal)}")
-    post_save.connect(_on_model_saved, dispatch_uid="clinic_frontend_cache_save")
-    post_delete.connect(_on_model_deleted, dispatch_uid="clinic_frontend_cache_delete")
+    """Ban on the page cache's events: one list of what shows on pages (clinic/page_cache.py)."""
+    content_changed.connect(_on_content_changed, dispatch_uid="clinic_frontend_cache_ban")

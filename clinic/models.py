@@ -164,7 +164,7 @@ class ClinicSettings(BaseSiteSetting):
     )
 
     # Every page links to both (footer, call to action): one query with the settings, not three.
-    select_related = ["booking_page", "privacy_page"]
+    select_related = ["appointment_page", "privacy_page"]
 
     class Meta:
         verbose_name = "clinic settings"

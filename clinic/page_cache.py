@@ -26,8 +26,9 @@ from django.dispatch import Signal
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
 
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
-from wagtail.images import get_image_model
+from wagtail.images.models import AbstractImage
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail.snippets.models import get_snippet_models
@@ -133,27 +134,36 @@ def _page_event(sender, instance=None, **kwargs) -> None:
     invalidate(f"page {getattr(instance, 'pk', '?')} published, unpublished or moved")
 
 
-def _model_event(sender, instance, **kwargs) -> None:
-    if isinstance(instance, _content_models()):
-        invalidate(f"{sender.__name__} {instance.pk} changed")
+def _saved(sender, instance, update_fields=None, **kwargs) -> None:
+    if _shows_on_pages(sender, update_fields):
+        invalidate(f"{sender.__name__} {instance.pk} saved")
 
 
-def _content_models() -> tuple[type, ...]:
-    """Models whose rows show on public pages outside their own page: every snippet (team,
-    testimonials, care areas), every site or generic setting (clinic details, booking link),
-    pages (deletion), images (alt text, focal point, file) and sites."""
-    return (Page, Site, BaseSiteSetting, BaseGenericSetting, get_image_model(), *get_snippet_models())
+def _deleted(sender, instance, **kwargs) -> None:
+    if isinstance(instance, Page) or _shows_on_pages(sender, None):
+        invalidate(f"{sender.__name__} {instance.pk} deleted")
+
+
+def _shows_on_pages(model, update_fields) -> bool:
+    """Rows that show on public pages outside their own page: every snippet (team, testimonials,
+    care areas), every site or generic setting (clinic details, booking link), sites, redirects
+    and images (edited: not a computed field such as the file hash saved while rendering). A
+    page's own save is a draft, which changes nothing public; publishing is handled above."""
+    if issubclass(model, Page):
+        return False
+    if issubclass(model, AbstractImage):
+        return update_fields is None
+    return (
+        issubclass(model, (BaseSiteSetting, BaseGenericSetting, Site, Redirect))
+        or model in get_snippet_models()
+    )
 
 
 def connect_signals() -> None:
-    page_published.connect(_page_event, dispatch_uid="page_cache_published")
-    page_unpublished.connect(_page_event, dispatch_uid="page_cache_unpublished")
-    post_page_move.connect(_page_event, dispatch_uid="page_cache_moved")
-    # post_save of a Page is a draft save, which changes nothing public: deletions only.
-    post_delete.connect(_model_event, dispatch_uid="page_cache_deleted")
+    """The one list of content changes; the front cache (clinic/frontend_cache.py) follows it
+    through `content_changed`."""
+    # Snippets publish and unpublish by saving, which post_save sees.
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(_page_event, dispatch_uid=f"page_cache_{id(signal)}")
     post_save.connect(_saved, dispatch_uid="page_cache_saved")
-
-
-def _saved(sender, instance, **kwargs) -> None:
-    if not isinstance(instance, Page):
-        _model_event(sender, instance, **kwargs)
+    post_delete.connect(_deleted, dispatch_uid="page_cache_deleted")

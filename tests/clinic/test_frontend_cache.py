@@ -41,6 +41,7 @@ def varnish(settings):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    settings.CLINIC_PUBLIC_URL = "http://localhost"  # as in production: the Site's host name
     settings.WAGTAILFRONTENDCACHE = {
         "varnish1": {
             "BACKEND": "clinic.frontend_cache.VarnishBackend",
