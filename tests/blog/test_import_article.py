@@ -181,7 +181,7 @@ def test_guide_click_here_to_book_links_to_the_booking_page(client, demo_site):
 
 
 def test_guide_booking_link_follows_the_booking_page_when_it_moves(client, demo_site):
-    booking = ClinicSettings.for_site(demo_site).booking_page.specific
+    booking = ClinicSettings.for_site(demo_site).appointment_page.specific
     booking.slug = "visit"
     booking.save_revision().publish()
     sentence = guide_html(client).select_one(".article__body .cta__text")

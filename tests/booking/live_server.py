@@ -182,13 +182,14 @@ class Patient:
     hidden: dict = field(default_factory=dict)
     slots: list = field(default_factory=list)
 
-    def open_form(self) -> None:
+    def open_form(self, *, with_slots: bool = True) -> None:
         response = self.session.get(self.base_url + "/book/", timeout=60)
         response.raise_for_status()
         html = response.text
         for name in ("csrfmiddlewaretoken", "form_token", "started"):
             self.hidden[name] = re.search(rf'name="{name}" value="([^"]+)"', html).group(1)
-        self.slots = re.findall(r'name="slot" id="slot-\d+-\d+" value="([^"]+)"', html)
+        if with_slots:
+            self.slots = free_slot_values(self.session, self.base_url)
 
     def book(self, slot: str) -> requests.Response:
         data = {
@@ -205,10 +206,36 @@ class Patient:
         return self.session.post(self.base_url + "/book/", data=data, allow_redirects=False, timeout=120)
 
 
+def free_slot_values(session: requests.Session, base_url: str) -> list[str]:
+    """Every free time the booking page offers, in order, read as the picker shows them: the day
+    links page by page ("Later dates"), then each day's times from /book/times/."""
+    days: list[str] = []
+    page = ""
+    while True:
+        html = session.get(f"{base_url}/book/{page}", timeout=60).text
+        days += [
+            day for day in re.findall(r'href="\?day=(\d{4}-\d\d-\d\d)#slot-times"', html) if day not in days
+        ]
+        later = re.search(r'href="\?day=(\d{4}-\d\d-\d\d)#slot-group">Later dates', html)
+        if not later:
+            break
+        page = f"?day={later.group(1)}"
+    values = []
+    for day in days:
+        times = session.get(f"{base_url}/book/times/?day={day}", timeout=60).text
+        values += re.findall(r'name="slot" value="(\d{4}-[^"]+)"', times)
+    return values
+
+
 def open_all(patients: list[Patient]) -> list[Patient]:
-    """Every patient opens the booking form (16 at a time)."""
+    """Every patient opens the booking form (16 at a time); the free times are read once, as
+    every patient would see the same ones."""
     with ThreadPoolExecutor(max_workers=16) as pool:
-        list(pool.map(lambda p: p.open_form(), patients))
+        list(pool.map(lambda p: p.open_form(with_slots=False), patients))
+    if patients:
+        free = free_slot_values(patients[0].session, patients[0].base_url)
+        for patient in patients:
+            patient.slots = list(free)
     return patients
 
 

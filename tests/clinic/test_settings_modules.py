@@ -134,6 +134,7 @@ def production_env(**extra: str) -> dict[str, str]:
         "DJANGO_SECRET_KEY": "Vq3-pL9xZr7TfK2wYc8NbM4sHd6JgA1eU5oRi0tQnXvBk-test-only-key",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "CLINIC_PUBLIC_URL": "https://www.example-clinic.com",
         **extra,
     }
 
