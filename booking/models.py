@@ -160,8 +160,9 @@ class DiscoveryVisitPage(PublicURLMixin, RoutablePageMixin, Page):
             rules=self.rules(), closures=self.closure_list(), taken=taken_seats(since=now), now=now
         )
 
-    # Routes: the views live in booking/views.py and stay thin. views.py imports these models, so each
-    # route imports its view when called (Wagtail's RoutablePage idiom).
+    # Routes: the views live in booking/views.py (the form) and manage_views.py (the manage link)
+    # and stay thin. Both import these models, so each route imports its view when called
+    # (Wagtail's RoutablePage idiom).
 
     @path("")
     def book(self, request):
@@ -189,7 +190,7 @@ class DiscoveryVisitPage(PublicURLMixin, RoutablePageMixin, Page):
 
     @path("link/")
     def fresh_link(self, request):
-        from .views import fresh_link  # noqa: PLC0415
+        from .manage_views import fresh_link  # noqa: PLC0415
 
         return fresh_link(request, self)
 
@@ -197,37 +198,37 @@ class DiscoveryVisitPage(PublicURLMixin, RoutablePageMixin, Page):
     # token routes, which would otherwise read "calendar", "cancel" or "times" as a token.
     @path("manage/")
     def manage_session(self, request):
-        from .views import manage  # noqa: PLC0415
+        from .manage_views import manage  # noqa: PLC0415
 
         return manage(request, self)
 
     @path("manage/calendar/")
     def manage_session_ics(self, request):
-        from .views import manage_ics  # noqa: PLC0415
+        from .manage_views import manage_ics  # noqa: PLC0415
 
         return manage_ics(request, self)
 
     @path("manage/cancel/")
     def manage_cancel(self, request):
-        from .views import manage_cancel  # noqa: PLC0415
+        from .manage_views import manage_cancel  # noqa: PLC0415
 
         return manage_cancel(request, self)
 
     @path("manage/times/")
     def manage_times(self, request):
-        from .views import manage_times  # noqa: PLC0415
+        from .manage_views import manage_times  # noqa: PLC0415
 
         return manage_times(request, self)
 
     @re_path(r"^manage/(?P<token>[A-Za-z0-9_\-]{1,300})/$")
     def manage(self, request, token):
-        from .views import manage_link  # noqa: PLC0415
+        from .manage_views import manage_link  # noqa: PLC0415
 
         return manage_link(request, self, token)
 
     @re_path(r"^manage/(?P<token>[A-Za-z0-9_\-]{1,300})/calendar/$")
     def manage_ics(self, request, token):
-        from .views import manage_link  # noqa: PLC0415
+        from .manage_views import manage_link  # noqa: PLC0415
 
         return manage_link(request, self, token, calendar=True)
 

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import booking.forms
-from booking import views
+from booking import view_helpers
 from booking.formatting import visit_time
 from booking.forms import STARTED_SALT
 from booking.models import Notification, SlotSeat, VisitRequest
@@ -233,7 +233,7 @@ def test_the_confirmation_is_gone_from_the_browser_after_its_minutes(
     settings.BOOKING_CONFIRMATION_MINUTES = 10
     client.post("/book/", form_data(first_free(booking_page)))
     later = time.time() + 601
-    monkeypatch.setattr(views, "time", SimpleNamespace(time=lambda: later))
+    monkeypatch.setattr(view_helpers, "time", SimpleNamespace(time=lambda: later))
     response = client.get("/book/thanks/")
     assert response.status_code == 404
     assert "/manage/" not in response.content.decode()

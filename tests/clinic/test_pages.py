@@ -246,7 +246,8 @@ def test_sitemap_lists_live_pages_with_their_last_change(client, home):
 @pytest.mark.parametrize("url", ["/", "/about/"])
 def test_pages_set_a_canonical_link(client, home, url):
     StandardPageFactory(parent=home, slug="about")
-    assert soup(client.get(url)).find("link", rel="canonical")["href"] == f"http://testserver{url}"  # CLINIC_PUBLIC_URL
+    canonical = soup(client.get(url)).find("link", rel="canonical")["href"]
+    assert canonical == f"http://testserver{url}"  # CLINIC_PUBLIC_URL in the test settings
 
 
 def test_call_to_action_text_fills_in_the_clinics_phone_and_escapes_the_rest(client, home):

@@ -1,0 +1,235 @@
+"""The patient's manage link: the link from the email (its token goes into the session), moving
+and cancelling the visit, its calendar file, and asking for a fresh link. Thin: services write."""
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
+
+from . import ratelimit, services, slots
+from .forms import FreshLinkForm
+from .models import VisitRequest
+from .tokens import LinkProblem, make_manage_token, read_manage_token
+from .view_helpers import (
+    ics_response,
+    no_referrer,
+    noindex,
+    picker_context,
+    remember,
+    remembered,
+    see_other,
+    times_fragment,
+)
+
+# Minutes a manage link, once opened, keeps working in that browser without the token in the URL.
+MANAGE_SESSION_KEY = "booking_manage"
+
+
+MANAGE_MINUTES = 30
+
+
+MANAGE_RATE_LIMITED = (
+    "You have changed this visit several times in a short while, so we have paused online changes "
+    "for now. Your visit is unchanged. If you need to change it today, please call us."
+)
+
+
+def _link_problem(request, page, problem: LinkProblem | str, status: int = 410):
+    context = {
+        "page": page,
+        "problem": str(problem),
+        "renewable": getattr(problem, "renewable", False),
+    }
+    return no_referrer(TemplateResponse(request, "booking/link_problem.html", context, status=status))
+
+
+@never_cache
+@noindex
+def manage_link(request, page, token, *, calendar=False):
+    """The link from the email. The token goes into the session and the browser moves on to a
+    URL without it, so the token reaches the access log once, not on every page and form post."""
+    try:
+        read_manage_token(token)
+    except LinkProblem as problem:
+        return _link_problem(request, page, problem)
+    remember(request, MANAGE_SESSION_KEY, token, minutes=MANAGE_MINUTES)
+    if request.method == "POST":
+        return manage(request, page)
+    route = "manage_session_ics" if calendar else "manage_session"
+    return no_referrer(see_other(page.get_url(request) + page.reverse_subpage(route)))
+
+
+def _managed_request(request, page) -> tuple[str, VisitRequest]:
+    token = remembered(request, MANAGE_SESSION_KEY)
+    if not token:
+        raise LinkProblem(
+            "Please open the link from your email again. (This page needs your browser to accept "
+            "cookies from our site.)",
+            renewable=True,
+        )
+    return token, read_manage_token(token)
+
+
+def _manage_allowed(request, visit_request) -> bool:
+    """Moves and cancels are limited per visit and per client address: each one emails the patient
+    and the front desk, so a loop must not flood either."""
+    rate = ratelimit.parse_rate(getattr(settings, "BOOKING_MANAGE_RATE_LIMIT", "5/h"))
+    if rate is None:
+        return True
+    limit, period = rate
+    per_visit = ratelimit.hit(
+        scope="manage-visit", key=ratelimit.hashed(visit_request.public_id.hex), limit=limit, period=period
+    )
+    per_client = ratelimit.hit(
+        scope="manage-client", key=ratelimit.client_key(request), limit=limit, period=period
+    )
+    return per_visit and per_client
+
+
+@never_cache
+@noindex
+def manage(request, page):
+    try:
+        token, visit_request = _managed_request(request, page)
+    except LinkProblem as problem:
+        return _link_problem(request, page, problem)
+    error = ""
+    status = 200
+    if request.method == "POST" and not _manage_allowed(request, visit_request):
+        error, status = MANAGE_RATE_LIMITED, 429
+    elif request.method == "POST":
+        action = request.POST.get("action")
+        if action == "cancel":
+            # A cancel form from before cancelling asked first: ask now.
+            return no_referrer(see_other(page.get_url(request) + page.reverse_subpage("manage_cancel")))
+        if action == "move":
+            new_start = slots.parse_slot_value(request.POST.get("slot"))
+            if new_start is None:
+                error = "Choose one of the times listed."
+            else:
+                try:
+                    visit_request = services.visit_request_reschedule(
+                        visit_request=visit_request, slot_start=new_start
+                    )
+                except services.BookingError as problem:
+                    error = str(problem)
+                else:
+                    # The move replaced the link; this browser carries on with the new one.
+                    remember(
+                        request, MANAGE_SESSION_KEY, make_manage_token(visit_request), minutes=MANAGE_MINUTES
+                    )
+                    return no_referrer(
+                        TemplateResponse(
+                            request,
+                            "booking/manage_done.html",
+                            {
+                                "page": page,
+                                "visit_request": visit_request,
+                                "moved": True,
+                                "manage_url": page.get_url(request) + page.reverse_subpage("manage_session"),
+                            },
+                        )
+                    )
+    chosen = request.POST.get("slot") if request.method == "POST" else None
+    context = {
+        "page": page,
+        "visit_request": visit_request,
+        **picker_context(request, _other_free_slots(page, visit_request), chosen=chosen),
+        "times_url": page.get_url(request) + page.reverse_subpage("manage_times"),
+        "error": error,
+        "error_list": [error] if error else [],
+        "ics_url": page.get_url(request) + page.reverse_subpage("manage_session_ics"),
+        "cancel_url": page.get_url(request) + page.reverse_subpage("manage_cancel"),
+    }
+    return no_referrer(TemplateResponse(request, "booking/manage.html", context, status=status))
+
+
+@never_cache
+@noindex
+def manage_cancel(request, page):
+    """Cancelling takes a second step: "Cancel your visit on ...?" and a button, no JavaScript."""
+    try:
+        _, visit_request = _managed_request(request, page)
+    except LinkProblem as problem:
+        return _link_problem(request, page, problem)
+    context = {
+        "page": page,
+        "visit_request": visit_request,
+        "manage_url": page.get_url(request) + page.reverse_subpage("manage_session"),
+    }
+    status = 200
+    if request.method == "POST" and not _manage_allowed(request, visit_request):
+        context["error"], status = MANAGE_RATE_LIMITED, 429
+    elif request.method == "POST":
+        services.visit_request_cancel(visit_request=visit_request)
+        return no_referrer(
+            TemplateResponse(request, "booking/manage_done.html", {"page": page, "cancelled": True})
+        )
+    return no_referrer(TemplateResponse(request, "booking/manage_cancel.html", context, status=status))
+
+
+def _other_free_slots(page, visit_request) -> list[slots.Slot]:
+    """The free times a visit can move to: not its own (free again when capacity is above one)."""
+    return [s for s in page.free_slots() if s.start != visit_request.slot_start]
+
+
+@never_cache
+@noindex
+def manage_times(request, page):
+    try:
+        _, visit_request = _managed_request(request, page)
+    except LinkProblem:
+        return HttpResponse("This link is not valid.", status=410, content_type="text/plain")
+    return no_referrer(times_fragment(request, _other_free_slots(page, visit_request)))
+
+
+@never_cache
+@noindex
+def manage_ics(request, page):
+    try:
+        _, visit_request = _managed_request(request, page)
+    except LinkProblem:
+        return HttpResponse("This link is not valid.", status=410, content_type="text/plain")
+    if not visit_request.slot_start:
+        return HttpResponse("No time booked yet.", status=404, content_type="text/plain")
+    return no_referrer(ics_response(visit_request))
+
+
+FRESH_LINK_SENT = (
+    "If we have a booking for that address, we have emailed a link to it. "
+    "It can take a few minutes to arrive; please check your spam folder too."
+)
+
+
+FRESH_LINK_LIMITED = (
+    "You have asked for links several times in a short while, so we have paused this for now. "
+    "Please check your inbox, or call us."
+)
+
+
+@never_cache
+@noindex
+def fresh_link(request, page):
+    """A fresh manage link by email. The answer is the same whether or not the address has a
+    booking, so the page cannot be used to find out who booked."""
+    form = FreshLinkForm(request.POST or None)
+    context = {"page": page, "form": form}
+    if request.method != "POST":
+        return no_referrer(TemplateResponse(request, "booking/fresh_link.html", context))
+    if not ratelimit.allow(request, scope="fresh-link", rate=settings.BOOKING_FRESH_LINK_RATE_LIMIT):
+        context["limited"] = FRESH_LINK_LIMITED
+        return no_referrer(TemplateResponse(request, "booking/fresh_link.html", context, status=429))
+    if not form.is_valid():
+        return no_referrer(TemplateResponse(request, "booking/fresh_link.html", context))
+    email = form.cleaned_data["email"]
+    # Per address too, so nobody can fill a patient's inbox from many connections; past the
+    # limit nothing is sent, and the answer stays the same.
+    if ratelimit.allow(
+        request,
+        scope="fresh-link-email",
+        rate=settings.BOOKING_FRESH_LINK_RATE_LIMIT,
+        key=ratelimit.hashed(email.strip().lower()),
+    ):
+        services.visit_request_links_send(email=email)
+    context.update({"sent": FRESH_LINK_SENT, "form": FreshLinkForm()})
+    return no_referrer(TemplateResponse(request, "booking/fresh_link.html", context))
