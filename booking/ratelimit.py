@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from clinic.accounts import client_ip
+
 from .models import RateLimitCounter
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -46,11 +48,7 @@ def client_network(address: str) -> str:
 
 def client_key(request) -> str:
     # Hashed with the secret key: the database never holds a patient's IP address.
-    # Behind a reverse proxy every request comes from the proxy; a header the proxy *overwrites*
-    # (e.g. X-Real-IP) names the client. Never trust a header the client can set itself.
-    header = getattr(settings, "BOOKING_CLIENT_IP_HEADER", "")
-    address = (request.META.get(header) if header else None) or request.META.get("REMOTE_ADDR", "")
-    return hashed(client_network(address))
+    return hashed(client_network(client_ip(request)))
 
 
 def hashed(value: str) -> str:

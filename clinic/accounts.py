@@ -15,9 +15,10 @@ SEEN_RESOLUTION_SECONDS = 60
 
 
 def client_ip(request) -> str:
-    """The client's address, read as the site's rate limits read it: behind a reverse proxy from
-    the header the proxy overwrites (BOOKING_CLIENT_IP_HEADER), never from one a client can set."""
-    header = settings.BOOKING_CLIENT_IP_HEADER
+    """The client's address, for the login lockout and the booking rate limits. Behind a reverse
+    proxy every request comes from the proxy; the header it *overwrites* (CLIENT_IP_HEADER, e.g.
+    X-Real-IP) names the client. Never a header the client can set itself."""
+    header = settings.CLIENT_IP_HEADER
     return (request.META.get(header) if header else None) or request.META.get("REMOTE_ADDR", "")
 
 

@@ -350,7 +350,9 @@ BOOKING_CONFIRMATION_MINUTES = int(os.environ.get("BOOKING_CONFIRMATION_MINUTES"
 BOOKING_FORM_MAX_AGE_HOURS = int(os.environ.get("BOOKING_FORM_MAX_AGE_HOURS", "2"))
 # Behind a reverse proxy: the request.META key of a header the proxy sets to the client's
 # address, overwriting any the client sent (e.g. "HTTP_X_REAL_IP"). Empty: REMOTE_ADDR.
-BOOKING_CLIENT_IP_HEADER = os.environ.get("BOOKING_CLIENT_IP_HEADER", "")
+# Behind a proxy, the META key of the header it overwrites with the client address (rate limits,
+# login lockout). BOOKING_CLIENT_IP_HEADER is the name it had before it served the login lockout.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", os.environ.get("BOOKING_CLIENT_IP_HEADER", ""))
 BOOKING_EMAIL_MAX_ATTEMPTS = 5
 # Moves and cancels through a manage link, per visit and per client address ("0" = off).
 BOOKING_MANAGE_RATE_LIMIT = os.environ.get("BOOKING_MANAGE_RATE_LIMIT", "5/h")

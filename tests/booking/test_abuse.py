@@ -55,7 +55,7 @@ def test_the_counters_never_hold_the_client_address(booking_page, care_area, lim
 def test_behind_a_proxy_the_configured_header_names_the_client(
     client, booking_page, care_area, limited, settings
 ):
-    settings.BOOKING_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
     slots = booking_page.free_slots()
     for i in range(3):
         client.post("/book/", form_data(slot_value(slots[i].start)), HTTP_X_REAL_IP="203.0.113.1")

@@ -75,7 +75,7 @@ def test_lockout_is_per_client_address(client, staff):
 
 
 def test_lockout_reads_the_address_from_the_proxy_header(client, staff, settings):
-    settings.BOOKING_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
     fail_five_times(client, "ashley", HTTP_X_REAL_IP="203.0.113.7")
     attempt = AccessAttempt.objects.get()
     assert attempt.ip_address == "203.0.113.7"
