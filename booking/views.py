@@ -3,6 +3,7 @@ file. Thin: forms validate, services write. The manage link's pages are in manag
 
 from datetime import date, timedelta
 
+from django.core.validators import slug_re
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
@@ -94,7 +95,8 @@ def _book_post(request, page):
 def _initial_from_query(request) -> dict:
     initial = {}
     concern = request.GET.get("concern", "")[:60]
-    if concern and CareArea.objects.filter(slug=concern).exists():
+    # Only a slug is looked up: anything else (a NUL byte, which PostgreSQL refuses) is ignored.
+    if slug_re.fullmatch(concern) and CareArea.objects.filter(slug=concern).exists():
         initial["concern"] = concern
     source = request.GET.get("from", "")
     if source.isdigit() and len(source) < 10 and Page.objects.live().filter(pk=int(source)).exists():

@@ -524,3 +524,9 @@ def test_confirmation_page_says_when_the_email_has_trouble_and_gives_the_phone(
     html = client.get("/book/thanks/").content.decode()
     assert words in html
     assert 'href="tel:+19545195404"' in html.split(words)[1].split("</p>")[0]
+
+
+def test_a_nul_byte_in_the_concern_parameter_is_ignored(client, booking_page, care_area):
+    # PostgreSQL refuses NUL in text: looking it up answered 500 there (found by the hostile battery).
+    response = client.get("/book/?concern=%00&from=%00")
+    assert response.status_code == 200
