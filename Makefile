@@ -33,11 +33,17 @@ demo: migrate ## Load the demo clinic (idempotent) and make sure a demo admin ex
 run: demo ## Set everything up and serve the demo site on http://$(HOST):$(PORT) (SQLite)
 	CLINIC_PUBLIC_URL=$(CLINIC_PUBLIC_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
+# One pytest worker per CPU. Tests are handed out one by one in pytest-django's order (tests that
+# empty the database come last in each worker); modules marked xdist_group (gunicorn servers,
+# tests/scale/) run whole in one worker. TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
+
 test: install ## Run the whole suite (set DATABASE_URL to run it on PostgreSQL)
-	$(BIN)/pytest
+	$(PYTEST)
 
 test-fast: install ## Run the tests that need no browser
-	$(BIN)/pytest -m "not browser"
+	$(PYTEST) -m "not browser"
 
 test-browser: install ## Run only the browser tests
 	$(BIN)/pytest -m browser

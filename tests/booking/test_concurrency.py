@@ -22,6 +22,9 @@ from tests.booking.live_server import (
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = POSTGRES_URL.startswith(("postgres://", "postgresql://"))
 
+# One pytest worker runs this module: its gunicorn servers start once.
+pytestmark = pytest.mark.xdist_group("concurrency")
+
 
 @pytest.fixture(
     scope="module",

@@ -12,6 +12,9 @@ from tests.booking.live_server import ROOT, Patient, gunicorn, prepare_database
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"
 
+# One pytest worker runs this module: its gunicorn server starts once.
+pytestmark = pytest.mark.xdist_group("redis-down")
+
 
 @pytest.fixture(scope="module")
 def server_and_log(tmp_path_factory):

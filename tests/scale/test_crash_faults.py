@@ -20,6 +20,8 @@ from tests.scale.conftest import ON_POSTGRES, POSTGRES_URL
 from tests.scale.services import wait_until
 
 pytestmark = [
+    # One pytest worker runs tests/scale/: the demo template and servers start once.
+    pytest.mark.xdist_group("scale"),
     pytest.mark.multiserver,
     pytest.mark.postgres,
     pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL: set DATABASE_URL=postgres://..."),

@@ -50,6 +50,8 @@ ARTICLE = "/blog/hip-pain-in-runners/"
 BUCKET = "clinic-media"
 
 pytestmark = [
+    # One pytest worker runs tests/scale/: the demo template and servers start once.
+    pytest.mark.xdist_group("scale"),
     pytest.mark.multiserver,
     pytest.mark.postgres,
     pytest.mark.skipif(
