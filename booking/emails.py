@@ -30,7 +30,17 @@ PATIENT_SUBJECTS = {
     Notification.Kind.CANCELLED: "Your Free Discovery Visit with {clinic} is cancelled",
     Notification.Kind.MOVED: "Your Free Discovery Visit with {clinic} has a new time – {when}",
     Notification.Kind.LINK: "Your link to change your Free Discovery Visit with {clinic}",
+    Notification.Kind.CONFIRMED: "Your Free Discovery Visit with {clinic} is confirmed – {when}",
+    Notification.Kind.CLINIC_MOVED: "Your Free Discovery Visit with {clinic} has a new time – {when}",
+    Notification.Kind.CLINIC_CANCELLED: "Your Free Discovery Visit with {clinic} is cancelled",
 }
+# For requests made without a time (preferred times instead).
+UNSCHEDULED_SUBJECTS = {
+    Notification.Kind.CONFIRMATION: "We received your Free Discovery Visit request, {clinic}",
+    Notification.Kind.CONFIRMED: "Your Free Discovery Visit with {clinic} is confirmed",
+}
+# The manage link no longer opens a cancelled visit: these emails offer to book again instead.
+CANCELLATIONS = {Notification.Kind.CANCELLED, Notification.Kind.CLINIC_CANCELLED}
 STAFF_SUBJECTS = {
     Notification.Kind.STAFF_NEW: "New Free Discovery Visit request – {when}",
     Notification.Kind.STAFF_CANCELLED: "Free Discovery Visit cancelled by the patient – {when}",
@@ -85,15 +95,18 @@ def build_message(notification: Notification) -> EmailMultiAlternatives:
     when = visit_time_short(visit_request.slot_start) if visit_request.slot_start else "preferred times"
     kind = notification.kind
     staff = kind in STAFF_SUBJECTS
-    subject = (STAFF_SUBJECTS if staff else PATIENT_SUBJECTS)[kind].format(clinic=clinic.name, when=when)
-    if kind == Notification.Kind.CONFIRMATION and not visit_request.slot_start:
-        subject = f"We received your Free Discovery Visit request, {clinic.name}"
+    subjects = STAFF_SUBJECTS if staff else PATIENT_SUBJECTS
+    if kind in UNSCHEDULED_SUBJECTS and not visit_request.slot_start:
+        subjects = UNSCHEDULED_SUBJECTS
+    subject = subjects[kind].format(clinic=clinic.name, when=when)
+    cancellation = kind in CANCELLATIONS
     context = {
         "kind": kind,
         "visit_request": visit_request,
         "clinic": clinic,
         "when": visit_time(visit_request.slot_start),
-        "manage_url": manage_url(visit_request) if not staff else "",
+        "manage_url": manage_url(visit_request) if not staff and not cancellation else "",
+        "book_url": (visit_request.page.get_full_url() or "") if cancellation and visit_request.page else "",
         "admin_url": admin_url(visit_request) if staff else "",
         **confirmation_copy(visit_request.page, site),
     }
@@ -106,12 +119,11 @@ def build_message(notification: Notification) -> EmailMultiAlternatives:
         reply_to=[clinic.email] if clinic.email and not staff else None,
     )
     message.attach_alternative(render_to_string(f"{folder}.html", context), "text/html")
-    if not staff and visit_request.slot_start and kind != Notification.Kind.CANCELLED:
-        message.attach(
-            "discovery-visit.ics",
-            ics.visit_calendar(visit_request, clinic=clinic, manage_url=context["manage_url"]),
-            "text/calendar",
+    if not staff and visit_request.slot_start:
+        calendar = ics.visit_calendar(
+            visit_request, clinic=clinic, manage_url=context["manage_url"], cancelled=cancellation
         )
+        message.attach("discovery-visit.ics", calendar, "text/calendar")
     return message
 
 

@@ -1,4 +1,4 @@
-"""An iCalendar (.ics) file for a visit, for the patient's calendar."""
+"""An iCalendar (.ics) file for a visit, or for its cancellation, for the patient's calendar."""
 
 from icalendar import Calendar, Event
 
@@ -9,25 +9,32 @@ from clinic.models import ClinicSettings
 from .models import VisitRequest
 
 
-def visit_calendar(visit_request: VisitRequest, *, clinic: ClinicSettings, manage_url: str = "") -> bytes:
+def visit_calendar(
+    visit_request: VisitRequest, *, clinic: ClinicSettings, manage_url: str = "", cancelled: bool = False
+) -> bytes:
+    """The visit as an event; `cancelled` makes it the cancellation of that same event (same UID,
+    the SEQUENCE the cancellation raised), which calendars apply by removing or striking it."""
     calendar = Calendar()
     calendar.add("prodid", "-//Clinic site//Free Discovery Visit//EN")
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
     event = Event()
     event.add("uid", f"{visit_request.public_id}@discovery-visit")
     event.add("dtstamp", timezone.now())
     event.add("sequence", visit_request.calendar_sequence)
+    if cancelled:
+        event.add("status", "CANCELLED")
     event.add("dtstart", visit_request.slot_start)
     event.add("dtend", visit_request.slot_end)
     event.add("summary", f"Free Discovery Visit at {clinic.name}")
     location = ", ".join([clinic.name, *clinic.address_lines])
     event.add("location", location)
-    lines = [f"Your Free Discovery Visit at {clinic.name}.", f"Phone: {clinic.phone}"]
-    if manage_url:
+    lines = [f"Your Free Discovery Visit at {clinic.name}{' is cancelled' if cancelled else ''}."]
+    lines.append(f"Phone: {clinic.phone}")
+    if manage_url and not cancelled:
         lines.append(f"Change or cancel: {manage_url}")
     event.add("description", "\n".join(lines))
-    if manage_url:
+    if manage_url and not cancelled:
         event.add("url", manage_url)
     calendar.add_component(event)
     return calendar.to_ical()

@@ -341,7 +341,8 @@ class VisitRequest(models.Model):
     calendar_sequence = models.PositiveIntegerField(
         default=0,
         editable=False,
-        help_text="The .ics SEQUENCE: raised on each move, so calendars replace the old event.",
+        help_text="The .ics SEQUENCE: raised on each move, cancellation and reopening, so calendars "
+        "replace the old event.",
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
@@ -420,6 +421,10 @@ class Notification(models.Model):
         MOVED = "moved", "New time"
         STAFF_MOVED = "staff_moved", "Staff notice of new time"
         LINK = "link", "Fresh manage link"
+        # Staff changed the visit in the inbox, and the patient hears of it.
+        CONFIRMED = "confirmed", "Visit confirmed"
+        CLINIC_MOVED = "clinic_moved", "New time set by the clinic"
+        CLINIC_CANCELLED = "clinic_cancelled", "Cancellation by the clinic"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

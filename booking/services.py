@@ -177,16 +177,22 @@ def visit_request_cancel(*, visit_request: VisitRequest, by_patient: bool = True
         if visit_request.status == VisitRequest.Status.CANCELLED:
             return visit_request
         _cancel_and_free_seat(visit_request, at=timezone.now())
-        visit_request.save(update_fields=["status", "cancelled_at", "updated_at"])
+        visit_request.save(update_fields=["status", "cancelled_at", "calendar_sequence", "updated_at"])
         if by_patient:
             _notify(visit_request, Notification.Kind.CANCELLED, Notification.Kind.STAFF_CANCELLED)
     return visit_request
 
 
 def visit_request_reschedule(
-    *, visit_request: VisitRequest, slot_start: datetime, now: datetime | None = None
+    *,
+    visit_request: VisitRequest,
+    slot_start: datetime,
+    now: datetime | None = None,
+    by_patient: bool = True,
 ) -> VisitRequest:
-    """Move an active request to another free slot; its old seat is freed in the same transaction."""
+    """Move an active request to another free slot; its old seat is freed in the same transaction.
+
+    A move by staff queues no email here: `visit_request_update` tells the patient, once."""
     now = now or timezone.now()
     with transaction.atomic():
         visit_request = VisitRequest.objects.select_for_update().get(pk=visit_request.pk)
@@ -202,7 +208,8 @@ def visit_request_reschedule(
         visit_request.save(
             update_fields=["reminder_sent_at", "link_version", "calendar_sequence", "updated_at"]
         )
-        _notify(visit_request, Notification.Kind.MOVED, Notification.Kind.STAFF_MOVED)
+        if by_patient:
+            _notify(visit_request, Notification.Kind.MOVED, Notification.Kind.STAFF_MOVED)
     return visit_request
 
 
@@ -220,11 +227,83 @@ def visit_request_set_status(
         elif visit_request.status == VisitRequest.Status.CANCELLED and visit_request.slot_start:
             _reclaim_seat(visit_request)
             visit_request.cancelled_at = None
+            # The patient's calendar may hold the cancellation: only a higher SEQUENCE brings it back.
+            visit_request.calendar_sequence += 1
         visit_request.status = status
         if staff_notes is not None:
             visit_request.staff_notes = staff_notes
         visit_request.save()
     return visit_request
+
+
+# The patient-facing emails that tell the patient where their visit stands, and that state.
+_STATE_TOLD = {
+    Notification.Kind.CONFIRMATION: "booked",
+    Notification.Kind.MOVED: "moved",
+    Notification.Kind.CLINIC_MOVED: "moved",
+    Notification.Kind.CONFIRMED: VisitRequest.Status.CONFIRMED,
+    Notification.Kind.CANCELLED: VisitRequest.Status.CANCELLED,
+    Notification.Kind.CLINIC_CANCELLED: VisitRequest.Status.CANCELLED,
+}
+
+
+def visit_request_update(
+    *,
+    visit_request: VisitRequest,
+    status: str,
+    staff_notes: str | None = None,
+    slot_start: datetime | None = None,
+    now: datetime | None = None,
+) -> VisitRequest:
+    """Staff change a request in the inbox: its status, its time (moved like the patient's own
+    move, through `visit_request_reschedule`) and their notes, in one transaction.
+
+    The patient is emailed when staff confirm, cancel or move the visit, once per change: a
+    confirmation or cancellation the patient was already sent (and told nothing since) is not
+    sent again. Notes and the other statuses send nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        before = VisitRequest.objects.select_for_update().get(pk=visit_request.pk)
+        moving = slot_start is not None and slot_start != before.slot_start
+        if moving:
+            if status not in VisitRequest.ACTIVE_STATUSES:
+                raise RequestClosed()
+            visit_request_reschedule(visit_request=before, slot_start=slot_start, now=now, by_patient=False)
+        visit_request = visit_request_set_status(visit_request=before, status=status, staff_notes=staff_notes)
+        kind = _staff_change_email(before, visit_request, moved=moving, now=now)
+        # A move is always news; a confirmation or cancellation only if not the last word sent.
+        if kind and (kind == Notification.Kind.CLINIC_MOVED or _told(visit_request) != _STATE_TOLD[kind]):
+            _notify(visit_request, kind)
+    return visit_request
+
+
+def _staff_change_email(
+    before: VisitRequest, after: VisitRequest, *, moved: bool, now: datetime
+) -> str | None:
+    """The email a staff change calls for, if any: one per save, a cancellation before a move.
+
+    Housekeeping sends nothing: marking a past visit, or cancelling one that was no longer on."""
+    if after.anonymised_at or (after.slot_start and after.slot_start <= now):
+        return None
+    if after.status == VisitRequest.Status.CANCELLED:
+        return Notification.Kind.CLINIC_CANCELLED if before.is_active else None
+    if moved:
+        return Notification.Kind.CLINIC_MOVED
+    if after.status == VisitRequest.Status.CONFIRMED and before.status != VisitRequest.Status.CONFIRMED:
+        return Notification.Kind.CONFIRMED
+    return None
+
+
+def _told(visit_request: VisitRequest) -> str | None:
+    """Where the patient was last told their visit stands (emails that failed for good told
+    them nothing)."""
+    last = (
+        visit_request.notifications.filter(kind__in=_STATE_TOLD)
+        .exclude(status=Notification.Status.FAILED)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return _STATE_TOLD[last.kind] if last else None
 
 
 def visit_request_anonymise(*, visit_request: VisitRequest, now: datetime | None = None) -> VisitRequest:
@@ -315,6 +394,9 @@ def visit_requests_purge(*, older_than: timedelta, now: datetime | None = None) 
 def _cancel_and_free_seat(visit_request: VisitRequest, *, at: datetime) -> None:
     """Mark the (locked) request cancelled at `at` and give its seat back; the caller saves it."""
     SlotSeat.objects.filter(visit_request=visit_request).delete()
+    if visit_request.status != VisitRequest.Status.CANCELLED:
+        # The cancellation's calendar file must outrank the event the patient has.
+        visit_request.calendar_sequence += 1
     visit_request.status = VisitRequest.Status.CANCELLED
     visit_request.cancelled_at = at
 

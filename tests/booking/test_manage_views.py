@@ -384,3 +384,19 @@ def test_the_new_time_email_carries_the_updated_calendar_file(
     moved = next(m for m in mail.outbox if m.to == ["maria@example.com"])
     event = calendar_event(next(a[1] for a in moved.attachments if a[0].endswith(".ics")))
     assert int(event["sequence"]) == 1
+
+
+def test_the_cancellation_email_carries_a_calendar_cancel_of_the_same_event(
+    client, visit, django_capture_on_commit_callbacks
+):
+    client.get(path_of(visit))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/book/manage/cancel/")
+    cancelled = next(m for m in mail.outbox if m.to == ["maria@example.com"])
+    content = next(a[1] for a in cancelled.attachments if a[0].endswith(".ics"))
+    event = calendar_event(content)
+    assert icalendar.Calendar.from_ical(content)["method"] == "CANCEL"
+    assert event["status"] == "CANCELLED"
+    assert str(event["uid"]) == f"{visit.public_id}@discovery-visit"
+    assert int(event["sequence"]) == 1

@@ -1,0 +1,264 @@
+"""The patient hears when staff confirm, cancel or move their visit: once, through the same
+queue as every email, with the time in the clinic's zone and no health data in the subject."""
+
+from datetime import timedelta
+
+import icalendar
+import pytest
+
+from django.core import mail
+from django.utils import timezone
+
+from booking import services
+from booking.admin_columns import notification_summary
+from booking.emails import manage_url
+from booking.formatting import visit_time, visit_time_short
+from booking.models import Notification, VisitRequest
+from booking.slots import slot_value
+from booking.tasks import retry_due_notifications
+from tests.booking.conftest import form_data
+
+PRIVATE = ["hip", "pain", "left knee", "marathon"]
+
+
+@pytest.fixture
+def visit(client, booking_page, care_area, django_capture_on_commit_callbacks):
+    """A booked visit whose confirmation went out; the outbox starts empty."""
+    data = form_data(slot_value(booking_page.free_slots()[0].start), note="Sharp pain in my left knee")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/book/", data).status_code == 303
+    mail.outbox.clear()
+    return VisitRequest.objects.get()
+
+
+@pytest.fixture
+def update(django_capture_on_commit_callbacks):
+    """Staff save a change; its emails are sent as they would be after the commit."""
+
+    def save(visit, **changes):
+        changes.setdefault("status", VisitRequest.objects.get(pk=visit.pk).status)
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.visit_request_update(visit_request=visit, **changes)
+
+    return save
+
+
+def patient_emails():
+    return [m for m in mail.outbox if m.to == ["maria@example.com"]]
+
+
+def calendar_event(message):
+    content = next(body for name, body, _ in message.attachments if name.endswith(".ics"))
+    calendar = icalendar.Calendar.from_ical(content)
+    return calendar, next(iter(calendar.walk("VEVENT")))
+
+
+def test_confirming_emails_the_patient_the_time_the_phone_and_the_manage_link(visit, update):
+    update(visit, status="confirmed")
+    [message] = patient_emails()
+    when = visit_time_short(visit.slot_start)
+    assert message.subject == f"Your Free Discovery Visit with Test Clinic is confirmed – {when}"
+    assert visit_time(visit.slot_start) in message.body
+    assert visit_time(visit.slot_start).endswith(" ET")
+    assert "(954) 519-5404" in message.body
+    assert manage_url(visit) in message.body
+    assert manage_url(visit).startswith("http://testserver/book/manage/")
+    assert manage_url(visit) in message.alternatives[0][0]
+
+
+def test_confirming_tells_staff_nothing_and_shows_in_the_emails_history(visit, update):
+    update(visit, status="confirmed")
+    assert [m.to for m in mail.outbox] == [["maria@example.com"]]
+    assert "Visit confirmed: Sent" in notification_summary(visit)
+
+
+def test_the_confirmation_carries_the_visits_calendar_file_unchanged(visit, update):
+    update(visit, status="confirmed")
+    calendar, event = calendar_event(patient_emails()[0])
+    assert str(calendar["method"]) == "PUBLISH"
+    assert str(event["uid"]) == f"{visit.public_id}@discovery-visit"
+    assert int(event["sequence"]) == 0
+    assert event.decoded("dtstart") == visit.slot_start
+
+
+@pytest.mark.parametrize("status", ["confirmed", "cancelled"])
+def test_no_subject_of_a_staff_change_carries_health_details_or_notes(visit, update, status):
+    update(visit, status=status, staff_notes="Marathon on Sunday, hip pain")
+    [message] = patient_emails()
+    for private in PRIVATE:
+        assert private not in message.subject.lower()
+
+
+def test_saving_a_confirmed_request_again_sends_nothing_more(visit, update):
+    update(visit, status="confirmed")
+    update(visit, status="confirmed", staff_notes="Called again.")
+    assert len(patient_emails()) == 1
+
+
+def test_confirming_again_after_contacted_does_not_repeat_the_confirmation(visit, update):
+    update(visit, status="confirmed")
+    update(visit, status="contacted")
+    update(visit, status="confirmed")
+    assert len(patient_emails()) == 1
+    assert visit.notifications.filter(kind="confirmed").count() == 1
+
+
+@pytest.mark.parametrize("status", ["new", "contacted"])
+def test_notes_only_or_contacted_sends_nothing(visit, update, status):
+    update(visit, status=status, staff_notes="Left a voicemail.")
+    assert mail.outbox == []
+    assert not visit.notifications.exclude(kind__in=["confirmation", "staff_new"]).exists()
+
+
+def test_marking_a_visit_attended_or_no_show_sends_nothing(visit, update):
+    update(visit, status="attended")
+    update(visit, status="no_show")
+    assert mail.outbox == []
+
+
+def test_staff_cancelling_frees_the_time_and_tells_the_patient_so(visit, update, booking_page):
+    update(visit, status="cancelled")
+    assert visit.slot_start in {s.start for s in booking_page.free_slots()}
+    [message] = patient_emails()
+    assert message.subject == "Your Free Discovery Visit with Test Clinic is cancelled"
+    assert "We have cancelled your Free Discovery Visit with Test Clinic" in message.body
+    assert visit_time(visit.slot_start) in message.body
+    assert "(954) 519-5404" in message.body
+    assert "http://testserver/book/" in message.body  # book again
+    assert "/book/manage/" not in message.body  # the link no longer opens a cancelled visit
+
+
+def test_the_cancellation_carries_a_calendar_cancel_of_the_same_event(visit, update):
+    update(visit, status="cancelled")
+    calendar, event = calendar_event(patient_emails()[0])
+    assert str(calendar["method"]) == "CANCEL"
+    assert str(event["status"]) == "CANCELLED"
+    assert str(event["uid"]) == f"{visit.public_id}@discovery-visit"
+    assert int(event["sequence"]) == 1
+
+
+def test_saving_a_cancelled_request_again_sends_nothing_more(visit, update):
+    update(visit, status="cancelled")
+    update(visit, status="cancelled", staff_notes="Patient moved away.")
+    update(visit, status="contacted")
+    update(visit, status="cancelled")
+    assert len(patient_emails()) == 1
+
+
+def test_a_patient_who_cancelled_hears_nothing_more_when_staff_file_it(visit, update):
+    services.visit_request_cancel(visit_request=visit)
+    mail.outbox.clear()
+    update(visit, status="cancelled", staff_notes="Cancelled online.")
+    assert patient_emails() == []
+
+
+def test_reopening_a_cancelled_visit_as_confirmed_tells_the_patient_it_is_on_again(visit, update):
+    update(visit, status="confirmed")
+    update(visit, status="cancelled")
+    update(visit, status="confirmed")
+    kinds = list(visit.notifications.filter(kind__in=["confirmed", "clinic_cancelled"]).values_list("kind"))
+    assert kinds == [("confirmed",), ("clinic_cancelled",), ("confirmed",)]
+    _, event = calendar_event(patient_emails()[-1])
+    assert int(event["sequence"]) == 2  # above the cancellation's, so calendars bring it back
+
+
+def test_staff_moving_raises_the_sequence_and_link_version_as_the_patients_move_does(
+    visit, update, booking_page
+):
+    new_start = booking_page.free_slots()[3].start
+    old_link = manage_url(visit)
+    update(visit, slot_start=new_start)
+    visit.refresh_from_db()
+    assert visit.slot_start == new_start
+    assert visit.calendar_sequence == 1
+    assert visit.link_version == 1
+    assert manage_url(visit) != old_link
+
+
+def test_staff_moving_emails_the_new_time_with_the_updated_calendar_file_once(visit, update, booking_page):
+    new_start = booking_page.free_slots()[3].start
+    update(visit, slot_start=new_start)
+    update(visit, slot_start=new_start, staff_notes="Moved by phone.")
+    [message] = patient_emails()
+    assert message.subject == (
+        f"Your Free Discovery Visit with Test Clinic has a new time – {visit_time_short(new_start)}"
+    )
+    assert visit_time(new_start) in message.body
+    visit.refresh_from_db()
+    assert manage_url(visit) in message.body
+    _, event = calendar_event(message)
+    assert str(event["uid"]) == f"{visit.public_id}@discovery-visit"
+    assert int(event["sequence"]) == 1
+    assert event.decoded("dtstart") == new_start
+
+
+def test_staff_moving_frees_the_old_time_and_holds_the_new_one(visit, update, booking_page):
+    old_start, new_start = visit.slot_start, booking_page.free_slots()[3].start
+    update(visit, slot_start=new_start)
+    free = {s.start for s in booking_page.free_slots()}
+    assert old_start in free
+    assert new_start not in free
+
+
+def test_staff_moving_tells_staff_nothing(visit, update, booking_page):
+    update(visit, slot_start=booking_page.free_slots()[3].start)
+    assert [m.to for m in mail.outbox] == [["maria@example.com"]]
+
+
+def test_moving_and_confirming_in_one_save_sends_one_email(visit, update, booking_page):
+    update(visit, status="confirmed", slot_start=booking_page.free_slots()[3].start)
+    assert len(patient_emails()) == 1
+    assert patient_emails()[0].subject.startswith("Your Free Discovery Visit with Test Clinic has a new time")
+
+
+def test_moving_to_a_taken_time_keeps_the_visit_and_sends_nothing(
+    visit, update, booking_page, client, django_capture_on_commit_callbacks
+):
+    taken = booking_page.free_slots()[3].start
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/book/", form_data(slot_value(taken), email="other@example.com"))
+    mail.outbox.clear()
+    with pytest.raises(services.SlotTaken):
+        update(visit, status="confirmed", slot_start=taken)
+    visit.refresh_from_db()
+    assert visit.status == "new"
+    assert visit.calendar_sequence == 0
+    assert mail.outbox == []
+
+
+def test_a_cancelled_visit_cannot_be_moved(visit, update, booking_page):
+    with pytest.raises(services.RequestClosed):
+        update(visit, status="cancelled", slot_start=booking_page.free_slots()[3].start)
+
+
+def test_confirming_a_visit_that_has_passed_sends_nothing(visit, update):
+    VisitRequest.objects.filter(pk=visit.pk).update(slot_start=timezone.now() - timedelta(hours=1))
+    update(visit, status="confirmed")
+    assert mail.outbox == []
+
+
+def test_a_staff_change_email_that_fails_is_retried_and_not_lost(visit, update, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    update(visit, status="confirmed")
+    notification = visit.notifications.get(kind="confirmed")
+    assert notification.status == Notification.Status.RETRYING
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert retry_due_notifications(now=timezone.now() + timedelta(minutes=2)) == 1
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.SENT
+    assert len(patient_emails()) == 1
+
+
+def test_a_confirmation_that_failed_for_good_is_sent_when_staff_confirm_again(visit, update):
+    update(visit, status="confirmed")
+    visit.notifications.filter(kind="confirmed").update(status=Notification.Status.FAILED)
+    update(visit, status="contacted")
+    update(visit, status="confirmed")
+    assert len(patient_emails()) == 2
+
+
+def test_no_email_leaves_before_the_change_commits(visit, booking_page):
+    services.visit_request_update(visit_request=visit, status="confirmed")
+    assert mail.outbox == []
+    assert visit.notifications.get(kind="confirmed").status == Notification.Status.QUEUED
