@@ -98,26 +98,27 @@ class VisitRequestInspectView(InspectView):
 
 
 class VisitRequestEditView(EditView):
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        # EditView only fetches the object inside get()/post(); the GET audit entry needs it first.
-        self.object = self.get_object()
-
     def get(self, request, *args, **kwargs):
+        # The object is fetched in super().get(), after the permission check: log once it is.
+        response = super().get(request, *args, **kwargs)
         audit.log_visit_request(self.object, action=audit.LOG_VIEWED, user=request.user)
-        return super().get(request, *args, **kwargs)
+        return response
 
     def form_valid(self, form):
         before = VisitRequest.objects.get(pk=self.object.pk)
+        earlier = set(before.notifications.values_list("pk", flat=True))
+        new_time = form.cleaned_data["new_time"]
         try:
-            self.object = services.visit_request_set_status(
+            self.object = services.visit_request_update(
                 visit_request=before,
                 status=form.cleaned_data["status"],
                 staff_notes=form.cleaned_data["staff_notes"],
+                slot_start=new_time,
             )
         except services.BookingError as error:
-            form.add_error("status", str(error))
+            form.add_error("new_time" if new_time else "status", str(error))
             return self.form_invalid(form)
+        self.emailed = [n for n in self.object.notifications.all() if n.pk not in earlier]
         audit.log_visit_request(
             self.object,
             action=audit.LOG_STATUS,
@@ -125,10 +126,17 @@ class VisitRequestEditView(EditView):
             data={
                 "from": before.status,
                 "to": self.object.status,
+                "moved": self.object.slot_start != before.slot_start,
                 "notes_changed": before.staff_notes != self.object.staff_notes,
+                "emailed": [n.kind for n in self.emailed],
             },
         )
         return self.save_action()
+
+    def get_success_message(self):
+        message = super().get_success_message()
+        emails = ", ".join(f"“{n.get_kind_display()}”" for n in self.emailed)
+        return f"{message} The patient will get the {emails} email." if emails else message
 
 
 def anonymise_view(request, pk):

@@ -5,12 +5,13 @@ import copy
 from django.urls import path
 
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import selectors
 from .admin_columns import EXPORT_FIELDS, EXPORT_HEADINGS, INSPECT_FIELDS, LIST_COLUMNS, PATIENT_FIELDS
 from .admin_filters import VisitRequestFilterSet
+from .admin_forms import PATIENT_EMAILED, VisitRequestAdminForm, VisitRequestSummaryPanel
 from .admin_views import VisitRequestEditView, VisitRequestIndexView, VisitRequestInspectView, anonymise_view
 from .models import VisitRequest
 from .permissions import can_view_visit_requests
@@ -63,7 +64,15 @@ class VisitRequestViewSet(ModelViewSet):
     export_headings = EXPORT_HEADINGS
     export_filename = "visit-requests"
     inspect_view_fields = INSPECT_FIELDS
-    panels = [FieldPanel("status"), FieldPanel("staff_notes")]
+    edit_handler = ObjectList(
+        [
+            VisitRequestSummaryPanel(heading="This request"),
+            FieldPanel("status", help_text=PATIENT_EMAILED),
+            FieldPanel("new_time"),
+            FieldPanel("staff_notes"),
+        ],
+        base_form_class=VisitRequestAdminForm,
+    )
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [path("anonymise/<int:pk>/", anonymise_view, name="anonymise")]

@@ -1,10 +1,12 @@
-"""Fixtures for booking: a booking page with availability every day, and a valid form's data."""
+"""Fixtures for booking: a booking page with availability every day, a valid form's data and a
+Front desk member."""
 
 import time
 import uuid
 
 import pytest
 
+from django.contrib.auth.models import Group
 from django.core import signing
 
 from booking.forms import STARTED_SALT
@@ -18,6 +20,13 @@ def booking_page(home, clinic_settings):
     clinic_settings.save()
     factories.BookingSettingsFactory(site=clinic_settings.site)
     return page
+
+
+@pytest.fixture
+def front_desk(db, django_user_model):
+    user = django_user_model.objects.create_user(username="desk", password="pw-desk")
+    user.groups.add(Group.objects.get(name="Front desk"))
+    return user
 
 
 @pytest.fixture

@@ -30,13 +30,6 @@ INDEX = "/admin/visit-requests/"
 
 
 @pytest.fixture
-def front_desk(db, django_user_model):
-    user = django_user_model.objects.create_user(username="desk", password="pw-desk")
-    user.groups.add(Group.objects.get(name="Front desk"))
-    return user
-
-
-@pytest.fixture
 def visits(client, booking_page, care_area):
     slots = booking_page.free_slots()
     client.post("/book/", form_data(slot_value(slots[0].start)))

@@ -5,9 +5,13 @@ from datetime import timedelta
 
 import icalendar
 import pytest
+from bs4 import BeautifulSoup
 
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.utils import timezone
+
+from wagtail.models import ModelLogEntry
 
 from booking import services
 from booking.admin_columns import notification_summary
@@ -262,3 +266,132 @@ def test_no_email_leaves_before_the_change_commits(visit, booking_page):
     services.visit_request_update(visit_request=visit, status="confirmed")
     assert mail.outbox == []
     assert visit.notifications.get(kind="confirmed").status == Notification.Status.QUEUED
+
+
+# Through the inbox's edit form, as the front desk uses it.
+
+INBOX = "/admin/visit-requests/"
+
+
+def edit_url(visit):
+    return f"{INBOX}edit/{visit.pk}/"
+
+
+@pytest.fixture
+def desk(client, front_desk):
+    client.force_login(front_desk)
+    return client
+
+
+def test_the_edit_form_opens_and_says_when_the_patient_is_emailed(desk, visit):
+    response = desk.get(edit_url(visit))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "The patient is emailed when you confirm, cancel or move the visit." in html
+    assert visit_time(visit.slot_start) in html
+    assert "Confirmation: Sent" in html
+
+
+def test_the_edit_form_offers_free_times_grouped_by_day_without_the_current_one(desk, visit, booking_page):
+    soup = BeautifulSoup(desk.get(edit_url(visit)).content, "html.parser")
+    select = soup.find("select", attrs={"name": "new_time"})
+    values = [option["value"] for option in select.find_all("option")]
+    assert values[0] == ""
+    assert slot_value(booking_page.free_slots()[3].start) in values
+    assert slot_value(visit.slot_start) not in values
+    assert select.find("optgroup")
+
+
+def test_confirming_in_the_edit_form_emails_the_patient_and_says_so(
+    desk, visit, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = desk.post(
+            edit_url(visit), {"status": "confirmed", "new_time": "", "staff_notes": "Called."}, follow=True
+        )
+    assert "The patient will get the “Visit confirmed” email." in response.content.decode()
+    [message] = patient_emails()
+    assert "is confirmed" in message.subject
+
+
+def test_saving_the_edit_form_twice_emails_the_patient_once(desk, visit, django_capture_on_commit_callbacks):
+    for notes in ["Called.", "Called. Bringing shoes."]:
+        with django_capture_on_commit_callbacks(execute=True):
+            desk.post(edit_url(visit), {"status": "confirmed", "new_time": "", "staff_notes": notes})
+    assert len(patient_emails()) == 1
+    visit.refresh_from_db()
+    assert visit.staff_notes == "Called. Bringing shoes."
+
+
+def test_changing_only_the_notes_in_the_edit_form_emails_nobody(
+    desk, visit, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = desk.post(edit_url(visit), {"status": "new", "new_time": "", "staff_notes": "Voicemail."})
+    assert response.status_code == 302
+    assert mail.outbox == []
+
+
+def test_moving_in_the_edit_form_emails_the_new_time_and_logs_the_move(
+    desk, visit, booking_page, django_capture_on_commit_callbacks
+):
+    new_start = booking_page.free_slots()[3].start
+    with django_capture_on_commit_callbacks(execute=True):
+        response = desk.post(
+            edit_url(visit), {"status": "new", "new_time": slot_value(new_start), "staff_notes": ""}
+        )
+    assert response.status_code == 302
+    [message] = patient_emails()
+    assert visit_time(new_start) in message.body
+    entry = ModelLogEntry.objects.get(action="booking.visit_request.status_changed")
+    assert entry.data["moved"] is True
+    assert entry.data["emailed"] == ["clinic_moved"]
+
+
+def test_a_time_taken_since_the_form_opened_is_refused_with_the_visit_kept(desk, visit, booking_page):
+    taken = booking_page.free_slots()[3].start
+    desk.post("/book/", form_data(slot_value(taken), email="other@example.com"))
+    data = {"status": "confirmed", "new_time": slot_value(taken), "staff_notes": ""}
+    response = desk.post(edit_url(visit), data)
+    assert response.status_code == 200
+    assert "That time is no longer free. Please choose another." in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.status == "new"
+
+
+def test_cancelling_and_moving_in_one_save_is_refused(desk, visit, booking_page):
+    new_time = slot_value(booking_page.free_slots()[3].start)
+    response = desk.post(edit_url(visit), {"status": "cancelled", "new_time": new_time, "staff_notes": ""})
+    assert response.status_code == 200
+    assert "Only a new, contacted or confirmed visit can move." in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.status == "new"
+
+
+def test_a_cancelled_request_offers_no_time_to_move_to(desk, visit, update):
+    update(visit, status="cancelled")
+    soup = BeautifulSoup(desk.get(edit_url(visit)).content, "html.parser")
+    select = soup.find("select", attrs={"name": "new_time"})
+    assert select.has_attr("disabled")
+    assert len(select.find_all("option")) == 1
+
+
+@pytest.mark.parametrize("user", ["editor", "moderator"])
+def test_staff_without_the_booking_permission_cannot_open_or_post_the_edit_form(client, request, user, visit):
+    client.force_login(request.getfixturevalue(user))
+    assert client.get(edit_url(visit)).status_code in (302, 403)
+    assert client.get(f"{INBOX}edit/999999/").status_code in (302, 403)  # no hint whether it exists
+    client.post(edit_url(visit), {"status": "confirmed", "new_time": "", "staff_notes": "x"})
+    visit.refresh_from_db()
+    assert visit.status == "new"
+    assert mail.outbox == []
+
+
+def test_viewing_without_changing_cannot_open_the_edit_form(client, visit, django_user_model):
+    user = django_user_model.objects.create_user(username="viewer", password="pw-viewer")
+    user.user_permissions.add(
+        Permission.objects.get(codename="access_admin"), Permission.objects.get(codename="view_visitrequest")
+    )
+    client.force_login(user)
+    assert client.get(f"{INBOX}inspect/{visit.pk}/").status_code == 200
+    assert client.get(edit_url(visit)).status_code in (302, 403)
