@@ -1,14 +1,18 @@
 """How a visit request reads to staff in the inbox: its list columns, export columns and the
 extra lines of its detail view. Display only; the model keeps the rules (`race_soon`,
-`reminder_due`)."""
+`reminder_due`) and the selectors the reads (`other_active_requests`)."""
 
 from collections.abc import Callable
 
 from django.utils.timesince import timesince
 
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, TitleColumn
 
-from .formatting import visit_time
+from clinic.phone import e164
+
+from . import selectors
+from .formatting import visit_day, visit_time
 from .models import VisitRequest
 
 
@@ -48,9 +52,61 @@ def notification_summary(visit_request: VisitRequest) -> str:
     return "; ".join(states) or "—"
 
 
+def also_booked(others: list[VisitRequest]) -> str:
+    """'Also booked 3 Dec', 'Also booked 3 Dec, 9 Dec and requested without a time'..."""
+    days = [visit_day(other.slot_start) for other in others if other.slot_start]
+    parts = [f"booked {', '.join(days)}"] if days else []
+    if len(days) < len(others):
+        parts.append("requested without a time")
+    return f"Also {' and '.join(parts)}" if parts else ""
+
+
+class DuplicateColumn(Column):
+    """The "same patient?" flag, in words: the rows carry their other active requests, looked up
+    for the whole page at once by the index view (`other_active_requests`)."""
+
+    cell_template_name = "booking/admin/duplicate_cell.html"
+
+    def get_value(self, instance):
+        return also_booked(getattr(instance, "other_active_requests", []))
+
+
+class OtherRequests(Component):
+    """The other active requests with this one's email address or phone number, linked."""
+
+    template_name = "booking/admin/other_requests.html"
+
+    def __init__(self, visit_request: VisitRequest):
+        self.visit_request = visit_request
+
+    def get_context_data(self, parent_context=None):
+        request = self.visit_request
+        others = selectors.other_active_requests([request]).get(request.pk, [])
+        return {
+            "others": [
+                {"request": other, "visit": visit_display(other), "same": same_contact(request, other)}
+                for other in others
+            ]
+        }
+
+
+def same_contact(one: VisitRequest, other: VisitRequest) -> str:
+    """What two requests share: 'email', 'phone' or 'email and phone'."""
+    shared = [
+        label
+        for label, same in [
+            ("email", one.email.lower() == other.email.lower()),
+            ("phone", bool(one.phone) and e164(one.phone) == e164(other.phone)),
+        ]
+        if same
+    ]
+    return " and ".join(shared)
+
+
 LIST_COLUMNS = [
     TitleColumn("full_name", label="Name", url_name="visit_requests:inspect"),
     Column("status", label="Status", accessor="get_status_display"),
+    DuplicateColumn("duplicate", label="Same patient?"),
     Column("when", label="Visit", accessor=visit_display),
     Column("concern", label="Concern", accessor=concern_label),
     Column("race", label="Race", accessor=race_label),
@@ -91,11 +147,13 @@ EXPORT_HEADINGS = {
 INSPECT_COMPUTED: dict[str, tuple[str, Callable[[VisitRequest], str]]] = {
     "visit": ("Visit", visit_display),
     "emails": ("Emails", notification_summary),
+    "duplicates": ("Possible duplicates", OtherRequests),
 }
 INSPECT_FIELDS = [
     "status",
     "visit",
     "emails",
+    "duplicates",
     "preferred_times",
     *PATIENT_FIELDS,
     "preferred_contact",

@@ -1,4 +1,4 @@
-"""The inbox's filters: status, visit date, concern and "an email failed"."""
+"""The inbox's filters: status, visit date, concern, "an email failed" and "possible duplicates"."""
 
 import django_filters
 
@@ -9,7 +9,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from clinic.models import CareArea
 
 from .models import VisitRequest
-from .selectors import failed_notifications_exist
+from .selectors import failed_notifications_exist, possible_duplicates_exist
 
 
 class VisitRequestFilterSet(WagtailFilterSet):
@@ -19,6 +19,11 @@ class VisitRequestFilterSet(WagtailFilterSet):
     slot_start = django_filters.DateFromToRangeFilter(label="Visit date", widget=DateRangePickerWidget)
     concern = django_filters.ModelChoiceFilter(queryset=CareArea.objects.all(), empty_label="Any concern")
     email_failed = django_filters.BooleanFilter(label="An email failed", method="filter_email_failed")
+    duplicates = django_filters.BooleanFilter(
+        label="Possible duplicates",
+        method="filter_duplicates",
+        help_text="Same email address or phone number as another new, contacted or confirmed request.",
+    )
 
     class Meta:
         model = VisitRequest
@@ -29,3 +34,11 @@ class VisitRequestFilterSet(WagtailFilterSet):
             return queryset
         failed = failed_notifications_exist()
         return queryset.filter(failed) if value else queryset.exclude(failed)
+
+    def filter_duplicates(self, queryset, name, value):
+        if value is None:
+            return queryset
+        duplicates = possible_duplicates_exist()
+        if value:
+            return queryset.filter(duplicates, anonymised_at__isnull=True)
+        return queryset.exclude(duplicates, anonymised_at__isnull=True)

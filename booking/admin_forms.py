@@ -7,7 +7,7 @@ from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import Panel
 
-from .admin_columns import notification_summary, visit_display
+from .admin_columns import OtherRequests, notification_summary, visit_display
 from .formatting import clock, zone_label
 from .models import VisitRequest
 from .slots import group_by_day, parse_slot_value, slot_value
@@ -70,7 +70,8 @@ class VisitRequestAdminForm(WagtailAdminModelForm):
 
 
 class VisitRequestSummaryPanel(Panel):
-    """The visit's time and the emails sent about it, above the fields that change them."""
+    """The visit's time, the emails sent about it and the same patient's other active requests,
+    above the fields that change them."""
 
     class BoundPanel(Panel.BoundPanel):
         template_name = "booking/admin/visit_request_summary.html"
@@ -79,4 +80,5 @@ class VisitRequestSummaryPanel(Panel):
             context = super().get_context_data(parent_context)
             context["visit"] = visit_display(self.instance)
             context["emails"] = notification_summary(self.instance)
+            context["others"] = OtherRequests(self.instance)
             return context

@@ -34,6 +34,16 @@ class VisitRequestIndexView(IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("concern", "source_page")
 
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
+        # The "same patient?" flag: each row's other active requests, one query for the page.
+        rows = list(rows)
+        others = selectors.other_active_requests(rows)
+        for row in rows:
+            row.other_active_requests = others.get(row.pk, [])
+        page.object_list = rows
+        return paginator, page, rows, is_paginated
+
     def render_to_response(self, context, **response_kwargs):
         rows = list(context["object_list"])
         user = self.request.user

@@ -35,6 +35,12 @@ def visit_time_short(moment: datetime) -> str:
     return f"{local:%a} {local.day} {local:%b}, {_clock(local)} {zone_label(local)}"
 
 
+def visit_day(moment: datetime) -> str:
+    """'3 Dec', the day in the clinic's time zone, for flags in lists."""
+    local = _local(moment)
+    return f"{local.day} {local:%b}"
+
+
 def clock(moment: datetime) -> str:
     return _clock(_local(moment))
 

@@ -1,15 +1,19 @@
-"""Reads for staff screens: the dashboard panel, the menu counts, the inbox filter and the
-source report. No writes here (those are in services.py) and no request or HTML."""
+"""Reads for staff screens: the dashboard panel, the menu counts, the inbox filters (failed
+emails, possible duplicates) and the source report. No writes here (those are in services.py)
+and no request or HTML."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower, TruncMonth
 from django.utils import timezone
 
 from wagtail.models import Page
+
+from clinic.phone import e164
 
 from .models import Notification, VisitRequest
 
@@ -23,6 +27,49 @@ def failed_notifications_exist() -> Exists:
 
 def visit_requests_with_failed_emails() -> QuerySet[VisitRequest]:
     return VisitRequest.objects.filter(failed_notifications_exist()).distinct()
+
+
+def _active_requests() -> QuerySet[VisitRequest]:
+    return VisitRequest.objects.filter(
+        status__in=VisitRequest.ACTIVE_STATUSES, anonymised_at__isnull=True
+    ).annotate(email_lower=Lower("email"))
+
+
+def possible_duplicates_exist() -> Exists:
+    """True for a request whose email address (in any case) or phone number is also on another
+    active request (for filter/annotate). Phones compare as stored: the booking form stores them
+    in E.164 through clinic.phone, so one number has one spelling."""
+    return Exists(
+        _active_requests()
+        .filter(Q(email_lower=Lower(OuterRef("email"))) | (Q(phone=OuterRef("phone")) & ~Q(phone="")))
+        .exclude(pk=OuterRef("pk"))
+    )
+
+
+def other_active_requests(rows: Iterable[VisitRequest]) -> dict[int, list[VisitRequest]]:
+    """{request id: the other active requests with its email address or phone number}, soonest
+    visit first, for the requests given (a page of the inbox, or one): one query for them all."""
+    keys = {row.pk: (row.email.lower(), e164(row.phone)) for row in rows if not row.anonymised_at}
+    if not keys:
+        return {}
+    emails = {email for email, _ in keys.values()}
+    phones = {phone for _, phone in keys.values() if phone}
+    candidates = [
+        (candidate, candidate.email_lower, e164(candidate.phone))
+        for candidate in _active_requests()
+        .filter(Q(email_lower__in=emails) | Q(phone__in=phones))
+        .order_by(F("slot_start").asc(nulls_last=True), "created_at")
+    ]
+    found = {}
+    for pk, (email, phone) in keys.items():
+        others = [
+            candidate
+            for candidate, candidate_email, candidate_phone in candidates
+            if candidate.pk != pk and (candidate_email == email or (phone and candidate_phone == phone))
+        ]
+        if others:
+            found[pk] = others
+    return found
 
 
 # New requests within this window above BOOKING_SPIKE_THRESHOLD warn staff.
