@@ -15,7 +15,7 @@ from wagtail.admin.views.generic import EditView, IndexView, InspectView
 from wagtail.admin.widgets import Button
 from wagtail.coreutils import multigetattr
 
-from . import audit, selectors, services
+from . import audit, errors, selectors, services
 from .admin_columns import EXPORT_COMPUTED, INSPECT_COMPUTED
 from .models import VisitRequest
 from .permissions import can_change_visit_requests, can_export_visit_requests, can_view_visit_requests
@@ -125,7 +125,7 @@ class VisitRequestEditView(EditView):
                 staff_notes=form.cleaned_data["staff_notes"],
                 slot_start=new_time,
             )
-        except services.BookingError as error:
+        except errors.BookingError as error:
             form.add_error("new_time" if new_time else "status", str(error))
             return self.form_invalid(form)
         self.emailed = [n for n in self.object.notifications.all() if n.pk not in earlier]

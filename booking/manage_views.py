@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 
-from . import ratelimit, services, slots
+from . import errors, ratelimit, services, slots
 from .forms import FreshLinkForm
 from .models import VisitRequest
 from .tokens import LinkProblem, make_manage_token, read_manage_token
@@ -111,7 +111,7 @@ def manage(request, page):
                     visit_request = services.visit_request_reschedule(
                         visit_request=visit_request, slot_start=new_start
                     )
-                except services.BookingError as problem:
+                except errors.BookingError as problem:
                     error = str(problem)
                 else:
                     # The move replaced the link; this browser carries on with the new one.

@@ -1,17 +1,15 @@
-"""The only code that writes visit requests: book, cancel, move, change status, anonymise.
-
-Capacity is enforced by the database: each active booking holds one numbered seat of its slot
-(`SlotSeat`, unique per slot start and seat number). Two processes racing for the last seat both
-try to insert it; the database lets exactly one through and the other gets `SlotTaken`."""
+"""The only code that writes visit requests: book, cancel, move, change status, anonymise, and
+the emails each change sends. Seats (capacity) are in seats.py, the cron jobs (reminders,
+purging) in housekeeping.py, the errors shown to patients in errors.py."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -19,50 +17,17 @@ from wagtail.models import Page
 
 from clinic.models import CareArea
 
-from . import ratelimit, slots
+from . import ratelimit, seats
 from .emails import staff_recipients
-from .models import REMINDER_LEAD, DiscoveryVisitPage, Notification, SlotSeat, VisitRequest
+from .errors import (
+    AlreadySubmitted,
+    RequestClosed,
+    TooManyActive,
+)
+from .models import DiscoveryVisitPage, Notification, SlotSeat, VisitRequest
 from .selectors import SPIKE_WINDOW
 from .tasks import enqueue_notification, enqueue_spike_alert
 from .tokens import UNSCHEDULED_MAX_AGE
-
-
-class BookingError(Exception):
-    """A booking that cannot be made; the message is fit to show the patient."""
-
-
-class SlotTaken(BookingError):
-    def __init__(self):
-        super().__init__("Sorry, that time was just taken, please pick another.")
-
-
-class SlotUnavailable(BookingError):
-    def __init__(self):
-        super().__init__("That time is no longer available, please pick another.")
-
-
-class RequestClosed(BookingError):
-    def __init__(self):
-        super().__init__("This visit request can no longer be changed.")
-
-
-class TooManyActive(BookingError):
-    def __init__(self, count: int):
-        # No dates or times: anyone can type someone else's email address into the form.
-        super().__init__(
-            f"You already have {count} visit{'s' if count != 1 else ''} booked or requested with us "
-            "under this email address or phone number. To change one, use the link in your email, "
-            "or ask us for a fresh link. You are welcome to call us, too."
-        )
-
-
-class AlreadySubmitted(Exception):
-    """The form's one-time token was used before: no second request was made. Whoever sent it
-    this time may be someone else holding the token, so the view decides what to show."""
-
-    def __init__(self, visit_request: VisitRequest):
-        super().__init__("This form was sent already.")
-        self.visit_request = visit_request
 
 
 @dataclass(frozen=True)
@@ -119,8 +84,8 @@ def visit_request_create(
                 created_at=now,
             )
             if slot_start is not None:
-                _book_seat(visit_request, page=page, slot_start=slot_start, now=now)
-            _notify(visit_request, Notification.Kind.CONFIRMATION, Notification.Kind.STAFF_NEW)
+                seats.book_seat(visit_request, page=page, slot_start=slot_start, now=now)
+            notify(visit_request, Notification.Kind.CONFIRMATION, Notification.Kind.STAFF_NEW)
             _alert_staff_on_spike(visit_request, now=now)
     except IntegrityError:
         # The same form posted twice at once: the other request won the unique token.
@@ -176,10 +141,10 @@ def visit_request_cancel(*, visit_request: VisitRequest, by_patient: bool = True
         visit_request = VisitRequest.objects.select_for_update().get(pk=visit_request.pk)
         if visit_request.status == VisitRequest.Status.CANCELLED:
             return visit_request
-        _cancel_and_free_seat(visit_request, at=timezone.now())
+        seats.cancel_and_free_seat(visit_request, at=timezone.now())
         visit_request.save(update_fields=["status", "cancelled_at", "calendar_sequence", "updated_at"])
         if by_patient:
-            _notify(visit_request, Notification.Kind.CANCELLED, Notification.Kind.STAFF_CANCELLED)
+            notify(visit_request, Notification.Kind.CANCELLED, Notification.Kind.STAFF_CANCELLED)
     return visit_request
 
 
@@ -199,7 +164,7 @@ def visit_request_reschedule(
         if not visit_request.is_active or visit_request.page is None:
             raise RequestClosed()
         SlotSeat.objects.filter(visit_request=visit_request).delete()
-        _book_seat(visit_request, page=visit_request.page, slot_start=slot_start, now=now)
+        seats.book_seat(visit_request, page=visit_request.page, slot_start=slot_start, now=now)
         visit_request.reminder_sent_at = None
         # Links sent before the move stop working; the "new time" email carries the new one.
         visit_request.link_version += 1
@@ -209,7 +174,7 @@ def visit_request_reschedule(
             update_fields=["reminder_sent_at", "link_version", "calendar_sequence", "updated_at"]
         )
         if by_patient:
-            _notify(visit_request, Notification.Kind.MOVED, Notification.Kind.STAFF_MOVED)
+            notify(visit_request, Notification.Kind.MOVED, Notification.Kind.STAFF_MOVED)
     return visit_request
 
 
@@ -223,9 +188,9 @@ def visit_request_set_status(
         visit_request = VisitRequest.objects.select_for_update().get(pk=visit_request.pk)
         if status == VisitRequest.Status.CANCELLED:
             # Cancelling again keeps the time of the first cancellation.
-            _cancel_and_free_seat(visit_request, at=visit_request.cancelled_at or timezone.now())
+            seats.cancel_and_free_seat(visit_request, at=visit_request.cancelled_at or timezone.now())
         elif visit_request.status == VisitRequest.Status.CANCELLED and visit_request.slot_start:
-            _reclaim_seat(visit_request)
+            seats.reclaim_seat(visit_request)
             visit_request.cancelled_at = None
             # The patient's calendar may hold the cancellation: only a higher SEQUENCE brings it back.
             visit_request.calendar_sequence += 1
@@ -273,7 +238,7 @@ def visit_request_update(
         kind = _staff_change_email(before, visit_request, moved=moving, now=now)
         # A move is always news; a confirmation or cancellation only if not the last word sent.
         if kind and (kind == Notification.Kind.CLINIC_MOVED or _told(visit_request) != _STATE_TOLD[kind]):
-            _notify(visit_request, kind)
+            notify(visit_request, kind)
     return visit_request
 
 
@@ -314,7 +279,7 @@ def visit_request_anonymise(*, visit_request: VisitRequest, now: datetime | None
         # Locked and read afresh, like every writer: a stale copy must not undo another's change.
         visit_request = VisitRequest.objects.select_for_update().get(pk=visit_request.pk)
         if visit_request.is_active:
-            _cancel_and_free_seat(visit_request, at=now)
+            seats.cancel_and_free_seat(visit_request, at=now)
         visit_request.first_name = "Anonymised"
         visit_request.last_name = ""
         visit_request.email = "anonymised@invalid"
@@ -344,112 +309,12 @@ def visit_request_links_send(*, email: str, now: datetime | None = None) -> int:
     sent = 0
     with transaction.atomic():
         for visit_request in manageable:
-            _notify(visit_request, Notification.Kind.LINK)
+            notify(visit_request, Notification.Kind.LINK)
             sent += 1
     return sent
 
 
-def visit_reminders_queue(*, now: datetime | None = None, ahead: timedelta = REMINDER_LEAD) -> int:
-    """Queue a reminder for every active visit starting within `ahead`; never twice.
-
-    Each request is marked in the same transaction that records its reminder, and rows another
-    run is handling are skipped (SKIP LOCKED on PostgreSQL; SQLite serialises writers), so
-    overlapping cron runs cannot both remind. Requests made less than `ahead` before their visit
-    just got their confirmation and get no reminder."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        due = VisitRequest.objects.filter(
-            status__in=VisitRequest.ACTIVE_STATUSES,
-            slot_start__gt=now,
-            slot_start__lte=now + ahead,
-            reminder_sent_at__isnull=True,
-            anonymised_at__isnull=True,
-        )
-        if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
-        queued = 0
-        for visit_request in due:
-            visit_request.reminder_sent_at = now
-            visit_request.save(update_fields=["reminder_sent_at"])
-            if visit_request.created_at > visit_request.slot_start - ahead:
-                continue
-            _notify(visit_request, Notification.Kind.REMINDER)
-            queued += 1
-    return queued
-
-
-def visit_requests_purge(*, older_than: timedelta, now: datetime | None = None) -> int:
-    """Anonymise requests whose visit (or, without one, whose request) is older than `older_than`."""
-    cutoff = (now or timezone.now()) - older_than
-    stale = VisitRequest.objects.filter(anonymised_at__isnull=True).filter(
-        Q(slot_start__lt=cutoff) | Q(slot_start__isnull=True, created_at__lt=cutoff)
-    )
-    count = 0
-    for visit_request in stale.iterator():
-        visit_request_anonymise(visit_request=visit_request, now=now)
-        count += 1
-    return count
-
-
-def _cancel_and_free_seat(visit_request: VisitRequest, *, at: datetime) -> None:
-    """Mark the (locked) request cancelled at `at` and give its seat back; the caller saves it."""
-    SlotSeat.objects.filter(visit_request=visit_request).delete()
-    if visit_request.status != VisitRequest.Status.CANCELLED:
-        # The cancellation's calendar file must outrank the event the patient has.
-        visit_request.calendar_sequence += 1
-    visit_request.status = VisitRequest.Status.CANCELLED
-    visit_request.cancelled_at = at
-
-
-def _book_seat(
-    visit_request: VisitRequest, *, page: DiscoveryVisitPage, slot_start: datetime, now: datetime
-) -> None:
-    """A patient picks a time: it must be one the page offers now, with a seat left, or this
-    raises SlotUnavailable / SlotTaken."""
-    rules = page.rules()
-    closures = page.closure_list()
-    # Only the slot's own count matters here; the seat insert below is what really decides.
-    taken = {slot_start: SlotSeat.objects.filter(slot_start=slot_start).count()}
-    if not slots.slot_is_free(slot_start, rules=rules, closures=closures, taken={}, now=now):
-        raise SlotUnavailable()
-    if not slots.slot_is_free(slot_start, rules=rules, closures=closures, taken=taken, now=now):
-        raise SlotTaken()
-    _claim_seat(visit_request, slot_start=slot_start, capacity=rules.capacity, length=rules.visit_length)
-
-
-def _reclaim_seat(visit_request: VisitRequest) -> None:
-    """Staff reopen a cancelled booking: it gets its old time back if a seat is still free there,
-    whatever the page's hours say now (staff agreed it with the patient), else SlotTaken."""
-    _claim_seat(
-        visit_request,
-        slot_start=visit_request.slot_start,
-        capacity=visit_request.page.capacity if visit_request.page else 1,
-        length=visit_request.slot_end - visit_request.slot_start,
-    )
-
-
-def _claim_seat(
-    visit_request: VisitRequest, *, slot_start: datetime, capacity: int, length: timedelta
-) -> None:
-    """Insert the lowest free seat number at slot_start; the unique constraint settles races."""
-    for _ in range(capacity):
-        used = set(SlotSeat.objects.filter(slot_start=slot_start).values_list("seat", flat=True))
-        free = [n for n in range(1, capacity + 1) if n not in used]
-        if not free:
-            break
-        try:
-            with transaction.atomic():
-                SlotSeat.objects.create(visit_request=visit_request, slot_start=slot_start, seat=free[0])
-        except IntegrityError:
-            continue  # another process took that seat first; look again
-        visit_request.slot_start = slot_start
-        visit_request.slot_end = slot_start + length
-        visit_request.save(update_fields=["slot_start", "slot_end"])
-        return
-    raise SlotTaken()
-
-
-def _notify(visit_request: VisitRequest, *kinds: str) -> None:
+def notify(visit_request: VisitRequest, *kinds: str) -> None:
     """Record the emails to send and send them by task once the booking is committed."""
     for kind in kinds:
         if kind.startswith("staff_") and not staff_recipients(visit_request):

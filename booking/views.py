@@ -12,7 +12,7 @@ from wagtail.models import Page
 
 from clinic.models import CareArea
 
-from . import ratelimit, services
+from . import errors, ratelimit, services
 from .emails import manage_url
 from .forms import NO_SLOT, BookingForm
 from .models import Notification, VisitRequest
@@ -76,16 +76,16 @@ def _book_post(request, page):
             source_page=_source_page(data["source"]),
             submission_token=data["form_token"],
         )
-    except services.AlreadySubmitted as already:
+    except errors.AlreadySubmitted as already:
         # The same form sent twice. Only the browser that booked may see the booking again: a
         # form token copied into another browser must not show someone else's name and link.
         if remembered(request, SESSION_KEY) != str(already.visit_request.public_id):
             remember(request, SESSION_KEY, None)
         return see_other(page.get_url(request) + page.reverse_subpage("thanks"))
-    except services.TooManyActive as error:
+    except errors.TooManyActive as error:
         form.add_error(None, str(error))
         return _render_form(request, page, form, offer_fresh_link=True)
-    except services.BookingError as error:
+    except errors.BookingError as error:
         form.add_error("slot", str(error))
         return _render_form(request, page, form)
     remember(request, SESSION_KEY, str(visit_request.public_id))

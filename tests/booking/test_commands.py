@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from booking import services
+from booking import housekeeping, services
 from booking.models import Notification, VisitRequest
 from booking.selectors import source_report_rows
 from tests.factories import StandardPageFactory
@@ -41,10 +41,10 @@ def far_visit(booking_page, care_area, home, django_capture_on_commit_callbacks)
 def test_reminder_is_sent_about_a_day_before_and_never_twice(far_visit, django_capture_on_commit_callbacks):
     before = far_visit.slot_start - timedelta(hours=20)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.visit_reminders_queue(now=before) == 1
+        assert housekeeping.visit_reminders_queue(now=before) == 1
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.visit_reminders_queue(now=before + timedelta(minutes=5)) == 0
-        assert services.visit_reminders_queue(now=before + timedelta(hours=2)) == 0
+        assert housekeeping.visit_reminders_queue(now=before + timedelta(minutes=5)) == 0
+        assert housekeeping.visit_reminders_queue(now=before + timedelta(hours=2)) == 0
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["maria@example.com"]
@@ -54,9 +54,9 @@ def test_reminder_is_sent_about_a_day_before_and_never_twice(far_visit, django_c
 
 
 def test_no_reminder_two_days_ahead_or_for_cancelled_visits(far_visit, django_capture_on_commit_callbacks):
-    assert services.visit_reminders_queue(now=far_visit.slot_start - timedelta(hours=48)) == 0
+    assert housekeeping.visit_reminders_queue(now=far_visit.slot_start - timedelta(hours=48)) == 0
     services.visit_request_cancel(visit_request=far_visit, by_patient=False)
-    assert services.visit_reminders_queue(now=far_visit.slot_start - timedelta(hours=20)) == 0
+    assert housekeeping.visit_reminders_queue(now=far_visit.slot_start - timedelta(hours=20)) == 0
 
 
 def test_send_visit_reminders_command_reminds_a_visit_within_a_day_once(

@@ -11,7 +11,7 @@ from django.core import mail, signing
 from django.test import Client
 from django.utils import timezone
 
-from booking import services, tokens
+from booking import errors, services, tokens
 from booking.emails import manage_url
 from booking.formatting import visit_time
 from booking.models import SlotSeat, VisitRequest
@@ -147,7 +147,7 @@ def test_two_active_bookings_of_one_slot_are_impossible_even_when_staff_reopen(v
         slot_start=visit.slot_start,
     )
     assert rival.seat
-    with pytest.raises(services.SlotTaken):
+    with pytest.raises(errors.SlotTaken):
         services.visit_request_set_status(visit_request=visit, status="confirmed")
     visit.refresh_from_db()
     assert visit.status == "cancelled"

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from wagtail.models import ModelLogEntry
 
-from booking import services
+from booking import errors, services
 from booking.admin_columns import notification_summary
 from booking.emails import manage_url
 from booking.formatting import visit_time, visit_time_short
@@ -222,7 +222,7 @@ def test_moving_to_a_taken_time_keeps_the_visit_and_sends_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/book/", form_data(slot_value(taken), email="other@example.com"))
     mail.outbox.clear()
-    with pytest.raises(services.SlotTaken):
+    with pytest.raises(errors.SlotTaken):
         update(visit, status="confirmed", slot_start=taken)
     visit.refresh_from_db()
     assert visit.status == "new"
@@ -231,7 +231,7 @@ def test_moving_to_a_taken_time_keeps_the_visit_and_sends_nothing(
 
 
 def test_a_cancelled_visit_cannot_be_moved(visit, update, booking_page):
-    with pytest.raises(services.RequestClosed):
+    with pytest.raises(errors.RequestClosed):
         update(visit, status="cancelled", slot_start=booking_page.free_slots()[3].start)
 
 

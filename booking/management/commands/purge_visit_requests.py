@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from booking.services import visit_requests_purge
+from booking.housekeeping import visit_requests_purge
 
 
 class Command(BaseCommand):

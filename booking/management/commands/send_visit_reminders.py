@@ -4,7 +4,7 @@ Safe to run every few minutes from cron: a visit is reminded at most once."""
 
 from django.core.management.base import BaseCommand
 
-from booking.services import visit_reminders_queue
+from booking.housekeeping import visit_reminders_queue
 from booking.tasks import retry_due_notifications
 
 

@@ -1,0 +1,47 @@
+"""What can go wrong with a booking, in words fit to show the patient (services and seats raise
+these; views show them)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import VisitRequest
+
+
+class BookingError(Exception):
+    """A booking that cannot be made; the message is fit to show the patient."""
+
+
+class SlotTaken(BookingError):
+    def __init__(self):
+        super().__init__("Sorry, that time was just taken, please pick another.")
+
+
+class SlotUnavailable(BookingError):
+    def __init__(self):
+        super().__init__("That time is no longer available, please pick another.")
+
+
+class RequestClosed(BookingError):
+    def __init__(self):
+        super().__init__("This visit request can no longer be changed.")
+
+
+class TooManyActive(BookingError):
+    def __init__(self, count: int):
+        # No dates or times: anyone can type someone else's email address into the form.
+        super().__init__(
+            f"You already have {count} visit{'s' if count != 1 else ''} booked or requested with us "
+            "under this email address or phone number. To change one, use the link in your email, "
+            "or ask us for a fresh link. You are welcome to call us, too."
+        )
+
+
+class AlreadySubmitted(Exception):
+    """The form's one-time token was used before: no second request was made. Whoever sent it
+    this time may be someone else holding the token, so the view decides what to show."""
+
+    def __init__(self, visit_request: VisitRequest):
+        super().__init__("This form was sent already.")
+        self.visit_request = visit_request
