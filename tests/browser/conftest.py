@@ -42,8 +42,10 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def site_url(live_server, demo_site):
-    """The demo clinic, served by a real server."""
+def site_url(live_server, demo_site, settings):
+    """The demo clinic, served by a real server whose public URL it is: links in emails and
+    calendar files point at it, so a test follows them as sent."""
+    settings.CLINIC_PUBLIC_URL = live_server.url
     return live_server.url
 
 

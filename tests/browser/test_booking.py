@@ -4,6 +4,7 @@ import os
 import re
 from pathlib import Path
 
+import icalendar
 from playwright.sync_api import expect
 
 from django.core import mail
@@ -36,7 +37,17 @@ def fill_details(page):
     page.get_by_label("You may contact me about this visit request.").check()
 
 
-def test_patient_books_on_a_phone_gets_the_email_and_cancels_with_the_manage_link(phone_page, site_url, axe):
+def calendar_event(message):
+    """The VEVENT of the .ics attached to an email."""
+    body = next(content for name, content, _ in message.attachments if name.endswith(".ics"))
+    return next(c for c in icalendar.Calendar.from_ical(body).walk() if c.name == "VEVENT")
+
+
+def emails_to(address):
+    return [m for m in mail.outbox if m.to == [address]]
+
+
+def test_patient_books_on_a_phone_moves_and_cancels_through_the_emailed_links(phone_page, site_url, axe):
     page = phone_page
     page.goto(site_url + "/book/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Book a Free Discovery Visit")
@@ -55,16 +66,31 @@ def test_patient_books_on_a_phone_gets_the_email_and_cancels_with_the_manage_lin
     expect(page.get_by_role("link", name=re.compile("Add to calendar"))).to_be_visible()
     assert_no_axe_violations(axe, page)
 
-    confirmation = next(m for m in mail.outbox if m.to == ["maria@example.com"])
+    # The manage link exactly as the email has it (on the public URL: this server).
+    confirmation = emails_to("maria@example.com")[0]
     assert chosen_time in confirmation.subject
-    manage = re.search(r"https?://\S+/book/manage/\S+/", confirmation.body).group(0)
-    path = "/book/manage/" + manage.split("/book/manage/")[1]
-
-    page.goto(site_url + path)
+    booked = calendar_event(confirmation)
+    page.goto(re.search(r"https?://\S+/book/manage/\S+/", confirmation.body).group(0))
     expect(page.get_by_role("heading", level=1)).to_have_text("Your Free Discovery Visit")
     # The token went into the session; the address bar (and history) no longer holds it.
     expect(page).to_have_url(site_url + "/book/manage/")
     assert_no_axe_violations(axe, page)
+
+    # Move to a time on another day: the new-time email's calendar file replaces the old event.
+    choose_day(page, 2)
+    open_times(page).nth(1).click()
+    page.get_by_role("button", name="Move my visit").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your visit has a new time")
+    assert_no_axe_violations(axe, page)
+    moved_email = emails_to("maria@example.com")[-1]
+    moved = calendar_event(moved_email)
+    assert str(moved["uid"]) == str(booked["uid"])
+    assert int(moved["sequence"]) > int(booked["sequence"])
+    assert moved.decoded("dtstart") != booked.decoded("dtstart")
+
+    # The new email's link opens the visit; cancelling asks first.
+    page.goto(re.search(r"https?://\S+/book/manage/\S+/", moved_email.body).group(0))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your Free Discovery Visit")
     page.get_by_role("link", name="Cancel my visit").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Cancel your visit?")
     assert_no_axe_violations(axe, page)
