@@ -7,15 +7,16 @@ from wagtail.admin.panels import Panel
 from clinic.blocks import WEEKDAYS
 from clinic.models import ClinicSettings
 
-from .opening_hours import Hours, disagreements
+from .opening_hours import disagreements
+from .slots import WeeklyHours
 
 WEEKDAY_CODES = [code for code, _ in WEEKDAYS]
 
 
-def clinic_opening_hours(clinic: ClinicSettings) -> list[Hours]:
+def clinic_opening_hours(clinic: ClinicSettings) -> list[WeeklyHours]:
     """The opening hours patients see in the footer, as weekly ranges."""
     return [
-        Hours(weekday=WEEKDAY_CODES.index(code), start=block.value["opens"], end=block.value["closes"])
+        WeeklyHours(weekday=WEEKDAY_CODES.index(code), start=block.value["opens"], end=block.value["closes"])
         for block in clinic.opening_hours
         if block.value["opens"] and block.value["closes"]
         for code in block.value["days"]
@@ -23,10 +24,10 @@ def clinic_opening_hours(clinic: ClinicSettings) -> list[Hours]:
     ]
 
 
-def page_bookable_hours(page) -> list[Hours]:
+def page_bookable_hours(page) -> list[WeeklyHours]:
     """The booking page's weekly hours, as edited (unsaved rows included)."""
     return [
-        Hours(weekday=row.weekday, start=row.start, end=row.end)
+        WeeklyHours(weekday=row.weekday, start=row.start, end=row.end)
         for row in page.weekly_hours.all()
         if row.weekday is not None and row.start and row.end
     ]

@@ -12,14 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import time
 
+from .slots import WeeklyHours
+
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-@dataclass(frozen=True)
-class Hours:
-    weekday: int  # 0 = Monday ... 6 = Sunday
-    start: time
-    end: time
 
 
 @dataclass(frozen=True)
@@ -29,7 +24,7 @@ class Disagreement:
     message: str
 
 
-def disagreements(*, opening: Iterable[Hours], bookable: Iterable[Hours]) -> list[Disagreement]:
+def disagreements(*, opening: Iterable[WeeklyHours], bookable: Iterable[WeeklyHours]) -> list[Disagreement]:
     """Where bookable hours fall outside opening hours, and open days with nothing bookable,
     Monday first."""
     open_by_day = _merged(opening)
@@ -63,7 +58,7 @@ def disagreements(*, opening: Iterable[Hours], bookable: Iterable[Hours]) -> lis
     return found
 
 
-def _merged(hours: Iterable[Hours]) -> dict[int, list[tuple[time, time]]]:
+def _merged(hours: Iterable[WeeklyHours]) -> dict[int, list[tuple[time, time]]]:
     merged: dict[int, list[tuple[time, time]]] = {}
     for item in sorted(hours, key=lambda h: (h.weekday, h.start)):
         if item.end <= item.start:

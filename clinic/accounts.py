@@ -15,7 +15,7 @@ SEEN_RESOLUTION_SECONDS = 60
 
 
 def client_ip(request) -> str:
-    """The client's address, for the login lockout and the booking rate limits. Behind a reverse
+    """The client's address, for the login lockout and the rate limits. Behind a reverse
     proxy every request comes from the proxy; the header it *overwrites* (CLIENT_IP_HEADER, e.g.
     X-Real-IP) names the client. Never a header the client can set itself."""
     header = settings.CLIENT_IP_HEADER

@@ -11,7 +11,7 @@ what would be easy to get wrong. Publishing is rare next to reading.
 `wagtail.contrib.frontend_cache`) can be purged on exactly the same events: see docs/caching.md.
 
 Never cached: anything but a 200 to an anonymous GET/HEAD without a session or messages cookie;
-the admin; responses that set a cookie, carry a CSRF token (forms: the booking page) or say
+the admin; responses that set a cookie, carry a CSRF token (every form) or say
 `private`/`no-cache`/`no-store` (Wagtail previews, `never_cache` views).
 """
 
@@ -146,7 +146,7 @@ def _deleted(sender, instance, **kwargs) -> None:
 
 def _shows_on_pages(model, update_fields) -> bool:
     """Rows that show on public pages outside their own page: every snippet (team, testimonials,
-    care areas), every site or generic setting (clinic details, booking link), sites, redirects
+    care areas), every site or generic setting (clinic details, the appointment link), sites, redirects
     and images (edited: not a computed field such as the file hash saved while rendering). A
     page's own save is a draft, which changes nothing public; publishing is handled above."""
     if issubclass(model, Page):

@@ -3,8 +3,6 @@ parameter. Nothing may answer 500, and no page may echo a payload unescaped.
 
 Bounded (a few dozen examples per test, no deadline) so the battery stays well under a minute."""
 
-import time
-import uuid
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
@@ -12,13 +10,12 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from django.core import signing
 from django.test import Client
 
 from booking import services
 from booking.emails import manage_url
-from booking.forms import STARTED_SALT
 from booking.models import DiscoveryVisitPage
+from tests.booking.conftest import form_data
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -116,25 +113,7 @@ def test_blog_listing_parameters_and_slugs_never_error(site, page, slug):
     value=hostile,
 )
 def test_booking_form_never_errors_or_stores_a_payload_unescaped(site, field, value):
-    data = {
-        "slot": "none",
-        "preferred_times": "Tuesday evenings",
-        "first_name": "Maria",
-        "last_name": "Garcia",
-        "email": "maria@example.com",
-        "phone": "(954) 555-0123",
-        "concern": "hip",
-        "concern_other": "",
-        "race_date": "",
-        "note": "",
-        "preferred_contact": "email",
-        "consent": "on",
-        "source": "",
-        "form_token": str(uuid.uuid4()),
-        "started": signing.dumps(time.time() - 60, salt=STARTED_SALT),
-        "website": "",
-        field: value,
-    }
+    data = {**form_data("none", preferred_times="Tuesday evenings"), field: value}
     response = site.post("/book/", data)
     assert_safe(response)
     if response.status_code == 303:
