@@ -49,7 +49,7 @@ URLS = {
 @pytest.fixture
 def site(home, clinic_settings):
     StandardPageFactory(parent=home, title="About us", slug="about", show_in_menus=True)
-    clinic_settings.booking_page = DiscoveryVisitPageFactory(parent=home)
+    clinic_settings.appointment_page = DiscoveryVisitPageFactory(parent=home)
     clinic_settings.privacy_page = StandardPageFactory(parent=home, title="Privacy", slug="privacy")
     clinic_settings.save()
     blog = BlogIndexPageFactory(parent=home, show_in_menus=True)
