@@ -29,6 +29,7 @@ from wagtail.search import index
 
 from clinic.models import CareArea, Person
 from clinic.public_url import PublicURLMixin
+from clinic.serving import ServingMixin
 
 from .blocks import ArticleBodyBlock
 from .feeds import ArticleFeed
@@ -59,7 +60,7 @@ def _with_hero_renditions():
     return Prefetch("hero_image", queryset=get_image_model().objects.prefetch_renditions())
 
 
-class BlogIndexPage(PublicURLMixin, RoutablePageMixin, Page):
+class BlogIndexPage(PublicURLMixin, ServingMixin, RoutablePageMixin, Page):
     """/blog/: every article, newest first, and the same list by category (/category/<slug>/) or
     tag (/tag/<slug>/); /feed/ is the RSS feed."""
 
@@ -160,7 +161,7 @@ class BlogPageQuerySet(PageQuerySet):
         return self.filter(Q(review_due__isnull=True) | Q(review_due__lt=today))
 
 
-class BlogPage(PublicURLMixin, Page):
+class BlogPage(PublicURLMixin, ServingMixin, Page):
     """One article, filed under the clinic's care areas, written and medically reviewed by staff."""
 
     objects = PageManager.from_queryset(BlogPageQuerySet)()

@@ -29,6 +29,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from clinic.public_url import PublicURLMixin
+from clinic.serving import ServingMixin
 
 from . import slots
 from .admin_panels import OpeningHoursCheckPanel
@@ -46,7 +47,7 @@ WEEKDAYS = [
 ]
 
 
-class DiscoveryVisitPage(PublicURLMixin, RoutablePageMixin, Page):
+class DiscoveryVisitPage(PublicURLMixin, ServingMixin, RoutablePageMixin, Page):
     """/book/: the booking form, its confirmation and the patient's manage link, plus availability."""
 
     intro = models.TextField(

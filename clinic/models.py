@@ -12,6 +12,7 @@ from wagtail.search import index
 from .blocks import BaseBodyBlock, OpeningHoursBlock, ServiceBlock
 from .phone import tel_uri, validate_phone  # migration 0001 names clinic.models.validate_phone
 from .public_url import PublicURLMixin
+from .serving import ServingMixin
 
 
 class CareArea(models.Model):
@@ -214,7 +215,7 @@ class ClinicSettings(BaseSiteSetting):
         return [line for line in [self.street_address, city] if line]
 
 
-class HomePage(PublicURLMixin, Page):
+class HomePage(PublicURLMixin, ServingMixin, Page):
     hero_heading = models.CharField(max_length=120)
     hero_text = models.TextField(max_length=500, blank=True)
     hero_image = models.ForeignKey(
@@ -264,7 +265,7 @@ class HomePage(PublicURLMixin, Page):
         return context
 
 
-class StandardPage(PublicURLMixin, Page):
+class StandardPage(PublicURLMixin, ServingMixin, Page):
     """About, Services, Privacy and any other plain page staff add."""
 
     intro = models.TextField(max_length=500, blank=True)

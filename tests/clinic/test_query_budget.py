@@ -25,14 +25,14 @@ from tests.factories import (
 # their queries are Wagtail's routing and view-restriction checks, and each image kind costs an
 # image query and a renditions query (bench/RESULTS.md lists them).
 BUDGET = {
-    "home": 9,
-    "standard": 7,
-    "article": 20,
-    "index": 15,
-    "category": 16,
-    "tag": 16,
+    "home": 8,
+    "standard": 6,
+    "article": 19,
+    "index": 14,
+    "category": 15,
+    "tag": 15,
     "search": 7,
-    "booking": 12,
+    "booking": 11,
 }
 URLS = {
     "home": "/",

@@ -1,0 +1,37 @@
+"""What Wagtail does for every page it serves, in fewer queries and by the same rules; every page
+model takes `ServingMixin`, before `Page`."""
+
+from django.db.models import Q
+
+from wagtail.models import PageViewRestriction
+
+
+class ServingMixin:
+    def _routed_ancestry(self) -> list | None:
+        """This page and its ancestors up to the site's top level, as routing loaded them (each
+        child it passes keeps its parent in treebeard's `_cached_parent_obj`, which `get_parent`
+        reads); None when one of them was not loaded that way."""
+        chain = [self]
+        while chain[-1].depth > 2:
+            parent = getattr(chain[-1], "_cached_parent_obj", None)
+            if parent is None:
+                return None
+            chain.append(parent)
+        return chain
+
+    def get_view_restrictions(self):
+        """Wagtail's rule (the restrictions on this page and on every ancestor, an alias answering
+        to its source's) in one query instead of two: routing already loaded the ancestors, so
+        which of them are aliases is known without fetching them again. Wagtail's own lookup runs
+        for a page that was not routed to (the admin's privacy screens, copies, aliases)."""
+        ancestry = self._routed_ancestry()
+        if ancestry is None:
+            return super().get_view_restrictions()
+        page_ids = set()
+        for page in ancestry:
+            while page.alias_of_id:
+                page = page.alias_of
+            page_ids.add(page.pk)
+        # The tree's root (depth 1) is an ancestor of every page; it is never an alias.
+        root = Q(page__path=self.path[: self.steplen])
+        return PageViewRestriction.objects.filter(Q(page_id__in=page_ids) | root)
