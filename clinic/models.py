@@ -1,15 +1,17 @@
 """The clinic itself: home and standard pages, site-wide settings, team, testimonials, care areas."""
 
+from django.core.cache import cache
 from django.db import models
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
 from .blocks import BaseBodyBlock, OpeningHoursBlock, ServiceBlock
+from .page_cache import current_generation
 from .phone import tel_uri, validate_phone  # migration 0001 names clinic.models.validate_phone
 from .public_url import PublicURLMixin
 from .serving import ServingMixin
@@ -86,6 +88,9 @@ class Testimonial(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.quote[:40]}"
+
+
+SETTINGS_CACHE_SECONDS = 3600
 
 
 @register_setting(icon="site")
@@ -169,6 +174,27 @@ class ClinicSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "clinic settings"
+
+    @classmethod
+    def for_request(cls, request):
+        """As Wagtail's, but kept in the shared cache as the main menu is: every page shows these
+        settings, and any change that could alter them (these settings, a site, a page published,
+        moved or deleted: the appointment and privacy links) starts a new page-cache generation.
+        Staff screens that edit them read the database (`for_site`)."""
+        attr = cls.get_cache_attr_name()
+        if hasattr(request, attr):
+            return getattr(request, attr)
+        site = Site.find_for_request(request)
+        if site is None:
+            return super().for_request(request)
+        key = f"clinic-settings:{current_generation()}:{site.pk}"
+        instance = cache.get(key)
+        if instance is None:
+            instance = cls.for_site(site)
+            cache.set(key, instance, timeout=SETTINGS_CACHE_SECONDS)
+        instance._request = request  # as Wagtail: page links are built for this request's site
+        setattr(request, attr, instance)
+        return instance
 
     @property
     def tel_uri(self) -> str:

@@ -51,6 +51,32 @@ def test_home_cta_goes_to_the_booking_page_once_staff_choose_one(client, home, c
     assert page.select_one(".hero .button--primary")["href"] == "/book/"
 
 
+def test_changed_clinic_settings_show_on_the_next_page_view(client, home, clinic_settings):
+    client.get("/")  # the settings are now in the shared cache
+    clinic_settings.phone = "(954) 555-0199"
+    clinic_settings.save()
+    assert soup(client.get("/")).select_one(".call-banner a").get_text() == "(954) 555-0199"
+
+
+def test_unpublishing_the_appointment_page_turns_book_buttons_into_calls(client, home, clinic_settings):
+    booking = StandardPageFactory(parent=home, title="Book", slug="book")
+    clinic_settings.appointment_page = booking
+    clinic_settings.save()
+    client.get("/")
+    booking.unpublish()
+    assert soup(client.get("/")).select_one(".hero .button--primary")["href"] == "tel:+19545195404"
+
+
+def test_renaming_the_privacy_page_renames_the_footer_link(client, home, clinic_settings):
+    privacy = StandardPageFactory(parent=home, title="Privacy", slug="privacy")
+    clinic_settings.privacy_page = privacy
+    clinic_settings.save()
+    client.get("/")
+    privacy.title = "Privacy notice"
+    privacy.save_revision().publish()
+    assert soup(client.get("/")).select_one(".site-footer__legal a").get_text() == "Privacy notice"
+
+
 def test_home_page_has_landmarks_and_a_skip_link(client, home):
     page = soup(client.get("/"))
     skip = page.find("a", class_="skip-link")

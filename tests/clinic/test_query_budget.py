@@ -25,14 +25,14 @@ from tests.factories import (
 # their queries are Wagtail's routing and view-restriction checks, and each image kind costs an
 # image query and a renditions query (bench/RESULTS.md lists them).
 BUDGET = {
-    "home": 8,
-    "standard": 6,
-    "article": 19,
-    "index": 14,
-    "category": 15,
-    "tag": 15,
-    "search": 7,
-    "booking": 11,
+    "home": 7,
+    "standard": 5,
+    "article": 18,
+    "index": 13,
+    "category": 14,
+    "tag": 14,
+    "search": 6,
+    "booking": 10,
 }
 URLS = {
     "home": "/",
