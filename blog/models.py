@@ -10,8 +10,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -27,6 +28,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from clinic.images import prefetch_renditions
 from clinic.models import CareArea, Person
 from clinic.public_url import PublicURLMixin
 from clinic.serving import ServingMixin
@@ -45,6 +47,8 @@ from .reading import (
 
 ARTICLES_PER_PAGE = 10
 RELATED_ARTICLES = 3
+# What an article page shows beside its own fields, fetched with it.
+ARTICLE_SELECT_RELATED = ["author__photo", "reviewed_by__photo", "hero_image"]
 
 
 def page_number(raw: str | None, num_pages: int) -> int:
@@ -109,6 +113,31 @@ class BlogIndexPage(PublicURLMixin, ServingMixin, RoutablePageMixin, Page):
             **context,
         }
         return self.render(request, context_overrides=context)
+
+    def route(self, request, path_components):
+        """An article (this page's only kind of child) is fetched as a BlogPage with its people and
+        images in one query; Wagtail would fetch it as a Page, then as a BlogPage."""
+        if path_components and not self._is_own_route(path_components):
+            article = (
+                BlogPage.objects.child_of(self)
+                .select_related(*ARTICLE_SELECT_RELATED)
+                .filter(slug=path_components[0])
+                .first()
+            )
+            if article is not None:
+                article._cached_parent_obj = self  # as Wagtail's routing: get_parent() needs no query
+                return article.route(request, path_components[1:])
+        # The index's own routes, and any other kind of child page (Wagtail's lookup).
+        return super().route(request, path_components)
+
+    def _is_own_route(self, path_components) -> bool:
+        if not self.live:  # as RoutablePageMixin: a draft index has no routes of its own
+            return False
+        try:
+            self.resolve_subpage("/" + "/".join(path_components) + "/")
+        except Http404:
+            return False
+        return True
 
     def get_sitemap_urls(self, request=None):
         """The index, then one entry per care area that has live articles."""
@@ -380,30 +409,27 @@ class BlogPage(PublicURLMixin, ServingMixin, Page):
             .public()
             .exclude(pk=self.pk)
             .annotate(shared=shared)
-            .select_related("author")
-            .prefetch_related(_with_hero_renditions())
+            .select_related("hero_image")
             .order_by("-shared", "-date", "-pk")[:RELATED_ARTICLES]
         )
 
-    def load_people_and_images(self) -> None:
-        """Author and reviewer in one query, with their photos' and the hero's renditions, so the
-        article's query count does not grow with the images on it."""
-        images = get_image_model().objects.prefetch_renditions()
-        people = (
-            Person.objects.filter(pk__in={self.author_id, self.reviewed_by_id} - {None})
-            .prefetch_related(Prefetch("photo", queryset=images))
-            .in_bulk()
-        )
-        if self.author_id:
-            self.author = people.get(self.author_id)
-        if self.reviewed_by_id:
-            self.reviewed_by = people.get(self.reviewed_by_id)
-        if self.hero_image_id:
-            prefetch_related_objects([self], Prefetch("hero_image", queryset=images))
+    def load_people(self) -> None:
+        """Author and reviewer with their photos in one query, unless they came with the article
+        (routing fetches them with it; a preview's article comes from a revision)."""
+        ids = {name: getattr(self, f"{name}_id") for name in ("author", "reviewed_by")}
+        ids = {name: pk for name, pk in ids.items() if pk}
+        if all(self._meta.get_field(name).is_cached(self) for name in ids):
+            return
+        people = Person.objects.select_related("photo").in_bulk(ids.values())
+        for name, pk in ids.items():
+            setattr(self, name, people.get(pk))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        self.load_people_and_images()
+        self.load_people()
+        related = list(self.related_articles())
+        photos = [person.photo for person in (self.author, self.reviewed_by) if person]
+        prefetch_renditions([self.hero_image, *photos, *(article.hero_image for article in related)])
         headings = [block.value for block in self.body if block.block_type in ("heading", "faq")]
         # Two headings (or FAQ sections) with the same text would share an id; number the repeats.
         # The values are the ones the template renders (StreamValue keeps its bound blocks), so
@@ -413,6 +439,6 @@ class BlogPage(PublicURLMixin, ServingMixin, Page):
         context["toc"] = toc_tree(table_of_contents(self.body))
         context["appointment_query"] = self.booking_query
         context["midpoint_offer"] = self.midpoint_offer_position()
-        context["related_articles"] = self.related_articles()
+        context["related_articles"] = related
         context["parent_index"] = self.get_parent().specific
         return context

@@ -27,7 +27,7 @@ from tests.factories import (
 BUDGET = {
     "home": 7,
     "standard": 5,
-    "article": 18,
+    "article": 11,
     "index": 13,
     "category": 14,
     "tag": 14,
