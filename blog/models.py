@@ -25,13 +25,12 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageManager
-from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from clinic.images import prefetch_renditions
 from clinic.models import CareArea, Person
 from clinic.public_url import PublicURLMixin
-from clinic.serving import ServingMixin
+from clinic.serving import PublicPageQuerySet, ServingMixin
 
 from .blocks import ArticleBodyBlock
 from .feeds import ArticleFeed
@@ -183,7 +182,7 @@ class BlogPageTag(TaggedItemBase):
     content_object = ParentalKey("blog.BlogPage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class BlogPageQuerySet(PageQuerySet):
+class BlogPageQuerySet(PublicPageQuerySet):
     def overdue_for_review(self, *, today):
         """Never reviewed, or the review interval ran out before `today`: the one statement of the
         rule (`review_due` is derived on save by `reading.review_due_date`)."""

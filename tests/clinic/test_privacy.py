@@ -3,8 +3,9 @@ the page or on a page above it, through an alias, in lists, and a draft never sh
 
 import pytest
 
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 
+from blog.models import BlogPage
 from tests.factories import BlogIndexPageFactory, BlogPageFactory, StandardPageFactory
 
 
@@ -98,6 +99,20 @@ def test_private_article_is_not_offered_as_related(client, blog):
     restrict(BlogPageFactory(parent=blog, slug="hidden", title="Hidden article", tags=["common"]))
     response = client.get("/blog/shown/")
     assert b"Hidden article" not in response.content
+
+
+def test_public_articles_are_the_ones_wagtail_calls_public(blog):
+    shown = BlogPageFactory(parent=blog, slug="shown")
+    restrict(BlogPageFactory(parent=blog, slug="hidden"))
+    assert list(BlogPage.objects.public()) == [shown]
+    assert list(Page.objects.type(BlogPage).public().specific()) == [shown]
+
+
+def test_no_article_under_a_private_blog_is_public(blog):
+    BlogPageFactory(parent=blog, slug="inside")
+    restrict(blog)
+    assert not BlogPage.objects.public().exists()
+    assert not Page.objects.type(BlogPage).public().exists()
 
 
 def test_unpublished_article_is_not_found(client, blog):

@@ -27,10 +27,10 @@ from tests.factories import (
 BUDGET = {
     "home": 7,
     "standard": 5,
-    "article": 11,
-    "index": 13,
-    "category": 14,
-    "tag": 14,
+    "article": 10,
+    "index": 11,
+    "category": 12,
+    "tag": 12,
     "search": 6,
     "booking": 10,
 }
