@@ -43,7 +43,7 @@ class ArticleFeed(Feed):
         return index.intro or f"Articles from {index.get_site().site_name or index.title}"
 
     def items(self, index):
-        return index.articles()[:FEED_ITEMS]
+        return index.articles().select_related("author").prefetch_related("categories")[:FEED_ITEMS]
 
     def item_title(self, article):
         return article.title

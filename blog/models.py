@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -23,7 +23,6 @@ from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.images import get_image_model
 from wagtail.models import Page, PageManager
 from wagtail.search import index
 
@@ -59,10 +58,6 @@ def page_number(raw: str | None, num_pages: int) -> int:
     return min(max(number, 1), max(num_pages, 1))
 
 
-def _with_hero_renditions():
-    return Prefetch("hero_image", queryset=get_image_model().objects.prefetch_renditions())
-
-
 class BlogIndexPage(PublicURLMixin, ServingMixin, RoutablePageMixin, Page):
     """/blog/: every article, newest first, and the same list by category (/category/<slug>/) or
     tag (/tag/<slug>/); /feed/ is the RSS feed."""
@@ -80,13 +75,13 @@ class BlogIndexPage(PublicURLMixin, ServingMixin, RoutablePageMixin, Page):
         verbose_name = "blog index page"
 
     def articles(self):
-        """Live, public articles under this index, newest first, with what a listing shows."""
+        """Live, public articles under this index, newest first, with their hero images (a listing
+        fetches the renditions of the articles it shows in one query)."""
         return (
             BlogPage.objects.child_of(self)
             .live()
             .public()
-            .select_related("author")
-            .prefetch_related("categories", _with_hero_renditions())
+            .select_related("hero_image")
             .order_by("-date", "-first_published_at", "-pk")
         )
 
@@ -94,9 +89,11 @@ class BlogIndexPage(PublicURLMixin, ServingMixin, RoutablePageMixin, Page):
         """The care areas that have live articles here: the category pages worth listing."""
         return CareArea.objects.filter(articles__in=self.articles().values("pk")).distinct()
 
-    def _listing(self, request, articles, *, heading: str, **context):
+    def _listing(self, request, articles, *, heading: str, categories=None, **context):
         paginator = Paginator(articles, ARTICLES_PER_PAGE)
         page_of_articles = paginator.page(page_number(request.GET.get("page"), paginator.num_pages))
+        page_of_articles.object_list = list(page_of_articles.object_list)
+        prefetch_renditions(article.hero_image for article in page_of_articles.object_list)
         # Each listing page is its own canonical URL: /blog/category/hip/?page=2, not /blog/.
         canonical = (self.get_full_url(request) or "") + request.path.removeprefix(
             self.get_url(request) or ""
@@ -108,7 +105,7 @@ class BlogIndexPage(PublicURLMixin, ServingMixin, RoutablePageMixin, Page):
             "canonical_url": canonical,
             "page_range": paginator.get_elided_page_range(page_of_articles.number, on_each_side=2),
             "listing_heading": heading,
-            "categories": self.care_areas(),
+            "categories": self.care_areas() if categories is None else categories,
             **context,
         }
         return self.render(request, context_overrides=context)
@@ -155,11 +152,16 @@ class BlogIndexPage(PublicURLMixin, ServingMixin, RoutablePageMixin, Page):
 
     @path("category/<slug:slug>/")
     def category(self, request, slug):
-        care_area = get_object_or_404(CareArea, slug=slug)
+        # Usually one of the care areas the page lists anyway: no query of its own.
+        categories = list(self.care_areas())
+        care_area = next((area for area in categories if area.slug == slug), None)
+        if care_area is None:
+            care_area = get_object_or_404(CareArea, slug=slug)
         return self._listing(
             request,
             self.articles().filter(categories=care_area),
             heading=f"Articles about {care_area.name}",
+            categories=categories,
             care_area=care_area,
         )
 

@@ -28,9 +28,9 @@ BUDGET = {
     "home": 7,
     "standard": 5,
     "article": 10,
-    "index": 11,
-    "category": 12,
-    "tag": 12,
+    "index": 9,
+    "category": 9,
+    "tag": 10,
     "search": 6,
     "booking": 10,
 }
