@@ -6,11 +6,11 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 from wagtail.search import index
 
 from .blocks import BaseBodyBlock, OpeningHoursBlock, ServiceBlock
+from .images import prefetch_renditions
 from .page_cache import current_generation
 from .phone import tel_uri, validate_phone  # migration 0001 names clinic.models.validate_phone
 from .public_url import PublicURLMixin
@@ -284,9 +284,9 @@ class HomePage(PublicURLMixin, ServingMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["team"] = Person.objects.filter(show_on_team=True).prefetch_related(
-            models.Prefetch("photo", queryset=get_image_model().objects.prefetch_renditions())
-        )
+        team = list(Person.objects.filter(show_on_team=True).select_related("photo"))
+        prefetch_renditions([self.hero_image, *(person.photo for person in team)])
+        context["team"] = team
         context["testimonials"] = Testimonial.objects.all()[:6]
         return context
 
