@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from blog.models import BlogPage
 from clinic.models import StandardPage
 from tests.factories import (
     BlogIndexPageFactory,
@@ -34,6 +35,9 @@ BUDGET = {
     "tag": 10,
     "search": 6,
     "booking": 10,
+    "booking_from_article": 12,
+    "feed": 7,
+    "sitemap": 10,
 }
 URLS = {
     "home": "/",
@@ -44,6 +48,9 @@ URLS = {
     "tag": "/blog/tag/common/",
     "search": "/search/?q=article",
     "booking": "/book/",
+    "booking_from_article": "/book/?concern=hip&from={article}",
+    "feed": "/blog/feed/",
+    "sitemap": "/sitemap.xml",
 }
 
 
@@ -86,6 +93,7 @@ def grow(blog, areas, start: int, count: int) -> None:
 
 
 def queries(client, url: str) -> int:
+    url = url.format(article=BlogPage.objects.get(slug="article-0").pk)
     client.get(url)  # the first view creates renditions and fills the shared cache
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
