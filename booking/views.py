@@ -3,7 +3,6 @@ file. Thin: forms validate, services write. The manage link's pages are in manag
 
 from datetime import date, timedelta
 
-from django.core.validators import slug_re
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
@@ -39,11 +38,12 @@ RATE_LIMITED = (
 def book(request, page):
     if request.method == "POST":
         return _book_post(request, page)
-    initial = _initial_from_query(request)
-    race = _race_date(request, BookingForm())
+    care_areas = list(CareArea.objects.all())
+    initial = _initial_from_query(request, care_areas)
+    race = _race_date(request)
     if race:
         initial["race_date"] = race
-    form = BookingForm(initial=initial)
+    form = BookingForm(initial=initial, care_areas=care_areas)
     return _render_form(request, page, form)
 
 
@@ -92,11 +92,12 @@ def _book_post(request, page):
     return see_other(page.get_url(request) + page.reverse_subpage("thanks"))
 
 
-def _initial_from_query(request) -> dict:
+def _initial_from_query(request, care_areas: list[CareArea]) -> dict:
     initial = {}
     concern = request.GET.get("concern", "")[:60]
-    # Only a slug is looked up: anything else (a NUL byte, which PostgreSQL refuses) is ignored.
-    if slug_re.fullmatch(concern) and CareArea.objects.filter(slug=concern).exists():
+    # Compared with the care areas in memory: nothing from the query string reaches the database
+    # (a NUL byte, which PostgreSQL refuses, answered 500).
+    if concern and concern in {area.slug for area in care_areas}:
         initial["concern"] = concern
     source = request.GET.get("from", "")
     if source.isdigit() and len(source) < 10 and Page.objects.live().filter(pk=int(source)).exists():
@@ -110,9 +111,9 @@ def _source_page(page_id):
     return Page.objects.live().filter(pk=page_id).first()
 
 
-def _race_date(request, form):
+def _race_date(request, form=None):
     """The patient's race date, from what they sent or ?race=YYYY-MM-DD; None if unusable."""
-    raw = form["race_date"].value() if form.is_bound else request.GET.get("race", "")
+    raw = form["race_date"].value() if form is not None and form.is_bound else request.GET.get("race", "")
     try:
         return date.fromisoformat(str(raw)[:10]) if raw else None
     except ValueError:

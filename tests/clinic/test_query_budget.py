@@ -34,8 +34,8 @@ BUDGET = {
     "category": 9,
     "tag": 10,
     "search": 6,
-    "booking": 10,
-    "booking_from_article": 12,
+    "booking": 9,
+    "booking_from_article": 10,
     "feed": 7,
     "sitemap": 10,
 }
