@@ -1,11 +1,11 @@
 """The page cache: anonymous GETs of public pages are answered from the shared cache.
 
 Entries are keyed on a site-wide *generation*: any change that can show on a page other than its
-own (publishing, unpublishing, moving or deleting a page; team, testimonials, care areas, images,
-sites, site settings) sets a new generation, and every earlier entry is simply never read again
-(it expires after `PAGE_CACHE_SECONDS`). That is coarse but always correct: an article's title
-shows on the index, home, related articles and search, and working out every page that shows
-what would be easy to get wrong. Publishing is rare next to reading.
+own (publishing, unpublishing, moving or deleting a page; a page's view restrictions; team,
+testimonials, care areas, images, sites, site settings) sets a new generation, and every earlier
+entry is simply never read again (it expires after `PAGE_CACHE_SECONDS`). That is coarse but
+always correct: an article's title shows on the index, home, related articles and search, and
+working out every page that shows what would be easy to get wrong. Publishing is rare next to reading.
 
 `content_changed` is sent after each new generation, so a front cache (Varnish, through
 `wagtail.contrib.frontend_cache`) can be purged on exactly the same events: see docs/caching.md.
@@ -29,7 +29,7 @@ from django.utils.cache import cc_delim_re
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.images.models import AbstractImage
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail.snippets.models import get_snippet_models
 
@@ -146,7 +146,9 @@ def _deleted(sender, instance, **kwargs) -> None:
 
 def _shows_on_pages(model, update_fields) -> bool:
     """Rows that show on public pages outside their own page: every snippet (team, testimonials,
-    care areas), every site or generic setting (clinic details, the appointment link), sites, redirects
+    care areas), every site or generic setting (clinic details, the appointment link), sites,
+    redirects, page view restrictions (a page made private must stop being served, and leave
+    every list)
     and images (edited: not a computed field such as the file hash saved while rendering). A
     page's own save is a draft, which changes nothing public; publishing is handled above."""
     if issubclass(model, Page):
@@ -154,7 +156,7 @@ def _shows_on_pages(model, update_fields) -> bool:
     if issubclass(model, AbstractImage):
         return update_fields is None
     return (
-        issubclass(model, (BaseSiteSetting, BaseGenericSetting, Site, Redirect))
+        issubclass(model, (BaseSiteSetting, BaseGenericSetting, Site, Redirect, PageViewRestriction))
         or model in get_snippet_models()
     )
 

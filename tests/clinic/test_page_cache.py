@@ -6,6 +6,8 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
+from wagtail.models import PageViewRestriction
+
 from clinic import page_cache
 from tests.factories import (
     BlogIndexPageFactory,
@@ -113,6 +115,27 @@ def test_deleting_a_page_removes_it_from_cached_pages(client, article):
     client.get("/blog/")
     article.delete()
     assert "Hip pain in runners" not in client.get("/blog/").content.decode()
+
+
+def test_making_a_cached_page_private_stops_serving_it(client, article):
+    cached_twice(client, article.url)
+    PageViewRestriction.objects.create(page=article, restriction_type="password", password="x")
+    response = client.get(article.url)
+    assert "Hip pain in runners" not in response.content.decode()
+    assert 'name="password"' in response.content.decode()
+
+
+def test_making_an_article_private_removes_it_from_the_cached_index(client, article):
+    client.get("/blog/")
+    PageViewRestriction.objects.create(page=article, restriction_type="login")
+    assert "Hip pain in runners" not in client.get("/blog/").content.decode()
+
+
+def test_making_an_article_public_again_lists_it_on_the_cached_index(client, article):
+    restriction = PageViewRestriction.objects.create(page=article, restriction_type="login")
+    client.get("/blog/")
+    restriction.delete()
+    assert "Hip pain in runners" in client.get("/blog/").content.decode()
 
 
 def test_publishing_a_new_revision_refreshes_the_page_itself(client, article):
