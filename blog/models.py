@@ -58,7 +58,7 @@ def page_number(raw: str | None, num_pages: int) -> int:
     return min(max(number, 1), max(num_pages, 1))
 
 
-class BlogIndexPage(PublicURLMixin, ServingMixin, RoutablePageMixin, Page):
+class BlogIndexPage(PublicURLMixin, RoutablePageMixin, ServingMixin, Page):
     """/blog/: every article, newest first, and the same list by category (/category/<slug>/) or
     tag (/tag/<slug>/); /feed/ is the RSS feed."""
 

@@ -47,7 +47,7 @@ WEEKDAYS = [
 ]
 
 
-class DiscoveryVisitPage(PublicURLMixin, ServingMixin, RoutablePageMixin, Page):
+class DiscoveryVisitPage(PublicURLMixin, RoutablePageMixin, ServingMixin, Page):
     """/book/: the booking form, its confirmation and the patient's manage link, plus availability."""
 
     intro = models.TextField(

@@ -1,10 +1,12 @@
 """What Wagtail does for every page it serves, in fewer queries and by the same rules; every page
-model takes `ServingMixin`, before `Page`, and page lists use `PublicPageQuerySet`."""
+model takes `ServingMixin` as its last base before `Page` (after `RoutablePageMixin`, whose own
+routes come first), and page lists use `PublicPageQuerySet`."""
 
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Length, Substr
+from django.http import Http404
 
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 from wagtail.query import PageQuerySet
 
 
@@ -20,6 +22,25 @@ class PublicPageQuerySet(PageQuerySet):
 
 
 class ServingMixin:
+    def route(self, request, path_components):
+        """As Wagtail's `Page.route`, but a child the path only passes through (/blog/ on the way
+        to /blog/<article>/) is not fetched a second time as its specific type: its class is
+        enough to route on. If it turns out to serve the request itself (a RoutablePage's own
+        route), its own fields are loaded then, in the one query Wagtail would have made."""
+        if len(path_components) < 2:
+            return super().route(request, path_components)
+        try:
+            child = self.get_children().get(slug=path_components[0])
+        except Page.DoesNotExist as error:
+            raise Http404 from error
+        child._cached_parent_obj = self  # as Wagtail: the child's get_parent() needs no query
+        passing = child.specific_deferred
+        result = passing.route(request, path_components[1:])
+        if result[0] is passing and (deferred := passing.get_deferred_fields()):
+            passing.refresh_from_db(fields=list(deferred))
+            passing._cached_parent_obj = self  # treebeard forgets it on any refresh
+        return result
+
     def _routed_ancestry(self) -> list | None:
         """This page and its ancestors up to the site's top level, as routing loaded them (each
         child it passes keeps its parent in treebeard's `_cached_parent_obj`, which `get_parent`

@@ -172,6 +172,15 @@ def test_standard_page_renders_every_body_block(client, home):
     assert page.find("meta", attrs={"name": "description"})["content"] == "Who we are."
 
 
+def test_page_under_another_page_shows_its_own_content(client, home):
+    services = StandardPageFactory(parent=home, slug="services", title="Services", intro="What we treat.")
+    StandardPageFactory(parent=services, slug="dry-needling", title="Dry needling", intro="How it works.")
+    page = soup(client.get("/services/dry-needling/"))
+    assert page.h1.get_text(strip=True) == "Dry needling"
+    assert "How it works." in page.get_text()
+    assert "What we treat." not in page.get_text()
+
+
 def test_standard_page_title_uses_seo_title_and_clinic_name(client, home):
     StandardPageFactory(parent=home, title="About", slug="about", seo_title="About our clinic")
     assert soup(client.get("/about/")).title.get_text() == "About our clinic | Test Clinic"
