@@ -29,7 +29,7 @@ from tests.factories import (
 BUDGET = {
     "home": 7,
     "standard": 6,
-    "article": 9,
+    "article": 10,
     "index": 9,
     "category": 9,
     "tag": 10,
@@ -68,8 +68,9 @@ def site(home, clinic_settings):
 
 
 def grow(blog, areas, start: int, count: int) -> None:
-    """`count` more articles, each with its own photographed author, reviewer, hero image and
-    tags, plus a team member with a photo, a testimonial and an image on the about page for each."""
+    """`count` more articles, each with its own photographed author, reviewer, hero image, tags
+    and a booking concern (not always one of its categories), plus a team member with a photo, a
+    testimonial and an image on the about page for each."""
     about = StandardPage.objects.get(slug="about")
     about.body = [(block.block_type, block.value) for block in about.body] + [
         ("image", {"image": ImageFactory(), "caption": f"Exercise {n}"}) for n in range(start, start + count)
@@ -86,6 +87,7 @@ def grow(blog, areas, start: int, count: int) -> None:
             hero_alt="A runner",
             date=date(2026, 1, 1) + timedelta(days=n),
             categories=areas[: 1 + n % 2],
+            booking_concern=areas[1],
             tags=[f"tag-{n}", "common"],
         )
         PersonFactory(photo=ImageFactory())
