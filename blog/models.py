@@ -46,7 +46,7 @@ from .reading import (
 ARTICLES_PER_PAGE = 10
 RELATED_ARTICLES = 3
 # What an article page shows beside its own fields, fetched with it.
-ARTICLE_SELECT_RELATED = ["author__photo", "reviewed_by__photo", "hero_image"]
+ARTICLE_SELECT_RELATED = ["author__photo", "reviewed_by__photo", "hero_image", "booking_concern"]
 
 
 def page_number(raw: str | None, num_pages: int) -> int:

@@ -29,7 +29,7 @@ from tests.factories import (
 BUDGET = {
     "home": 7,
     "standard": 6,
-    "article": 10,
+    "article": 9,
     "index": 9,
     "category": 9,
     "tag": 10,
