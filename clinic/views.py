@@ -1,4 +1,4 @@
-"""Site-wide plain views: search, health check and robots.txt."""
+"""Site-wide plain views: search, health check, robots.txt and the sitemap's pages."""
 
 import posixpath
 from urllib.parse import urlencode
@@ -13,11 +13,13 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
+from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page, Site
 
 from clinic import health
 from clinic.public_url import absolute_url
 from clinic.search import MAX_QUERY_CHARS, search_pages, search_terms
+from clinic.serving import PublicPageQuerySet
 
 SEARCH_RESULTS_PER_PAGE = 10
 
@@ -43,6 +45,25 @@ def search(request):
         "query_string": urlencode({"q": terms}) + "&" if terms else "",
     }
     return render(request, "clinic/search.html", context)
+
+
+class PageSitemap(Sitemap):
+    """Wagtail's sitemap (/sitemap.xml) in the same few queries whatever the number of pages
+    and page types (the site, a count, the pages, the blog's care areas): pages are of their
+    specific type without their own fields, which no entry reads (a URL and dates), and privacy
+    is a subquery. Wagtail fetched each page type's fields in a query of its own, and every view
+    restriction in another."""
+
+    def items(self):
+        root = self.get_wagtail_site().root_page
+        return (
+            PublicPageQuerySet(Page)
+            .descendant_of(root, inclusive=True)
+            .live()
+            .public()
+            .order_by("path")
+            .specific(defer=True)
+        )
 
 
 @require_safe

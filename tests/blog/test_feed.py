@@ -10,7 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.timezone import localtime
 
-from tests.factories import BlogPageFactory
+from wagtail.models import PageViewRestriction
+
+from tests.factories import BlogPageFactory, StandardPageFactory
 
 DC = "{http://purl.org/dc/elements/1.1/}"
 
@@ -62,6 +64,19 @@ def test_sitemap_lists_live_articles_with_lastmod(client, blog, author):
     published_on = localtime(article.last_published_at).date()
     assert entries["http://testserver/blog/in-sitemap/"] == published_on.isoformat()
     assert "http://testserver/blog/draft-article/" not in entries
+
+
+def test_sitemap_leaves_out_private_pages_and_what_is_under_them(client, home, blog, author):
+    private = BlogPageFactory(parent=blog, author=author, slug="private-article")
+    PageViewRestriction.objects.create(page=private, restriction_type="password", password="x")
+    staff = StandardPageFactory(parent=home, slug="staff")
+    StandardPageFactory(parent=staff, slug="rota")
+    PageViewRestriction.objects.create(page=staff, restriction_type="login")
+    BlogPageFactory(parent=blog, author=author, slug="public-article")
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "/blog/public-article/" in sitemap
+    assert "/blog/private-article/" not in sitemap
+    assert "/staff/" not in sitemap
 
 
 def test_feed_query_count_does_not_grow_with_articles(client, blog, author, hip):

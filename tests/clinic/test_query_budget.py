@@ -37,7 +37,7 @@ BUDGET = {
     "booking": 9,
     "booking_from_article": 10,
     "feed": 7,
-    "sitemap": 10,
+    "sitemap": 4,
 }
 URLS = {
     "home": "/",
