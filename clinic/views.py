@@ -18,7 +18,7 @@ from wagtail.models import Page, Site
 
 from clinic import health
 from clinic.public_url import absolute_url
-from clinic.search import MAX_QUERY_CHARS, search_pages, search_terms
+from clinic.search import MAX_QUERY_CHARS, search_pages, search_terms, with_excerpts
 from clinic.serving import PublicPageQuerySet
 
 SEARCH_RESULTS_PER_PAGE = 10
@@ -32,11 +32,14 @@ def search(request):
     results = None
     if terms:
         site = Site.find_for_request(request)
-        pages = Page.objects.live().public().specific()
+        # Base pages, one query per search whatever their types; with_excerpts completes the
+        # ones shown.
+        pages = Page.objects.live().public()
         if site is not None:
             pages = pages.descendant_of(site.root_page, inclusive=True)
         paginator = Paginator(search_pages(pages, terms), SEARCH_RESULTS_PER_PAGE)
         results = paginator.get_page(request.GET.get("page"))
+        results.object_list = with_excerpts(results.object_list)
     context = {
         "search_query": query,
         "search_terms": terms,

@@ -33,7 +33,8 @@ BUDGET = {
     "index": 9,
     "category": 9,
     "tag": 10,
-    "search": 6,
+    "search": 5,
+    "search_every_type": 6,
     "booking": 9,
     "booking_from_article": 10,
     "feed": 7,
@@ -47,6 +48,8 @@ URLS = {
     "category": "/blog/category/hip/",
     "tag": "/blog/tag/common/",
     "search": "/search/?q=article",
+    # Nothing has all six words: every page with any of them, of every page type.
+    "search_every_type": "/search/?q=home+about+privacy+visit+blog+article",
     "booking": "/book/",
     "booking_from_article": "/book/?concern=hip&from={article}",
     "feed": "/blog/feed/",

@@ -57,6 +57,21 @@ def test_hip_pain_query_ranks_the_hip_pain_guide_first(client, articles):
     assert page.select_one(".search-results a")["href"] == "/blog/hip-pain-in-runners/"
 
 
+def test_each_result_shows_its_intro(client, articles):
+    page = soup(client.get("/search/", {"q": "hip pain"}))
+    items = page.select(".search-results li")
+    excerpts = {item.h3.get_text(strip=True): item.p.get_text(strip=True) for item in items}
+    assert excerpts["Hip Pain in Runners"] == "Causes, prevention and recovery of hip pain."
+    assert excerpts["Services"] == "We treat hip, knee and foot pain."
+
+
+def test_a_results_search_description_is_shown_before_its_intro(client, articles):
+    articles.search_description = "The complete guide to hip pain for runners."
+    articles.save_revision().publish()
+    page = soup(client.get("/search/", {"q": "hip pain"}))
+    assert page.select_one(".search-results li p").get_text() == "The complete guide to hip pain for runners."
+
+
 def test_search_shows_a_labelled_search_form_with_the_query_kept(client, articles):
     page = soup(client.get("/search/", {"q": "knee"}))
     form = page.find("form", attrs={"role": "search"})
