@@ -29,7 +29,7 @@ from tests.factories import (
 BUDGET = {
     "home": 7,
     "standard": 6,
-    "article": 9,
+    "article": 10,
     "index": 9,
     "category": 9,
     "tag": 10,
@@ -71,9 +71,9 @@ def site(home, clinic_settings):
 
 
 def grow(blog, areas, start: int, count: int) -> None:
-    """`count` more articles, each with its own photographed author, reviewer, hero image, tags
-    and a booking concern (not always one of its categories), plus a team member with a photo, a
-    testimonial and an image on the about page for each."""
+    """`count` more articles, each with its own photographed author, reviewer, hero image, body
+    image, tags and a booking concern (not always one of its categories), plus a team member
+    with a photo, a testimonial and an image on the about page for each."""
     about = StandardPage.objects.get(slug="about")
     about.body = [(block.block_type, block.value) for block in about.body] + [
         ("image", {"image": ImageFactory(), "caption": f"Exercise {n}"}) for n in range(start, start + count)
@@ -88,6 +88,10 @@ def grow(blog, areas, start: int, count: int) -> None:
             last_reviewed=date(2026, 1, 1),
             hero_image=ImageFactory(),
             hero_alt="A runner",
+            body=[
+                ("paragraph", "<p>Running places repetitive stress on the hips.</p>"),
+                ("image", {"image": ImageFactory(), "caption": "A hip bridge"}),
+            ],
             date=date(2026, 1, 1) + timedelta(days=n),
             categories=areas[: 1 + n % 2],
             booking_concern=areas[1],
