@@ -26,7 +26,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page, PageManager
 from wagtail.search import index
 
-from clinic.images import prefetch_renditions
+from clinic.images import body_images, prefetch_renditions
 from clinic.models import CareArea, Person
 from clinic.public_url import PublicURLMixin
 from clinic.serving import PublicPageQuerySet, ServingMixin
@@ -430,7 +430,8 @@ class BlogPage(PublicURLMixin, ServingMixin, Page):
         self.load_people()
         related = list(self.related_articles())
         photos = [person.photo for person in (self.author, self.reviewed_by) if person]
-        prefetch_renditions([self.hero_image, *photos, *(article.hero_image for article in related)])
+        related_heroes = [article.hero_image for article in related]
+        prefetch_renditions([self.hero_image, *photos, *related_heroes, *body_images(self.body)])
         headings = [block.value for block in self.body if block.block_type in ("heading", "faq")]
         # Two headings (or FAQ sections) with the same text would share an id; number the repeats.
         # The values are the ones the template renders (StreamValue keeps its bound blocks), so

@@ -18,3 +18,9 @@ def prefetch_renditions(images: Iterable[AbstractImage | None]) -> None:
     prefetch_related_objects(
         unique, Prefetch("renditions", queryset=renditions, to_attr="prefetched_renditions")
     )
+
+
+def body_images(body) -> list[AbstractImage]:
+    """The images of a page body's image blocks (`BaseBodyBlock`): the very instances the body
+    renders (a StreamField keeps its blocks once read), so their prefetched renditions are used."""
+    return [block.value["image"] for block in body if block.block_type == "image"]

@@ -10,7 +10,7 @@ from wagtail.models import Page, Site
 from wagtail.search import index
 
 from .blocks import BaseBodyBlock, OpeningHoursBlock, ServiceBlock
-from .images import prefetch_renditions
+from .images import body_images, prefetch_renditions
 from .page_cache import current_generation
 from .phone import tel_uri, validate_phone  # migration 0001 names clinic.models.validate_phone
 from .public_url import PublicURLMixin
@@ -305,3 +305,8 @@ class StandardPage(PublicURLMixin, ServingMixin, Page):
 
     class Meta:
         verbose_name = "standard page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        prefetch_renditions(body_images(self.body))
+        return context
