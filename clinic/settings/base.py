@@ -174,7 +174,11 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "clinic_cache",
-        }
+        },
+        # Wagtail's rendition cache writes each rendition back on every `{% image %}`: in the
+        # database that costs five queries an image and saves none, as pages prefetch their
+        # renditions (clinic.images). Wagtail uses this alias when it exists.
+        "renditions": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     }
 # Several sites (or a staging copy) sharing one Redis database keep their keys apart.
 CACHES["default"]["KEY_PREFIX"] = os.environ.get("DJANGO_CACHE_KEY_PREFIX", "")

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -125,3 +126,18 @@ def test_page_query_count_does_not_grow_with_content(client, site, name):
     few = queries(client, URLS[name])
     grow(blog, areas, 2, 10)
     assert queries(client, URLS[name]) == few
+
+
+def test_no_page_grows_with_content_on_the_database_cache(client, site, settings):
+    """Production without Redis (clinic/settings/base.py): the shared cache is a database table,
+    so each cache read is a query, and a rendition cache there would cost queries per image."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "clinic_cache"},
+        "renditions": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+    call_command("createcachetable", verbosity=0)
+    blog, areas = site
+    grow(blog, areas, 0, 2)
+    few = {name: queries(client, url) for name, url in URLS.items()}
+    grow(blog, areas, 2, 10)
+    assert {name: queries(client, url) for name, url in URLS.items()} == few
