@@ -148,8 +148,7 @@ def _shows_on_pages(model, update_fields) -> bool:
     """Rows that show on public pages outside their own page: every snippet (team, testimonials,
     care areas), every site or generic setting (clinic details, the appointment link), sites,
     redirects, page view restrictions (a page made private must stop being served, and leave
-    every list)
-    and images (edited: not a computed field such as the file hash saved while rendering). A
+    every list), and images (edited: not a computed field such as the file hash saved while rendering). A
     page's own save is a draft, which changes nothing public; publishing is handled above."""
     if issubclass(model, Page):
         return False

@@ -23,10 +23,8 @@ from tests.factories import (
     TestimonialFactory,
 )
 
-# The most queries each page may take (uncached, with photos and hero images everywhere). The
-# issue's goal is 10 for every page; the article and blog listings are not there yet: eight of
-# their queries are Wagtail's routing and view-restriction checks, and each image kind costs an
-# image query and a renditions query (bench/RESULTS.md lists them).
+# The most queries each page may take (uncached, with photos and images everywhere, the shared
+# cache warm): the goal is 10 for every public page. bench/RESULTS.md says what they are.
 BUDGET = {
     "home": 7,
     "standard": 7,
