@@ -28,7 +28,7 @@ migrate: install ## Apply database migrations (and create the cache table)
 
 demo: migrate ## Load the demo clinic (idempotent) and make sure a demo admin exists
 	$(PY) manage.py load_demo_content
-	$(PY) manage.py ensure_demo_admin
+	CLINIC_PUBLIC_URL=$(CLINIC_PUBLIC_URL) $(PY) manage.py ensure_demo_admin
 
 run: demo ## Set everything up and serve the demo site on http://$(HOST):$(PORT) (SQLite)
 	CLINIC_PUBLIC_URL=$(CLINIC_PUBLIC_URL) $(PY) manage.py runserver $(HOST):$(PORT)

@@ -39,7 +39,7 @@ class Command(BaseCommand):
             password = PASSWORD_FILE.read_text().strip()
         else:
             password = None
-        self.stdout.write(self.style.SUCCESS("Log into http://127.0.0.1:8000/admin/"))
+        self.stdout.write(self.style.SUCCESS(f"Log into {settings.WAGTAILADMIN_BASE_URL}/admin/"))
         self.stdout.write(f"  username: {username}")
         if password:
             self.stdout.write(f"  password: {password}")
