@@ -4,6 +4,7 @@ One module although it is over 300 lines: the blog's two page types and its tag 
 together (the index lists articles through the article's queryset, tags and prefetches), and more
 than half of the lines are field declarations with the editors' help texts."""
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
@@ -35,7 +36,7 @@ from .blocks import ArticleBodyBlock
 from .feeds import ArticleFeed
 from .reading import (
     midpoint_offer_position,
-    reading_minutes,
+    minutes_to_read,
     review_due_date,
     table_of_contents,
     toc_tree,
@@ -44,6 +45,16 @@ from .reading import (
 )
 
 ARTICLES_PER_PAGE = 10
+
+
+@dataclass(frozen=True)
+class ArticleRendering:
+    toc: list
+    midpoint_offer: int | None
+    related_articles: list
+    appointment_query: str
+
+
 RELATED_ARTICLES = 3
 # What an article page shows beside its own fields, fetched with it.
 ARTICLE_SELECT_RELATED = ["author__photo", "reviewed_by__photo", "hero_image", "booking_concern"]
@@ -321,27 +332,33 @@ class BlogPage(PublicURLMixin, ServingMixin, Page):
             )
 
     def save(self, *args, **kwargs):
-        self.reading_minutes = reading_minutes(" ".join(self.body_text()))
+        self.__dict__.pop("block_words", None)  # the body may have changed since it was counted
+        self.reading_minutes = minutes_to_read(self.word_count)
         self.review_due = review_due_date(self.last_reviewed, self.review_interval_months)
         return super().save(*args, **kwargs)
 
-    def body_text(self) -> list[str]:
-        return self.body.stream_block.get_searchable_content(self.body)
+    @cached_property
+    def block_words(self) -> list[tuple[str, int]]:
+        """The body as (kind, words) per block, kind "h2", "cta" or the block's type: read once
+        for the reading time, the mid-article offer and the structured data's word count."""
+        kinds = {"call_to_action": "cta"}
+        return [
+            (
+                "h2"
+                if block.block_type == "heading" and block.value.get("level") != "h3"
+                else kinds.get(block.block_type, block.block_type),
+                word_count(" ".join(block.block.get_searchable_content(block.value))),
+            )
+            for block in self.body
+        ]
+
+    @property
+    def word_count(self) -> int:
+        return sum(words for _, words in self.block_words)
 
     def midpoint_offer_position(self) -> int | None:
         """Before which body block a long article offers booking mid-way (None: nowhere)."""
-        kinds = {"call_to_action": "cta"}
-        return midpoint_offer_position(
-            [
-                (
-                    "h2"
-                    if block.block_type == "heading" and block.value.get("level") != "h3"
-                    else kinds.get(block.block_type, block.block_type),
-                    word_count(" ".join(block.block.get_searchable_content(block.value))),
-                )
-                for block in self.body
-            ]
-        )
+        return midpoint_offer_position(self.block_words)
 
     @property
     def ends_with_call_to_action(self) -> bool:
@@ -427,6 +444,13 @@ class BlogPage(PublicURLMixin, ServingMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        context["parent_index"] = self.get_parent().specific
+        return context
+
+    @cached_property
+    def rendering(self) -> ArticleRendering:
+        """What the article's cached parts show beyond its own fields (templates/blog/blog_page.html),
+        worked out when one of them is rendered: never while they all come from the fragment cache."""
         self.load_people()
         related = list(self.related_articles())
         photos = [person.photo for person in (self.author, self.reviewed_by) if person]
@@ -438,9 +462,9 @@ class BlogPage(PublicURLMixin, ServingMixin, Page):
         # ids and links agree.
         for value, anchor in zip(headings, unique_anchors(value.anchor for value in headings), strict=True):
             value.anchor = anchor
-        context["toc"] = toc_tree(table_of_contents(self.body))
-        context["appointment_query"] = self.booking_query
-        context["midpoint_offer"] = self.midpoint_offer_position()
-        context["related_articles"] = related
-        context["parent_index"] = self.get_parent().specific
-        return context
+        return ArticleRendering(
+            toc=toc_tree(table_of_contents(self.body)),
+            midpoint_offer=self.midpoint_offer_position(),
+            related_articles=related,
+            appointment_query=self.booking_query,
+        )

@@ -14,7 +14,11 @@ _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
 def reading_minutes(text: str, *, words_per_minute: int = WORDS_PER_MINUTE) -> int:
     """Minutes an adult needs to read `text` at `words_per_minute`, rounded up; never less than 1."""
-    words = len(_WORD.findall(text or ""))
+    return minutes_to_read(word_count(text), words_per_minute=words_per_minute)
+
+
+def minutes_to_read(words: int, *, words_per_minute: int = WORDS_PER_MINUTE) -> int:
+    """Minutes an adult needs to read `words` words, rounded up; never less than 1."""
     return max(1, math.ceil(words / words_per_minute))
 
 

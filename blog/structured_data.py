@@ -26,7 +26,7 @@ def article_graph(page, *, clinic, home_url: str, index=None, image_url: str = "
         "datePublished": page.date.isoformat(),
         "inLanguage": "en-US",
         "publisher": {"@id": clinic_node["@id"]},
-        "wordCount": len(" ".join(page.body_text()).split()),
+        "wordCount": page.word_count,
     }
     if page.last_published_at:
         posting["dateModified"] = page.last_published_at.isoformat()

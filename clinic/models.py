@@ -2,6 +2,7 @@
 
 from django.core.cache import cache
 from django.db import models
+from django.utils.functional import cached_property
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -187,7 +188,7 @@ class ClinicSettings(BaseSiteSetting):
         site = Site.find_for_request(request)
         if site is None:
             return super().for_request(request)
-        key = f"clinic-settings:{current_generation()}:{site.pk}"
+        key = f"clinic-settings:{current_generation(request)}:{site.pk}"
         instance = cache.get(key)
         if instance is None:
             instance = cls.for_site(site)
@@ -196,8 +197,9 @@ class ClinicSettings(BaseSiteSetting):
         setattr(request, attr, instance)
         return instance
 
-    @property
+    @cached_property
     def tel_uri(self) -> str:
+        # A page links the number up to five times (banner, panels, footer); parse it once.
         return tel_uri(self.phone)
 
     def schema_org(self, home_url: str) -> dict:

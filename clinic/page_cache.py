@@ -20,8 +20,8 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db import DatabaseError, transaction
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import Signal
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
@@ -52,8 +52,17 @@ def _bypass_cookies() -> tuple[str, ...]:
     return (settings.SESSION_COOKIE_NAME, "messages")
 
 
-def current_generation() -> str:
-    generation = cache.get(GENERATION_KEY)
+def current_generation(request=None) -> str:
+    """The site-wide generation; read once per request when the request is given."""
+    generation = getattr(request, "_page_cache_generation", None)
+    if generation is None:
+        generation = _stored_or_new_generation(cache.get(GENERATION_KEY))
+        if request is not None:
+            request._page_cache_generation = generation
+    return generation
+
+
+def _stored_or_new_generation(generation: str | None) -> str:
     if generation is None:
         generation = uuid.uuid4().hex
         # add: of two processes starting at once, the first one's generation wins for both.
@@ -98,13 +107,17 @@ def _cacheable_response(request, response) -> bool:
     return not (user is not None and user.is_authenticated)
 
 
-def _key(request, generation: str) -> str:
+def _key(request) -> str:
     # get_full_path keeps the query string (?page=2, ?q=); the host and scheme keep sites apart.
-    return f"pagecache:{generation}:{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return f"pagecache:{request.scheme}://{request.get_host()}{request.get_full_path()}"
 
 
 class PageCacheMiddleware:
-    """Put early in MIDDLEWARE (after security and static files): a hit skips everything below."""
+    """Put early in MIDDLEWARE (after security and static files): a hit skips everything below.
+
+    A URL has one entry, stored with the generation it was rendered under, so a lookup is one
+    round trip to the cache (the generation and the entry together) and a stale entry is simply
+    overwritten by the next render."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -113,10 +126,14 @@ class PageCacheMiddleware:
         seconds = getattr(settings, "PAGE_CACHE_SECONDS", 0)
         if seconds <= 0 or not _cacheable_request(request):
             return self.get_response(request)
-        key = _key(request, current_generation())
-        cached = cache.get(key)
-        if cached is not None:
-            content, headers = cached
+        key = _key(request)
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = _stored_or_new_generation(found.get(GENERATION_KEY))
+        # Everything this request renders (settings, menu) is read under the same generation.
+        request._page_cache_generation = generation
+        entry = found.get(key)
+        if entry is not None and entry[0] == generation:
+            _, content, headers = entry
             response = HttpResponse(b"" if request.method == "HEAD" else content)
             for name, value in headers:
                 response[name] = value
@@ -125,7 +142,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if request.method == "GET" and _cacheable_response(request, response):
             headers = [(k, v) for k, v in response.items() if k.lower() in KEPT_HEADERS]
-            cache.set(key, (response.content, headers), timeout=seconds)
+            cache.set(key, (generation, response.content, headers), timeout=seconds)
             response[HEADER] = "miss"
         return response
 
@@ -160,6 +177,17 @@ def _shows_on_pages(model, update_fields) -> bool:
     )
 
 
+def _migrated(sender, **kwargs) -> None:
+    """A release is deployed with `migrate` (docs/deployment.md): pages and fragments rendered by
+    the previous code's templates must not outlive it."""
+    if sender.name != "clinic":  # sent once per app; one new generation is enough
+        return
+    try:
+        invalidate("migrate: a new release")
+    except DatabaseError:
+        logger.info("Page cache not invalidated after migrate: its cache table does not exist yet.")
+
+
 def connect_signals() -> None:
     """The one list of content changes; the front cache (clinic/frontend_cache.py) follows it
     through `content_changed`."""
@@ -168,3 +196,4 @@ def connect_signals() -> None:
         signal.connect(_page_event, dispatch_uid=f"page_cache_{id(signal)}")
     post_save.connect(_saved, dispatch_uid="page_cache_saved")
     post_delete.connect(_deleted, dispatch_uid="page_cache_deleted")
+    post_migrate.connect(_migrated, dispatch_uid="page_cache_migrated")

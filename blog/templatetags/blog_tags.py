@@ -33,6 +33,8 @@ def share_image(context, page) -> ShareImage | None:
     """The article's hero as a 1200×630 JPEG (what Open Graph and X cards expect), absolute URL."""
     if not getattr(page, "hero_image", None):
         return None
+    # An article prefetches every rendition it shows in one query (BlogPage.rendering).
+    getattr(page, "rendering", None)
     rendition = page.hero_image.get_rendition(SHARE_IMAGE_SPEC)
     request = context.get("request")
     url = absolute_url(rendition.url, request)

@@ -13,9 +13,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# On, as in production, so `make run` shows the site as deployed; PAGE_CACHE_SECONDS=0 turns it
-# off while working on templates (publishing and settings changes invalidate it either way).
+# On, as in production, so `make run` shows the site as deployed; PAGE_CACHE_SECONDS=0 turns both
+# caches off while working on templates (publishing and settings changes invalidate them either way).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "3600" if PAGE_CACHE_SECONDS else "0"))
 # No worker to run during `make run`: emails go out inline.
 TASKS = {**TASKS, "clinic": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # The demo admin may skip two-step verification here (only here: DEBUG); `make run` says so.

@@ -16,6 +16,7 @@ if not os.environ.get("TEST_SHARED_CACHE"):
 # Off: tests share one locmem cache, and a page cached by one test would answer the next.
 # The page cache's own tests turn it on.
 PAGE_CACHE_SECONDS = 0
+FRAGMENT_CACHE_SECONDS = 0
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

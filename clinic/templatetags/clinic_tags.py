@@ -73,7 +73,7 @@ def main_menu(context):
     site = Site.find_for_request(request) if request else None
     if site is None:
         return {"menu_pages": [], "request": request}
-    key = f"menu:{current_generation()}:{site.pk}"
+    key = f"menu:{current_generation(request)}:{site.pk}"
     menu = cache.get(key)
     if menu is None:
         root = site.root_page

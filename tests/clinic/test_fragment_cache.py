@@ -1,0 +1,159 @@
+"""The fragment cache: an article's rendered parts and the footer are reused between requests (with
+the page cache off, for staff, for visitors with a session) and are exactly as fresh as the page
+cache: every content change that can show in them starts a new generation."""
+
+import pytest
+
+from django.apps import apps
+from django.core.cache import cache
+from django.urls import reverse
+
+from clinic import page_cache
+from tests.admin_forms import form_data
+from tests.factories import BlogIndexPageFactory, BlogPageFactory, CareAreaFactory, PersonFactory
+
+
+@pytest.fixture(autouse=True)
+def fragments_on(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.FRAGMENT_CACHE_SECONDS = 60
+
+
+@pytest.fixture
+def hip(db):
+    return CareAreaFactory(name="Hip", slug="hip")
+
+
+@pytest.fixture
+def blog(home):
+    return BlogIndexPageFactory(parent=home)
+
+
+@pytest.fixture
+def author(db):
+    return PersonFactory(name="Ashley Kranz", credentials="PT, DPT")
+
+
+@pytest.fixture
+def article(blog, hip, author, clinic_settings):
+    return BlogPageFactory(
+        parent=blog, title="Hip pain in runners", slug="hip-pain", author=author, categories=[hip]
+    )
+
+
+def read_twice(client, url: str) -> str:
+    first = client.get(url).content.decode()
+    second = client.get(url).content.decode()
+    assert second == first
+    return second
+
+
+def test_a_second_view_of_an_article_reuses_its_rendered_parts(client, article, django_assert_num_queries):
+    client.get(article.url)
+    # Routing (site, home, index, article), the view restrictions and the clinic's categories
+    # for nothing else: the categories, tags, related articles and renditions are not read again.
+    with django_assert_num_queries(5):
+        response = client.get(article.url)
+    assert "Hip pain in runners" in response.content.decode()
+
+
+def test_the_fragments_hold_what_the_uncached_article_shows(client, settings, article):
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    uncached = client.get(article.url).content.decode()
+    settings.FRAGMENT_CACHE_SECONDS = 60
+    client.get(article.url)
+    assert client.get(article.url).content.decode() == uncached
+
+
+def test_zero_seconds_turns_the_fragment_cache_off(client, settings, article):
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    client.get(article.url)
+    generation = page_cache.current_generation()
+    assert cache.get(f"fragment:{generation}:testserver:article:{article.pk}") is None
+
+
+def test_a_signed_in_editor_gets_the_rendered_parts_too(admin_client, article, django_assert_max_num_queries):
+    admin_client.get(article.url)
+    with django_assert_max_num_queries(12):  # session, user, and the userbar's permission checks
+        response = admin_client.get(article.url)
+    assert "Hip pain in runners" in response.content.decode()
+
+
+# As fresh as the page cache
+
+
+def test_publishing_a_new_revision_shows_on_the_article(client, article):
+    read_twice(client, article.url)
+    article.title = "Hip pain in runners, revised"
+    article.body = [("paragraph", "<p>Newly written advice on cadence.</p>")]
+    article.save_revision().publish()
+    html = client.get(article.url).content.decode()
+    assert "Hip pain in runners, revised" in html
+    assert "Newly written advice on cadence." in html
+
+
+def test_a_newly_published_article_shows_among_related_articles(client, blog, hip, article):
+    read_twice(client, article.url)
+    draft = BlogPageFactory(parent=blog, title="Knee pain after long runs", categories=[hip], live=False)
+    draft.save_revision().publish()
+    assert "Knee pain after long runs" in client.get(article.url).content.decode()
+
+
+def test_an_unpublished_article_leaves_related_articles(client, blog, hip, article):
+    other = BlogPageFactory(parent=blog, title="Knee pain after long runs", categories=[hip])
+    assert "Knee pain after long runs" in read_twice(client, article.url)
+    other.unpublish()
+    assert "Knee pain after long runs" not in client.get(article.url).content.decode()
+
+
+def test_renaming_the_author_shows_in_the_byline_and_structured_data(client, article, author):
+    read_twice(client, article.url)
+    author.name = "Ashley Kranz-Rivera"
+    author.save()
+    html = client.get(article.url).content.decode()
+    assert 'By <a href="#about-the-author">Ashley Kranz-Rivera, PT, DPT</a>' in html
+    assert '"name":"Ashley Kranz-Rivera"' in html
+
+
+def test_a_new_clinic_phone_number_shows_in_the_article_and_footer(client, article, clinic_settings):
+    read_twice(client, article.url)
+    clinic_settings.phone = "(954) 555-0199"
+    clinic_settings.save()
+    html = client.get(article.url).content.decode()
+    assert html.count("tel:+19545550199") >= 3  # header banner, booking panel, footer
+    assert "tel:+19545195404" not in html
+
+
+def test_a_renamed_category_shows_on_the_article(client, article, hip):
+    read_twice(client, article.url)
+    hip.name = "Hip and groin"
+    hip.save()
+    assert ">Hip and groin</a>" in client.get(article.url).content.decode()
+
+
+def test_a_deployed_release_starts_a_new_generation(db):
+    """`migrate` runs on every deploy (docs/deployment.md): fragments rendered by the previous
+    release's templates are not reused."""
+    before = page_cache.current_generation()
+    page_cache._migrated(sender=apps.get_app_config("blog"))
+    assert page_cache.current_generation() == before  # one new generation per migrate, not one per app
+    page_cache._migrated(sender=apps.get_app_config("clinic"))
+    assert page_cache.current_generation() != before
+
+
+# Never for unsaved content
+
+
+def test_a_preview_neither_reads_nor_fills_the_fragments(client, admin_client, article):
+    read_twice(client, article.url)
+    edit = reverse("wagtailadmin_pages:edit", args=[article.pk])
+    preview = reverse("wagtailadmin_pages:preview_on_edit", args=[article.pk])
+    data = form_data(
+        admin_client,
+        edit,
+        form_id="page-edit-form",
+        streams={"body": [("heading", {"text": "A heading still in draft", "level": "h2"})]},
+    )
+    assert admin_client.post(preview, data).json()["is_valid"]
+    assert "A heading still in draft" in admin_client.get(preview).content.decode()
+    assert "A heading still in draft" not in client.get(article.url).content.decode()
