@@ -1,6 +1,6 @@
 """Side-by-side benchmark: this site against Wagtail's bakerydemo, in one sitting (not a test).
 
-    BAKERYDEMO_DIR=/tmp/bakerydemo .venv/bin/python bench/side_by_side.py [--seconds 15]
+    BAKERYDEMO_DIR=/tmp/bakerydemo .venv/bin/python bench/side_by_side.py [--seconds 15] [--redis URL]
 
 BAKERYDEMO_DIR is a checkout of https://github.com/wagtail/bakerydemo (never copied into this
 repository). Its virtualenv is made in a scratch folder outside the repo (BAKERYDEMO_VENV,
@@ -9,8 +9,10 @@ pin needs Python 3.12; Wagtail 7.4 supports 5.2), plus whitenoise and gunicorn; 
 demo data are made as its README says (migrate, load_initial_data) in a SQLite file in the
 scratch folder. Both sites then run under their production settings with SQLite, gunicorn with
 2 sync workers, one site at a time, and `wrk` (Debian's package) drives each page with
-2 threads x 10 connections for --seconds. Printed: requests/s, p50, and the queries a warm
-uncached view of each page costs; the table is appended to bench/RESULTS.md with the commit.
+2 threads x 10 connections for --seconds. Ours runs three ways (nothing cached, the page cache
+off with the fragment cache as deployed, everything as deployed), on the database cache or, with
+--redis, on Redis. Printed: requests/s, p50, and the queries a warm view with the page cache off
+costs; the table is appended to bench/RESULTS.md with the commit.
 """
 
 import argparse
@@ -186,9 +188,19 @@ def setup_clinic(scratch: Path) -> dict:
     return {"env": env}
 
 
+# Our site three ways: nothing cached, the page cache off (the default fragment cache on), and
+# everything on as deployed.
+MODES = {
+    "bare": {"PAGE_CACHE_SECONDS": "0", "FRAGMENT_CACHE_SECONDS": "0"},
+    "uncached": {"PAGE_CACHE_SECONDS": "0"},
+    "cached": {"PAGE_CACHE_SECONDS": "300"},
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=15, help="wrk duration per page")
+    parser.add_argument("--redis", metavar="URL", help="our cache: Redis at URL (default: the database)")
     parser.add_argument("--no-record", action="store_true", help="do not append to bench/RESULTS.md")
     options = parser.parse_args()
     checkout = Path(os.environ.get("BAKERYDEMO_DIR", "")).resolve()
@@ -202,12 +214,15 @@ def main() -> None:
         scratch = Path(tmp)
         bakery = setup_bakerydemo(checkout, venv, scratch)
         clinic = setup_clinic(scratch)
+        if options.redis:
+            # A key prefix of its own: nothing left from an earlier run is read.
+            prefix = f"bench-{secrets.token_hex(4)}"
+            clinic["env"].update(REDIS_URL=options.redis, DJANGO_CACHE_KEY_PREFIX=prefix)
         ours = {"article": "/blog/hip-pain-in-runners/", "home": "/", "blog index": "/blog/"}
         theirs = {"article": bakery["article"], "home": "/", "blog index": "/blog/"}
 
         their_queries = count_queries(bakery["python"], checkout, bakery["env"], list(theirs.values()))
-        uncached_env = {**clinic["env"], "PAGE_CACHE_SECONDS": "0"}
-        our_queries = count_queries(PYTHON, REPO, uncached_env, list(ours.values()))
+        our_queries = count_queries(PYTHON, REPO, {**clinic["env"], **MODES["uncached"]}, list(ours.values()))
 
         results = {}
         gunicorn_theirs = bakery["python"].parent / "gunicorn"
@@ -217,8 +232,8 @@ def main() -> None:
                 results[("theirs", page)] = wrk(server.base + path, options.seconds)
             results[("theirs", "static CSS")] = wrk(server.base + static, options.seconds)
         gunicorn_ours = PYTHON.parent / "gunicorn"
-        for mode, seconds in (("uncached", "0"), ("cached", "300")):
-            env = {**clinic["env"], "PAGE_CACHE_SECONDS": seconds}
+        for mode, mode_env in MODES.items():
+            env = {**clinic["env"], **mode_env}
             with Server(gunicorn_ours, "clinic.wsgi:application", REPO, env) as server:
                 static = stylesheet(server.get("/"))
                 for page, path in ours.items():
@@ -230,23 +245,29 @@ def main() -> None:
         return f"{r['rps']:,.0f} / {r['p50']:.1f}" if r else "—"
 
     lines = [
-        "| page | ours uncached req/s / p50 ms | ours cached req/s / p50 ms | bakerydemo req/s / p50 ms "
-        "| uncached ÷ bakerydemo | cached ÷ static (ours) | queries warm, ours / bakerydemo |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| page | ours, nothing cached | ours, page cache off | ours, cached | bakerydemo "
+        "| nothing cached ÷ bakerydemo | page cache off ÷ bakerydemo | cached ÷ static (ours) "
+        "| queries warm, page cache off: ours / bakerydemo |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
+    static = results[("cached", "static CSS")]["rps"]
     for page in ("article", "home", "blog index", "static CSS"):
-        un, ca, th = results[("uncached", page)], results[("cached", page)], results[("theirs", page)]
-        static = results[("cached", "static CSS")]["rps"]
+        theirs_rps = results[("theirs", page)]["rps"]
+        ratios = [
+            f"{results[(mode, page)]['rps'] / theirs_rps:.2f}" if page != "static CSS" else "—"
+            for mode in ("bare", "uncached")
+        ]
         queries = f"{our_queries[ours[page]]} / {their_queries[theirs[page]]}" if page in ours else "—"
-        ratio = f"{un['rps'] / th['rps']:.2f}" if page != "static CSS" else "—"
         lines.append(
-            f"| {page} | {cell(('uncached', page))} | {cell(('cached', page))} | {cell(('theirs', page))} "
-            f"| {ratio} | {ca['rps'] / static:.2f} | {queries} |"
+            f"| {page} | {cell(('bare', page))} | {cell(('uncached', page))} | {cell(('cached', page))} "
+            f"| {cell(('theirs', page))} | {ratios[0]} | {ratios[1]} "
+            f"| {results[('cached', page)]['rps'] / static:.2f} | {queries} |"
         )
     table = "\n".join(lines)
     print("\n" + table)
     if not options.no_record:
-        record(table, options.seconds, bakery_commit(checkout), theirs["article"])
+        cache = "Redis" if options.redis else "the database cache"
+        record(table, options.seconds, bakery_commit(checkout), theirs["article"], cache)
 
 
 def bakery_commit(checkout: Path) -> str:
@@ -259,7 +280,7 @@ def bakery_commit(checkout: Path) -> str:
     ).stdout.strip()
 
 
-def record(table: str, seconds: int, their_commit: str, their_article: str) -> None:
+def record(table: str, seconds: int, their_commit: str, their_article: str, cache: str) -> None:
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
         cwd=REPO,
@@ -270,11 +291,13 @@ def record(table: str, seconds: int, their_commit: str, their_article: str) -> N
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
     text = (
         f"\n## {now} UTC: side by side with bakerydemo (commit {commit}; bakerydemo {their_commit})\n\n"
-        f"Production settings, SQLite, no Redis, gunicorn 2 sync workers, one site at a time; "
+        f"Production settings, SQLite, our cache {cache}, gunicorn 2 sync workers, one site at a time; "
         f"wrk 2 threads × 10 connections × {seconds} s per row after 5 warm-up requests; "
         f"{os.cpu_count()} CPUs shared with other work, Python {platform.python_version()}. "
-        f"bakerydemo's article is {their_article}; its cache is its production default (local memory); "
-        f"ours is the database cache. Static CSS is each site's stylesheet from the same gunicorn "
+        f"bakerydemo's article is {their_article}; its cache is its production default (local memory). "
+        f"Cells are req/s / p50 ms. Ours three ways: nothing cached (PAGE_CACHE_SECONDS=0 "
+        f"FRAGMENT_CACHE_SECONDS=0), page cache off (PAGE_CACHE_SECONDS=0, fragments as deployed), "
+        f"cached (as deployed). Static CSS is each site's stylesheet from the same gunicorn "
         f"(whitenoise).\n\n{table}\n"
     )
     with (REPO / "bench" / "RESULTS.md").open("a") as results:
