@@ -28,8 +28,14 @@ pytestmark = pytest.mark.xdist_group("concurrency")
 
 @pytest.fixture(
     scope="module",
+    # Each database once per suite: the SQLite run (`make test`) takes SQLite, and a run with
+    # DATABASE_URL=postgres://... takes PostgreSQL only (CI runs both; each server start costs
+    # a fresh database, migrations and gunicorn: about 30 s).
     params=[
-        "sqlite",
+        pytest.param(
+            "sqlite",
+            marks=pytest.mark.skipif(ON_POSTGRES, reason="the run without DATABASE_URL covers SQLite"),
+        ),
         pytest.param(
             "postgres",
             marks=[
