@@ -69,6 +69,32 @@ def page_number(raw: str | None, num_pages: int) -> int:
     return min(max(number, 1), max(num_pages, 1))
 
 
+class Listing:
+    """One page of a list of articles, read when the list is rendered (never while its fragment
+    is cached). The first page needs no count: only ?page=N is checked against the number of pages."""
+
+    def __init__(self, articles, raw_page: str | None):
+        self.paginator = Paginator(articles, ARTICLES_PER_PAGE)
+        self.raw_page = raw_page
+
+    @cached_property
+    def number(self) -> int:
+        if self.raw_page in (None, "", "1"):
+            return 1
+        return page_number(self.raw_page, self.paginator.num_pages)
+
+    @cached_property
+    def page(self):
+        page_of_articles = self.paginator.page(self.number)
+        page_of_articles.object_list = list(page_of_articles.object_list)
+        prefetch_renditions(article.hero_image for article in page_of_articles.object_list)
+        return page_of_articles
+
+    @cached_property
+    def page_range(self):
+        return list(self.paginator.get_elided_page_range(self.number, on_each_side=2))
+
+
 class BlogIndexPage(PublicURLMixin, RoutablePageMixin, ServingMixin, Page):
     """/blog/: every article, newest first, and the same list by category (/category/<slug>/) or
     tag (/tag/<slug>/); /feed/ is the RSS feed."""
@@ -101,22 +127,22 @@ class BlogIndexPage(PublicURLMixin, RoutablePageMixin, ServingMixin, Page):
         return CareArea.objects.filter(articles__in=self.articles().values("pk")).distinct()
 
     def _listing(self, request, articles, *, heading: str, categories=None, **context):
-        paginator = Paginator(articles, ARTICLES_PER_PAGE)
-        page_of_articles = paginator.page(page_number(request.GET.get("page"), paginator.num_pages))
-        page_of_articles.object_list = list(page_of_articles.object_list)
-        prefetch_renditions(article.hero_image for article in page_of_articles.object_list)
+        listing = Listing(articles, request.GET.get("page"))
         # Each listing page is its own canonical URL: /blog/category/hip/?page=2, not /blog/.
         canonical = (self.get_full_url(request) or "") + request.path.removeprefix(
             self.get_url(request) or ""
         )
-        if page_of_articles.number > 1:
-            canonical += f"?page={page_of_articles.number}"
+        if listing.number > 1:
+            canonical += f"?page={listing.number}"
+        care_area, tag = context.get("care_area"), context.get("tag")
+        # The list's cached fragment: one per index, category or tag, and page of the list.
+        variant = [self.pk, care_area.pk if care_area else "", tag.pk if tag else "", listing.number]
         context = {
-            "articles": page_of_articles,
+            "listing": listing,
+            "listing_key": ":".join(map(str, variant)),
             "canonical_url": canonical,
-            "page_range": paginator.get_elided_page_range(page_of_articles.number, on_each_side=2),
             "listing_heading": heading,
-            "categories": self.care_areas() if categories is None else categories,
+            "categories": self.care_areas() if categories is None else categories,  # lazy until shown
             **context,
         }
         return self.render(request, context_overrides=context)

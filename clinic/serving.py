@@ -2,12 +2,17 @@
 model takes `ServingMixin` as its last base before `Page` (after `RoutablePageMixin`, whose own
 routes come first), and page lists use `PublicPageQuerySet`."""
 
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Length, Substr
 from django.http import Http404
 
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.query import PageQuerySet
+
+from clinic.page_cache import current_generation
 
 
 class PublicPageQuerySet(PageQuerySet):
@@ -69,3 +74,35 @@ class ServingMixin:
         # The tree's root (depth 1) is an ancestor of every page; it is never an alias.
         root = Q(page__path=self.path[: self.steplen])
         return PageViewRestriction.objects.filter(Q(page_id__in=page_ids) | root)
+
+
+class SiteLookupMiddleware:
+    """Wagtail looks up the request's Site (one query) and then its root page as its own type
+    (another) on every request it serves. Both are kept in the shared cache under the page
+    cache's generation, which any Site saved or deleted and any page published, moved or deleted
+    renews. Wagtail's `Site.find_for_request` reads a site already found for the request from
+    `request._wagtail_site` (its documented per-request cache); this middleware fills it in.
+    Only for GET and HEAD: a request that changes things reads them from the database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = getattr(settings, "FRAGMENT_CACHE_SECONDS", 0)
+        if seconds > 0 and request.method in ("GET", "HEAD"):
+            self.find_site(request, seconds)
+        return self.get_response(request)
+
+    def find_site(self, request, seconds: int) -> None:
+        try:
+            host = request.get_host()
+        except DisallowedHost:
+            return  # Django answers 400 further on
+        key = f"site:{current_generation(request)}:{host}:{request.get_port()}"
+        site = cache.get(key)
+        if site is None:
+            site = Site.find_for_request(request)
+            if site is not None:
+                site.root_page.specific  # noqa: B018 - loaded now, so it is kept with the site
+                cache.set(key, site, timeout=seconds)
+        request._wagtail_site = site

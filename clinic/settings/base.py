@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, CSRF and auth: a cached page skips them all (clinic/page_cache.py).
     "clinic.page_cache.PageCacheMiddleware",
+    # After the page cache: finds the site and its home page once per generation, not per request.
+    "clinic.serving.SiteLookupMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,14 +1,16 @@
 """`{% cachedfragment "name" [object] %}…{% endcachedfragment %}`: a part of a page kept rendered in
-the shared cache, under the page cache's generation (clinic/page_cache.py).
+the shared cache, under the page cache's generation (clinic/page_cache.py). `object` is a model
+instance (its primary key goes into the key) or a string that tells the fragment's variants apart.
 
 Any change that can show on a page starts a new generation, so a fragment is exactly as fresh as a
 cached page: an article's body, its related articles and the site's footer are rendered once per
 publish instead of once per request, even with the page cache off or bypassed (signed-in staff,
-a request with a session). The key is the generation, the host, the name and the object's primary
-key (an article: one entry per article; no object: one per site). Never used for a preview
+a request with a session). The key is the generation, the host, the name and the object (an
+article: one entry per article; no object: one per site). Never used for a preview
 (unsaved content), nor without a request, nor when `FRAGMENT_CACHE_SECONDS` is 0. A fragment must
 not hold anything that differs between two requests for the same URL of the same host: no CSRF
-token, no user, no query string.
+token, nothing about the user, nothing from the query string that its object does not name (a
+list's page number).
 """
 
 from django import template
@@ -30,8 +32,8 @@ class CachedFragmentNode(template.Node):
         if seconds <= 0 or request is None or getattr(request, "is_preview", False):
             return self.nodelist.render(context)
         obj = self.obj.resolve(context) if self.obj else None
-        pk = "" if obj is None else obj.pk
-        key = f"fragment:{current_generation(request)}:{request.get_host()}:{self.name}:{pk}"
+        vary = "" if obj is None else getattr(obj, "pk", obj)
+        key = f"fragment:{current_generation(request)}:{request.get_host()}:{self.name}:{vary}"
         html = cache.get(key)
         if html is None:
             html = self.nodelist.render(context)

@@ -8,9 +8,18 @@ from django.apps import apps
 from django.core.cache import cache
 from django.urls import reverse
 
+from wagtail.models import Site
+
+from blog.models import ARTICLES_PER_PAGE
 from clinic import page_cache
 from tests.admin_forms import form_data
-from tests.factories import BlogIndexPageFactory, BlogPageFactory, CareAreaFactory, PersonFactory
+from tests.factories import (
+    BlogIndexPageFactory,
+    BlogPageFactory,
+    CareAreaFactory,
+    PersonFactory,
+    StandardPageFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -41,18 +50,18 @@ def article(blog, hip, author, clinic_settings):
     )
 
 
-def read_twice(client, url: str) -> str:
-    first = client.get(url).content.decode()
-    second = client.get(url).content.decode()
+def read_twice(client, url: str, **headers) -> str:
+    first = client.get(url, **headers).content.decode()
+    second = client.get(url, **headers).content.decode()
     assert second == first
     return second
 
 
 def test_a_second_view_of_an_article_reuses_its_rendered_parts(client, article, django_assert_num_queries):
     client.get(article.url)
-    # Routing (site, home, index, article), the view restrictions and the clinic's categories
-    # for nothing else: the categories, tags, related articles and renditions are not read again.
-    with django_assert_num_queries(5):
+    # The index and the article (routing: the site and home page come with the generation) and the
+    # view restrictions; not the categories, tags, related articles or renditions.
+    with django_assert_num_queries(3):
         response = client.get(article.url)
     assert "Hip pain in runners" in response.content.decode()
 
@@ -79,7 +88,41 @@ def test_a_signed_in_editor_gets_the_rendered_parts_too(admin_client, article, d
     assert "Hip pain in runners" in response.content.decode()
 
 
+def test_a_second_view_of_the_blog_index_reuses_its_list(client, article, django_assert_num_queries):
+    client.get("/blog/")
+    # Routing (the index as a page, then as itself) and the view restrictions: no count, no list.
+    with django_assert_num_queries(3):
+        response = client.get("/blog/")
+    assert "Hip pain in runners" in response.content.decode()
+
+
+def test_each_page_of_a_list_and_each_category_is_kept_apart(client, blog, hip, article):
+    knee = CareAreaFactory(name="Knee", slug="knee")
+    for number in range(ARTICLES_PER_PAGE):
+        BlogPageFactory(parent=blog, title=f"Knee article {number}", categories=[knee])
+    first, second = read_twice(client, "/blog/"), read_twice(client, "/blog/?page=2")
+    assert "Hip pain in runners" not in first  # the oldest: on page 2
+    assert "Hip pain in runners" in second
+    assert "Knee article 0" not in read_twice(client, "/blog/category/hip/")
+    assert "Hip pain in runners" not in read_twice(client, "/blog/category/knee/")
+    assert client.get("/blog/?page=99").content.decode() == second  # past the end: the last page
+
+
 # As fresh as the page cache
+
+
+def test_a_newly_published_article_shows_on_the_index(client, blog, article):
+    read_twice(client, "/blog/")
+    draft = BlogPageFactory(parent=blog, title="Knee pain after long runs", live=False)
+    draft.save_revision().publish()
+    assert "Knee pain after long runs" in client.get("/blog/").content.decode()
+
+
+def test_a_new_site_for_a_host_name_is_seen_on_the_next_request(client, home, article):
+    read_twice(client, "/", HTTP_HOST="127.0.0.1")  # the default site, looked up and kept
+    other_home = StandardPageFactory(parent=home, title="Staging home", slug="staging")
+    Site.objects.create(hostname="127.0.0.1", port=80, root_page=other_home)
+    assert "<h1>Staging home</h1>" in client.get("/", HTTP_HOST="127.0.0.1").content.decode()
 
 
 def test_publishing_a_new_revision_shows_on_the_article(client, article):
