@@ -41,7 +41,8 @@ def wrk(url: str, *, seconds: int, connections: int) -> tuple[float, str]:
     if errors:
         raise SystemExit(f"{url}: {errors.group(1)} error responses\n{output}")
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    p50 = re.search(r"50%\s+(\S+)", output).group(1)
+    # The latency distribution's line, not a thread-stats column that happens to end in 50%.
+    p50 = re.search(r"^\s+50%\s+(\S+)$", output, re.MULTILINE).group(1)
     return rate, p50
 
 
