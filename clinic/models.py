@@ -12,7 +12,7 @@ from wagtail.search import index
 
 from .blocks import BaseBodyBlock, OpeningHoursBlock, ServiceBlock
 from .images import body_images, prefetch_renditions
-from .page_cache import current_generation
+from .page_cache import cached, current_generation
 from .phone import tel_uri, validate_phone  # migration 0001 names clinic.models.validate_phone
 from .public_url import PublicURLMixin
 from .serving import ServingMixin
@@ -188,14 +188,18 @@ class ClinicSettings(BaseSiteSetting):
         site = Site.find_for_request(request)
         if site is None:
             return super().for_request(request)
-        key = f"clinic-settings:{current_generation(request)}:{site.pk}"
-        instance = cache.get(key)
+        key = cls.cache_key(request, site)
+        instance = cached(request, key)
         if instance is None:
             instance = cls.for_site(site)
             cache.set(key, instance, timeout=SETTINGS_CACHE_SECONDS)
         instance._request = request  # as Wagtail: page links are built for this request's site
         setattr(request, attr, instance)
         return instance
+
+    @staticmethod
+    def cache_key(request, site) -> str:
+        return f"clinic-settings:{current_generation(request)}:{site.pk}"
 
     @cached_property
     def tel_uri(self) -> str:

@@ -71,6 +71,40 @@ def _stored_or_new_generation(generation: str | None) -> str:
     return generation
 
 
+def get_current(request, key: str):
+    """What `put_current` stored under `key`, if it was stored under the current generation, else
+    None. When this request has not read the generation yet, both come in one round trip."""
+    generation = getattr(request, "_page_cache_generation", None)
+    if generation is None:
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = request._page_cache_generation = _stored_or_new_generation(found.get(GENERATION_KEY))
+        entry = found.get(key)
+    else:
+        entry = cached(request, key)
+    return entry[1] if entry is not None and entry[0] == generation else None
+
+
+def put_current(request, key: str, value, timeout: int) -> None:
+    """Stores `value` under `key` with the generation this request rendered it under: a later
+    generation never reads it, and the next render overwrites it."""
+    cache.set(key, (current_generation(request), value), timeout=timeout)
+
+
+def prefetch(request, keys: list[str]) -> None:
+    """Reads `keys` in one round trip, for `cached` to answer each of them once from it: with the
+    database cache every read is a query."""
+    found = cache.get_many(keys)
+    request.__dict__.setdefault("_cache_prefetched", {}).update({key: found.get(key) for key in keys})
+
+
+def cached(request, key: str):
+    """`cache.get(key)`, answered from what this request prefetched (the first time) when it can."""
+    prefetched = getattr(request, "_cache_prefetched", None)
+    if prefetched is not None and key in prefetched:
+        return prefetched.pop(key)
+    return cache.get(key)
+
+
 def invalidate(reason: str) -> None:
     """Make every cached page stale, now and again once the current transaction commits (a page
     rendered meanwhile from the old data could otherwise be stored under the new generation)."""
@@ -127,13 +161,11 @@ class PageCacheMiddleware:
         if seconds <= 0 or not _cacheable_request(request):
             return self.get_response(request)
         key = _key(request)
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = _stored_or_new_generation(found.get(GENERATION_KEY))
-        # Everything this request renders (settings, menu) is read under the same generation.
-        request._page_cache_generation = generation
-        entry = found.get(key)
-        if entry is not None and entry[0] == generation:
-            _, content, headers = entry
+        # Everything this request renders (settings, menu, fragments) is read under the same
+        # generation as this lookup.
+        entry = get_current(request, key)
+        if entry is not None:
+            content, headers = entry
             response = HttpResponse(b"" if request.method == "HEAD" else content)
             for name, value in headers:
                 response[name] = value
@@ -142,7 +174,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if request.method == "GET" and _cacheable_response(request, response):
             headers = [(k, v) for k, v in response.items() if k.lower() in KEPT_HEADERS]
-            cache.set(key, (generation, response.content, headers), timeout=seconds)
+            put_current(request, key, (response.content, headers), seconds)
             response[HEADER] = "miss"
         return response
 

@@ -3,7 +3,6 @@ model takes `ServingMixin` as its last base before `Page` (after `RoutablePageMi
 routes come first), and page lists use `PublicPageQuerySet`."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Length, Substr
@@ -12,7 +11,7 @@ from django.http import Http404
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.query import PageQuerySet
 
-from clinic.page_cache import current_generation
+from clinic.page_cache import NEVER_CACHED_PREFIXES, get_current, prefetch, put_current
 
 
 class PublicPageQuerySet(PageQuerySet):
@@ -82,14 +81,19 @@ class SiteLookupMiddleware:
     cache's generation, which any Site saved or deleted and any page published, moved or deleted
     renews. Wagtail's `Site.find_for_request` reads a site already found for the request from
     `request._wagtail_site` (its documented per-request cache); this middleware fills it in.
-    Only for GET and HEAD: a request that changes things reads them from the database."""
+    Only for GET and HEAD of public pages: a request that changes things, and the admin, read them
+    from the database."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         seconds = getattr(settings, "FRAGMENT_CACHE_SECONDS", 0)
-        if seconds > 0 and request.method in ("GET", "HEAD"):
+        if (
+            seconds > 0
+            and request.method in ("GET", "HEAD")
+            and not request.path.startswith(NEVER_CACHED_PREFIXES)
+        ):
             self.find_site(request, seconds)
         return self.get_response(request)
 
@@ -98,11 +102,26 @@ class SiteLookupMiddleware:
             host = request.get_host()
         except DisallowedHost:
             return  # Django answers 400 further on
-        key = f"site:{current_generation(request)}:{host}:{request.get_port()}"
-        site = cache.get(key)
+        key = f"site:{host}:{request.get_port()}"
+        site = get_current(request, key)
         if site is None:
             site = Site.find_for_request(request)
-            if site is not None:
-                site.root_page.specific  # noqa: B018 - loaded now, so it is kept with the site
-                cache.set(key, site, timeout=seconds)
+            if site is None:
+                return
+            site.root_page.specific  # noqa: B018 - loaded now, so it is kept with the site
+            put_current(request, key, site, seconds)
         request._wagtail_site = site
+        # What every page then reads from the cache, in one round trip (with the database cache,
+        # one query rather than three).
+        from clinic.models import ClinicSettings  # noqa: PLC0415 - clinic.models imports this module
+        from clinic.templatetags.clinic_tags import menu_cache_key  # noqa: PLC0415
+        from clinic.templatetags.fragment_cache import fragment_cache_key  # noqa: PLC0415
+
+        prefetch(
+            request,
+            [
+                ClinicSettings.cache_key(request, site),
+                menu_cache_key(request, site),
+                fragment_cache_key(request, "footer", None),
+            ],
+        )

@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 
 from wagtail.models import Site
 
-from clinic.page_cache import current_generation
+from clinic.page_cache import cached, current_generation
 from clinic.public_url import absolute_url
 from clinic.text import xml_safe_data
 
@@ -65,6 +65,10 @@ class MenuItem:
     url: str
 
 
+def menu_cache_key(request, site) -> str:
+    return f"menu:{current_generation(request)}:{site.pk}"
+
+
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
 def main_menu(context):
     """The home page and its live, public 'show in menus' children. The same on every page of a
@@ -73,8 +77,8 @@ def main_menu(context):
     site = Site.find_for_request(request) if request else None
     if site is None:
         return {"menu_pages": [], "request": request}
-    key = f"menu:{current_generation(request)}:{site.pk}"
-    menu = cache.get(key)
+    key = menu_cache_key(request, site)
+    menu = cached(request, key)
     if menu is None:
         root = site.root_page
         children = root.get_children().live().public().in_menu()

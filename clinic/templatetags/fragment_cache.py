@@ -17,9 +17,14 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 
-from clinic.page_cache import current_generation
+from clinic.page_cache import cached, current_generation
 
 register = template.Library()
+
+
+def fragment_cache_key(request, name: str, obj) -> str:
+    vary = "" if obj is None else getattr(obj, "pk", obj)
+    return f"fragment:{current_generation(request)}:{request.get_host()}:{name}:{vary}"
 
 
 class CachedFragmentNode(template.Node):
@@ -31,10 +36,8 @@ class CachedFragmentNode(template.Node):
         request = context.get("request")
         if seconds <= 0 or request is None or getattr(request, "is_preview", False):
             return self.nodelist.render(context)
-        obj = self.obj.resolve(context) if self.obj else None
-        vary = "" if obj is None else getattr(obj, "pk", obj)
-        key = f"fragment:{current_generation(request)}:{request.get_host()}:{self.name}:{vary}"
-        html = cache.get(key)
+        key = fragment_cache_key(request, self.name, self.obj.resolve(context) if self.obj else None)
+        html = cached(request, key)
         if html is None:
             html = self.nodelist.render(context)
             cache.set(key, html, timeout=seconds)
