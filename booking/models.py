@@ -32,7 +32,7 @@ from clinic.public_url import PublicURLMixin
 from clinic.serving import ServingMixin
 
 from . import slots
-from .admin_panels import OpeningHoursCheckPanel
+from .admin.panels import OpeningHoursCheckPanel
 from .formatting import visit_time
 from .page_permissions import BookingPagePermissionTester
 
@@ -161,37 +161,37 @@ class DiscoveryVisitPage(PublicURLMixin, RoutablePageMixin, ServingMixin, Page):
             rules=self.rules(), closures=self.closure_list(), taken=taken_seats(since=now), now=now
         )
 
-    # Routes: the views live in booking/views.py (the form) and manage_views.py (the manage link)
+    # Routes: the views live in booking/views/book.py (the form) and views/manage.py (the manage link)
     # and stay thin. Both import these models, so each route imports its view when called
     # (Wagtail's RoutablePage idiom).
 
     @path("")
     def book(self, request):
-        from .views import book  # noqa: PLC0415
+        from .views.book import book  # noqa: PLC0415
 
         return book(request, self)
 
     @path("times/")
     def times(self, request):
-        from .views import times  # noqa: PLC0415
+        from .views.book import times  # noqa: PLC0415
 
         return times(request, self)
 
     @path("thanks/")
     def thanks(self, request):
-        from .views import thanks  # noqa: PLC0415
+        from .views.book import thanks  # noqa: PLC0415
 
         return thanks(request, self)
 
     @path("thanks/calendar/")
     def thanks_ics(self, request):
-        from .views import thanks_ics  # noqa: PLC0415
+        from .views.book import thanks_ics  # noqa: PLC0415
 
         return thanks_ics(request, self)
 
     @path("link/")
     def fresh_link(self, request):
-        from .manage_views import fresh_link  # noqa: PLC0415
+        from .views.manage import fresh_link  # noqa: PLC0415
 
         return fresh_link(request, self)
 
@@ -199,37 +199,37 @@ class DiscoveryVisitPage(PublicURLMixin, RoutablePageMixin, ServingMixin, Page):
     # token routes, which would otherwise read "calendar", "cancel" or "times" as a token.
     @path("manage/")
     def manage_session(self, request):
-        from .manage_views import manage  # noqa: PLC0415
+        from .views.manage import manage  # noqa: PLC0415
 
         return manage(request, self)
 
     @path("manage/calendar/")
     def manage_session_ics(self, request):
-        from .manage_views import manage_ics  # noqa: PLC0415
+        from .views.manage import manage_ics  # noqa: PLC0415
 
         return manage_ics(request, self)
 
     @path("manage/cancel/")
     def manage_cancel(self, request):
-        from .manage_views import manage_cancel  # noqa: PLC0415
+        from .views.manage import manage_cancel  # noqa: PLC0415
 
         return manage_cancel(request, self)
 
     @path("manage/times/")
     def manage_times(self, request):
-        from .manage_views import manage_times  # noqa: PLC0415
+        from .views.manage import manage_times  # noqa: PLC0415
 
         return manage_times(request, self)
 
     @re_path(r"^manage/(?P<token>[A-Za-z0-9_\-]{1,300})/$")
     def manage(self, request, token):
-        from .manage_views import manage_link  # noqa: PLC0415
+        from .views.manage import manage_link  # noqa: PLC0415
 
         return manage_link(request, self, token)
 
     @re_path(r"^manage/(?P<token>[A-Za-z0-9_\-]{1,300})/calendar/$")
     def manage_ics(self, request, token):
-        from .manage_views import manage_link  # noqa: PLC0415
+        from .views.manage import manage_link  # noqa: PLC0415
 
         return manage_link(request, self, token, calendar=True)
 

@@ -6,9 +6,9 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from . import audit
-from .admin_dashboard import DashboardPanel
-from .admin_views import source_report
-from .admin_viewset import VisitRequestViewSet
+from .admin.dashboard import DashboardPanel
+from .admin.views import source_report
+from .admin.viewset import VisitRequestViewSet
 from .permissions import can_view_visit_requests
 
 visit_request_viewset = VisitRequestViewSet()

@@ -18,9 +18,9 @@ from wagtail.admin.menu import admin_menu
 from wagtail.models import ModelLogEntry, Site
 
 from booking import services
-from booking.admin_viewset import VisitRequestMenuItem
+from booking.admin.reports import source_chart
+from booking.admin.viewset import VisitRequestMenuItem
 from booking.models import BookingSettings, Notification, VisitRequest
-from booking.reports import source_chart
 from booking.slots import slot_value
 from tests.admin_forms import form_data as form_data_of
 from tests.booking.conftest import form_data

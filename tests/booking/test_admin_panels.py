@@ -2,7 +2,7 @@
 
 from datetime import time
 
-from booking.admin_panels import clinic_opening_hours, page_bookable_hours
+from booking.admin.panels import clinic_opening_hours, page_bookable_hours
 from booking.models import DiscoveryVisitPage, WeeklyHours
 from booking.opening_hours import disagreements
 from clinic.models import ClinicSettings

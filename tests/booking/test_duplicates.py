@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from booking import services
-from booking.admin_columns import also_booked
+from booking.admin.columns import also_booked
 from booking.formatting import visit_day
 from booking.models import VisitRequest
 from booking.selectors import other_active_requests

@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from booking.admin_columns import notification_summary
+from booking.admin.columns import notification_summary
 from booking.models import Notification, VisitRequest
 from booking.slots import slot_value
 from booking.tasks import retry_due_notifications, send_notification

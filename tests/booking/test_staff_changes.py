@@ -15,7 +15,7 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from booking import errors, services
-from booking.admin_columns import notification_summary
+from booking.admin.columns import notification_summary
 from booking.emails import manage_url
 from booking.formatting import visit_time, visit_time_short
 from booking.models import Notification, VisitRequest

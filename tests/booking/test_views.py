@@ -14,12 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import booking.forms
-from booking import view_helpers
 from booking.formatting import visit_time
 from booking.forms import STARTED_SALT
 from booking.models import Notification, SlotSeat, VisitRequest
 from booking.picker import DAYS_PER_PAGE
 from booking.slots import slot_value
+from booking.views import shared as view_helpers
 from tests.booking.conftest import form_data
 from tests.factories import StandardPageFactory
 

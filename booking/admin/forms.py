@@ -7,10 +7,10 @@ from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import Panel
 
-from .admin_columns import OtherRequests, notification_summary, visit_display
-from .formatting import clock, zone_label
-from .models import VisitRequest
-from .slots import group_by_day, parse_slot_value, slot_value
+from ..formatting import clock, zone_label
+from ..models import VisitRequest
+from ..slots import group_by_day, parse_slot_value, slot_value
+from .columns import OtherRequests, notification_summary, visit_display
 
 PATIENT_EMAILED = (
     "The patient is emailed when you confirm, cancel or move the visit. "

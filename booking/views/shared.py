@@ -10,9 +10,9 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from . import ics, picker
-from .emails import clinic_for, manage_url
-from .formatting import zone_label
+from .. import ics, picker
+from ..emails import clinic_for, manage_url
+from ..formatting import zone_label
 
 
 def remember(request, key: str, value, *, minutes: int | None = None) -> None:

@@ -15,10 +15,10 @@ from wagtail.admin.views.generic import EditView, IndexView, InspectView
 from wagtail.admin.widgets import Button
 from wagtail.coreutils import multigetattr
 
-from . import audit, errors, selectors, services
-from .admin_columns import EXPORT_COMPUTED, INSPECT_COMPUTED
-from .models import VisitRequest
-from .permissions import can_change_visit_requests, can_export_visit_requests, can_view_visit_requests
+from .. import audit, errors, selectors, services
+from ..models import VisitRequest
+from ..permissions import can_change_visit_requests, can_export_visit_requests, can_view_visit_requests
+from .columns import EXPORT_COMPUTED, INSPECT_COMPUTED
 from .reports import source_chart
 
 E164 = re.compile(r"\+[1-9][0-9]{6,14}")

@@ -2,7 +2,7 @@
 
 from wagtail.admin.ui.components import Component
 
-from . import selectors
+from .. import selectors
 
 
 class DashboardPanel(Component):

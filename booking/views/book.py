@@ -1,5 +1,5 @@
 """The booking form and its confirmation: /book/, a day's times, /book/thanks/ and its calendar
-file. Thin: forms validate, services write. The manage link's pages are in manage_views.py."""
+file. Thin: forms validate, services write. The manage link's pages are in manage.py."""
 
 from datetime import date, timedelta
 
@@ -11,11 +11,11 @@ from wagtail.models import Page
 
 from clinic.models import CareArea
 
-from . import errors, ratelimit, services
-from .emails import manage_url
-from .forms import NO_SLOT, BookingForm
-from .models import Notification, VisitRequest
-from .view_helpers import (
+from .. import errors, ratelimit, services
+from ..emails import manage_url
+from ..forms import NO_SLOT, BookingForm
+from ..models import Notification, VisitRequest
+from .shared import (
     ics_response,
     noindex,
     picker_context,

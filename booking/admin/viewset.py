@@ -8,13 +8,13 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from . import selectors
-from .admin_columns import EXPORT_FIELDS, EXPORT_HEADINGS, INSPECT_FIELDS, LIST_COLUMNS, PATIENT_FIELDS
-from .admin_filters import VisitRequestFilterSet
-from .admin_forms import PATIENT_EMAILED, VisitRequestAdminForm, VisitRequestSummaryPanel
-from .admin_views import VisitRequestEditView, VisitRequestIndexView, VisitRequestInspectView, anonymise_view
-from .models import VisitRequest
-from .permissions import can_view_visit_requests
+from .. import selectors
+from ..models import VisitRequest
+from ..permissions import can_view_visit_requests
+from .columns import EXPORT_FIELDS, EXPORT_HEADINGS, INSPECT_FIELDS, LIST_COLUMNS, PATIENT_FIELDS
+from .filters import VisitRequestFilterSet
+from .forms import PATIENT_EMAILED, VisitRequestAdminForm, VisitRequestSummaryPanel
+from .views import VisitRequestEditView, VisitRequestIndexView, VisitRequestInspectView, anonymise_view
 
 MENU_LABEL = "Visit requests"
 

@@ -7,8 +7,8 @@ from wagtail.admin.panels import Panel
 from clinic.blocks import WEEKDAYS
 from clinic.models import ClinicSettings
 
-from .opening_hours import disagreements
-from .slots import WeeklyHours
+from ..opening_hours import disagreements
+from ..slots import WeeklyHours
 
 WEEKDAY_CODES = [code for code, _ in WEEKDAYS]
 

@@ -6,11 +6,11 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 
-from . import errors, ratelimit, services, slots
-from .forms import FreshLinkForm
-from .models import VisitRequest
-from .tokens import LinkProblem, make_manage_token, read_manage_token
-from .view_helpers import (
+from .. import errors, ratelimit, services, slots
+from ..forms import FreshLinkForm
+from ..models import VisitRequest
+from ..tokens import LinkProblem, make_manage_token, read_manage_token
+from .shared import (
     ics_response,
     no_referrer,
     noindex,

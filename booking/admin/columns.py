@@ -11,9 +11,9 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 
 from clinic.phone import e164
 
-from . import selectors
-from .formatting import visit_day, visit_time
-from .models import VisitRequest
+from .. import selectors
+from ..formatting import visit_day, visit_time
+from ..models import VisitRequest
 
 
 def visit_display(visit_request: VisitRequest) -> str:

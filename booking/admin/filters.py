@@ -8,8 +8,8 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
 from clinic.models import CareArea
 
-from .models import VisitRequest
-from .selectors import failed_notifications_exist, possible_duplicates_exist
+from ..models import VisitRequest
+from ..selectors import failed_notifications_exist, possible_duplicates_exist
 
 
 class VisitRequestFilterSet(WagtailFilterSet):
