@@ -34,6 +34,7 @@ from clinic.serving import PublicPageQuerySet, ServingMixin
 
 from .blocks import ArticleBodyBlock
 from .feeds import ArticleFeed
+from .readability import body_text_units, language_of, reading_level
 from .reading import (
     midpoint_offer_position,
     minutes_to_read,
@@ -293,6 +294,8 @@ class BlogPage(PublicURLMixin, ServingMixin, Page):
         through=BlogPageTag, blank=True, help_text="Free keywords, e.g. 'marathon'."
     )
     body = StreamField(ArticleBodyBlock(), use_json_field=True)
+    # Set by a clinical reviewer's approval (blog.workflow), never typed: the public page's
+    # "Medically reviewed by ... on ..." line tells patients a clinician checked this text.
     reviewed_by = models.ForeignKey(
         "clinic.Person",
         verbose_name="medically reviewed by",
@@ -300,8 +303,11 @@ class BlogPage(PublicURLMixin, ServingMixin, Page):
         null=True,
         blank=True,
         related_name="+",
+        help_text="The clinical reviewer who last approved the article (their Team entry).",
     )
-    last_reviewed = models.DateField(null=True, blank=True, help_text="When the reviewer last checked it.")
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="When a clinical reviewer last approved the article."
+    )
     review_interval_months = models.PositiveSmallIntegerField(
         "review due every (months)",
         default=12,
@@ -310,6 +316,12 @@ class BlogPage(PublicURLMixin, ServingMixin, Page):
     # Derived on save so lists and reports need no per-article work.
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
     review_due = models.DateField(null=True, blank=True, editable=False, db_index=True)
+    reading_score = models.FloatField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Flesch-Kincaid grade of the body (Fernandez Huerta for Spanish); see blog.readability.",
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
@@ -325,8 +337,8 @@ class BlogPage(PublicURLMixin, ServingMixin, Page):
         FieldPanel("body"),
     ]
     review_panels = [
-        FieldPanel("reviewed_by"),
-        FieldPanel("last_reviewed"),
+        FieldPanel("reviewed_by", read_only=True),
+        FieldPanel("last_reviewed", read_only=True),
         FieldPanel("review_interval_months"),
     ]
     edit_handler = TabbedInterface(
@@ -361,7 +373,21 @@ class BlogPage(PublicURLMixin, ServingMixin, Page):
         self.__dict__.pop("block_words", None)  # the body may have changed since it was counted
         self.reading_minutes = minutes_to_read(self.word_count)
         self.review_due = review_due_date(self.last_reviewed, self.review_interval_months)
+        level = self.reading_level()
+        self.reading_score = level.score if level else None
         return super().save(*args, **kwargs)
+
+    @property
+    def language(self) -> str | None:
+        """The article's language for its reading level ("en", "es"), from its locale."""
+        return language_of(self.locale.language_code) if self.locale_id else "en"
+
+    def reading_level(self):
+        """The body's reading level in the article's language (blog.readability), or None."""
+        language = self.language
+        if language is None:
+            return None
+        return reading_level(body_text_units(self.body.raw_data), language=language)
 
     @cached_property
     def block_words(self) -> list[tuple[str, int]]:

@@ -1,4 +1,5 @@
-"""Writes with rules: importing an article from text, and the 'Blog editors' staff group."""
+"""Writes with rules: importing an article from text, and the staff who write and review articles:
+the 'Blog editors' and 'Clinical reviewers' groups and the 'Clinical review' workflow."""
 
 import re
 
@@ -7,7 +8,15 @@ from django.db import transaction
 from django.utils.html import escape
 from django.utils.text import slugify
 
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 from clinic.models import CareArea, Person
 from clinic.richtext import clean_rich_text
@@ -16,6 +25,9 @@ from .importers import ParsedArticle, with_booking_link, with_phone_placeholder
 from .models import BlogIndexPage, BlogPage
 
 BLOG_EDITORS = "Blog editors"
+CLINICAL_REVIEWERS = "Clinical reviewers"
+# The workflow and its one task share the name editors see on their button: "Submit to Clinical review".
+CLINICAL_REVIEW = "Clinical review"
 
 
 def stream_blocks_from_parsed(article: ParsedArticle) -> list[tuple[str, object]]:
@@ -79,24 +91,57 @@ def blog_article_create(
 
 
 # Page permissions on the blog's index (its articles inherit them) and what authoring needs besides.
-BLOG_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
+# Editors write and submit; only a clinical reviewer's approval publishes (blog.workflow).
+BLOG_PAGE_PERMISSIONS = ["add_page", "change_page"]
 BLOG_IMAGE_PERMISSIONS = ["add_image", "choose_image"]
+# Reviewers may correct an article while reviewing it and see the review report; approving needs
+# no publish permission (the approval publishes), and without it they cannot skip the review.
+REVIEWER_PAGE_PERMISSIONS = ["change_page"]
+REVIEWER_IMAGE_PERMISSIONS = ["choose_image"]
 
 
 @transaction.atomic
 def blog_editors_group_ensure(*, index_page: BlogIndexPage) -> Group:
-    """The 'Blog editors' group: may use the admin, write and publish articles under `index_page`
-    and upload images; nothing else (no clinic settings, no booking data). Safe to call again."""
-    group, _ = Group.objects.get_or_create(name=BLOG_EDITORS)
+    """The 'Blog editors' group: may use the admin, write articles under `index_page` and submit
+    them for clinical review, and upload images; nothing else (no publishing, no clinic settings,
+    no booking data). Safe to call again; a publish permission from before review existed goes."""
+    group = _staff_group(BLOG_EDITORS, index_page, BLOG_PAGE_PERMISSIONS, BLOG_IMAGE_PERMISSIONS)
+    GroupPagePermission.objects.filter(group=group, permission__codename="publish_page").delete()
+    return group
+
+
+@transaction.atomic
+def clinical_review_ensure(*, index_page: BlogIndexPage) -> Workflow:
+    """The 'Clinical reviewers' group and the 'Clinical review' workflow (one group approval task
+    for that group) on `index_page`, so every article under it goes live only once a reviewer
+    approves it. Safe to call again: what exists is kept, including a workflow staff chose for
+    the blog instead (Settings > Workflows)."""
+    group = _staff_group(
+        CLINICAL_REVIEWERS, index_page, REVIEWER_PAGE_PERMISSIONS, REVIEWER_IMAGE_PERMISSIONS
+    )
+    task = GroupApprovalTask.objects.filter(name=CLINICAL_REVIEW).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=CLINICAL_REVIEW)
+    task.groups.add(group)
+    workflow = Workflow.objects.filter(name=CLINICAL_REVIEW).first()
+    if workflow is None:
+        workflow = Workflow.objects.create(name=CLINICAL_REVIEW)
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.get_or_create(page=index_page, defaults={"workflow": workflow})
+    return workflow
+
+
+def _staff_group(name: str, index_page, page_permissions, image_permissions) -> Group:
+    group, _ = Group.objects.get_or_create(name=name)
     group.permissions.add(
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     )
-    for codename in BLOG_PAGE_PERMISSIONS:
+    for codename in page_permissions:
         permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
         GroupPagePermission.objects.get_or_create(group=group, page=index_page, permission=permission)
     # A flushed database (transactional tests) has no root collection until something makes one.
     root_collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
-    for codename in BLOG_IMAGE_PERMISSIONS:
+    for codename in image_permissions:
         permission = Permission.objects.get(content_type__app_label="wagtailimages", codename=codename)
         GroupCollectionPermission.objects.get_or_create(
             group=group, collection=root_collection, permission=permission

@@ -1,5 +1,6 @@
 """The clinic itself: home and standard pages, site-wide settings, team, testimonials, care areas."""
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.utils.functional import cached_property
@@ -52,6 +53,18 @@ class Person(index.Indexed, models.Model):
         default=True, help_text="List this person in the home page's team section."
     )
     sort_order = models.PositiveSmallIntegerField(default=0)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="admin account",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="team_member",
+        help_text=(
+            "Their sign-in to this admin, if they have one. What they approve as a clinical reviewer "
+            "is shown as medically reviewed by this person."
+        ),
+    )
 
     panels = [
         FieldPanel("name"),
@@ -61,6 +74,7 @@ class Person(index.Indexed, models.Model):
         FieldPanel("bio"),
         FieldPanel("show_on_team"),
         FieldPanel("sort_order"),
+        FieldPanel("user"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 

@@ -1,10 +1,14 @@
-"""The blog's part of the demo site: /blog/, the hip-pain guide and a few short demo articles.
+"""The blog's part of the demo site: /blog/, the hip-pain guide and a few short demo articles, the
+Blog editors and Clinical reviewers groups with the Clinical review workflow, and Ashley Kranz's
+admin account as the clinical reviewer who approved the guide.
 
 Found and run by `load_demo_content`, after the clinic's part. Idempotent: what exists is kept."""
 
 from datetime import timedelta
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from clinic.models import CareArea, Person
@@ -12,11 +16,18 @@ from clinic.richtext import clean_rich_text
 
 from ..importers import parse_article
 from ..models import BlogIndexPage, BlogPage
-from ..services import blog_article_create, blog_editors_group_ensure
+from ..services import (
+    CLINICAL_REVIEWERS,
+    blog_article_create,
+    blog_editors_group_ensure,
+    clinical_review_ensure,
+)
 
 GUIDE = Path(__file__).resolve().parent / "hip-pain-in-runners.txt"
 GUIDE_SLUG = "hip-pain-in-runners"
 AUTHOR = "Ashley Kranz"
+# Her admin account: no password (set one with `manage.py changepassword ashley` to review as her).
+REVIEWER = {"username": "ashley", "first_name": "Ashley", "last_name": "Kranz", "email": "ashley@example.com"}
 
 # Short placeholder articles so related articles and category pages have something to show.
 DEMO_ARTICLES = [
@@ -61,7 +72,9 @@ def load(*, site, log) -> None:
         index.save_revision().publish()
         log("Created the blog at /blog/.")
     blog_editors_group_ensure(index_page=index)
+    clinical_review_ensure(index_page=index)
     author = Person.objects.get(name=AUTHOR)
+    reviewer = _ensure_reviewer_account(author, log=log)
     if not BlogPage.objects.filter(slug=GUIDE_SLUG).exists():
         article = parse_article(GUIDE.read_text(encoding="utf-8"))
         guide = blog_article_create(
@@ -73,10 +86,12 @@ def load(*, site, log) -> None:
         )
         guide.tags.add("hip pain", "strength")
         guide.booking_concern = CareArea.objects.get(slug="hip")
-        guide.reviewed_by = author
-        guide.last_reviewed = timezone.localdate()
-        guide.save_revision().publish()
-        log(f"Imported the guide at /blog/{GUIDE_SLUG}/.")
+        guide.save_revision()
+        # Through the workflow, as an editor's article would go: the approval publishes it and is
+        # its medical review (blog.workflow).
+        review = guide.get_workflow().start(guide, user=None)
+        review.current_task_state.approve(user=reviewer)
+        log(f"Imported the guide at /blog/{GUIDE_SLUG}/, approved by {reviewer.get_full_name()}.")
     for spec in DEMO_ARTICLES:
         if BlogPage.objects.filter(slug=spec["slug"]).exists():
             continue
@@ -93,3 +108,19 @@ def load(*, site, log) -> None:
         index.add_child(instance=page)
         page.save_revision().publish()
         log(f"Created the demo article /blog/{spec['slug']}/.")
+
+
+def _ensure_reviewer_account(person: Person, *, log):
+    """Ashley Kranz's admin account, in Clinical reviewers and linked to her Team entry."""
+    User = get_user_model()  # noqa: N806
+    user = User.objects.filter(username=REVIEWER["username"]).first()
+    if user is None:
+        user = User(**REVIEWER)
+        user.set_unusable_password()
+        user.save()
+        user.groups.add(Group.objects.get(name=CLINICAL_REVIEWERS))
+        log(f"Created {person.name}'s admin account '{user.username}' (Clinical reviewers; no password yet).")
+    if person.user_id is None and not Person.objects.filter(user=user).exists():
+        person.user = user
+        person.save(update_fields=["user"])
+    return user

@@ -341,6 +341,14 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "webp", "png": "webp", "jpeg": "webp", "gif": "webp"}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Clinical review of articles (blog/workflow.py, docs/authoring.md): the approval publishes, and
+# records the article's medical review. The workflow's emails go to the reviewers of the task and
+# to the editor who submitted, through the task worker; superusers are not copied on every one.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "blog.finish_workflow.publish_approved"
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
+# One review step: an edit made during the review is what the reviewer then sees and approves, and
+# approving publishes at once ("Approve and Publish"). Every later edit is a new submission anyway.
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = False
 # No avatars from gravatar.com: staff email hashes stay here, and the admin's CSP stays 'self'.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILEMBEDS_RESPONSIVE_HTML = True

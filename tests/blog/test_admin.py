@@ -6,12 +6,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from wagtail.models import Revision, Site
+from wagtail.models import GroupPagePermission, Revision, Site
 
 from blog.models import BlogPage
 from blog.services import BLOG_EDITORS, blog_editors_group_ensure
@@ -53,32 +53,20 @@ def article_form(client, url, author, category):
     return data
 
 
-def test_blog_editor_writes_and_publishes_an_article(client, blog, blog_editor, author, hip):
+def test_blog_editor_writes_and_submits_an_article_for_review(client, blog, blog_editor, author, hip):
     client.force_login(blog_editor)
     data = article_form(client, add_url(blog), author, hip)
-    data["action-publish"] = "action-publish"
+    data["action-submit"] = "action-submit"
     response = client.post(add_url(blog), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     article = BlogPage.objects.get(slug="shin-splints")
-    assert article.live
+    assert not article.live  # a clinical reviewer's approval publishes it (test_clinical_review.py)
     assert article.latest_revision.user == blog_editor
-    assert list(article.categories.all()) == [hip]
-    assert sorted(tag.name for tag in article.tags.all()) == ["beginners", "shins"]
-    client.logout()
-    page = client.get("/blog/shin-splints/").content.decode()
-    assert "Why it hurts" in page
-    assert "May 1, 2026" in page
-
-
-def test_blog_editor_schedules_an_article_for_later(client, blog, blog_editor, author, hip):
-    client.force_login(blog_editor)
-    data = article_form(client, add_url(blog), author, hip)
-    go_live = timezone.localtime() + timedelta(days=2)
-    data.update({"go_live_at": go_live.strftime("%Y-%m-%d %H:%M"), "action-publish": "action-publish"})
-    assert client.post(add_url(blog), data).status_code == 302
-    article = BlogPage.objects.get(slug="shin-splints")
-    assert not article.live
-    assert article.latest_revision.approved_go_live_at is not None
+    assert article.current_workflow_state.requested_by == blog_editor
+    draft = article.get_latest_revision_as_object()
+    assert [area.pk for area in draft.categories.all()] == [hip.pk]
+    assert sorted(tag.name for tag in draft.tags.all()) == ["beginners", "shins"]
+    assert draft.date.isoformat() == "2026-05-01"
 
 
 def test_hero_image_without_alt_text_is_refused_in_the_admin(admin_client, blog, author, hip):
@@ -107,14 +95,19 @@ def test_blog_editors_group_holds_only_admin_access_and_image_permissions(blog, 
     assert {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()} == {
         "wagtailadmin.access_admin"
     }
-    assert {p.permission.codename for p in group.page_permissions.all()} == {
-        "add_page",
-        "change_page",
-        "publish_page",
-    }
+    # No publish_page: only a clinical reviewer's approval publishes.
+    assert {p.permission.codename for p in group.page_permissions.all()} == {"add_page", "change_page"}
     assert {p.page_id for p in group.page_permissions.all()} == {blog.pk}
     blog_editors_group_ensure(index_page=blog)  # again: nothing is duplicated
-    assert group.page_permissions.count() == 3
+    assert group.page_permissions.count() == 2
+
+
+def test_blog_editors_lose_a_publish_permission_they_had_before_review_existed(blog, blog_editor):
+    group = Group.objects.get(name=BLOG_EDITORS)
+    publish = Permission.objects.get(content_type__app_label="wagtailcore", codename="publish_page")
+    GroupPagePermission.objects.create(group=group, page=blog, permission=publish)
+    blog_editors_group_ensure(index_page=blog)
+    assert not group.page_permissions.filter(permission=publish).exists()
 
 
 def test_article_editor_has_content_review_and_promote_tabs_and_scheduling(admin_client, blog, author):

@@ -1,14 +1,24 @@
-"""`manage.py setup_blog_editors`: create or refresh the 'Blog editors' staff group."""
+"""`manage.py setup_blog_editors`: create or refresh the staff who write and review articles."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from blog.services import BLOG_EDITORS, BlogIndexNotFound, blog_editors_group_ensure, find_blog_index
+from blog.services import (
+    BLOG_EDITORS,
+    CLINICAL_REVIEW,
+    CLINICAL_REVIEWERS,
+    BlogIndexNotFound,
+    blog_editors_group_ensure,
+    clinical_review_ensure,
+    find_blog_index,
+)
 
 
 class Command(BaseCommand):
     help = (
-        "Create the 'Blog editors' group (write and publish articles, upload images; nothing else). "
-        "Page permissions need the blog's index page, so run this after creating it. Safe to re-run."
+        "Create the 'Blog editors' group (write articles and submit them for review, upload images; "
+        "nothing else), the 'Clinical reviewers' group and the 'Clinical review' workflow that "
+        "publishes an article once a reviewer approves it. Page permissions need the blog's index "
+        "page, so run this after creating it. Safe to re-run."
     )
 
     def add_arguments(self, parser):
@@ -22,4 +32,12 @@ class Command(BaseCommand):
         except BlogIndexNotFound as error:
             raise CommandError(str(error)) from error
         blog_editors_group_ensure(index_page=index)
-        self.stdout.write(self.style.SUCCESS(f"'{BLOG_EDITORS}' may write and publish under {index.title}."))
+        workflow = clinical_review_ensure(index_page=index)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"'{BLOG_EDITORS}' may write under {index.title} and submit to '{CLINICAL_REVIEW}'; "
+                f"'{CLINICAL_REVIEWERS}' approve. Articles there follow the workflow '{workflow.name}'. "
+                f"Add staff to the groups under Settings > Users, and link each reviewer's Team entry "
+                f"to their account (Clinic > Team > admin account)."
+            )
+        )
