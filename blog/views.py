@@ -1,4 +1,5 @@
-"""Admin report: live articles whose medical review is overdue or that were never reviewed."""
+"""Admin report: live articles that no clinical reviewer has approved within their review interval
+(or ever), with each one's reading level."""
 
 import datetime
 
@@ -16,8 +17,19 @@ class ArticlesDueForReviewView(PageReportView):
     index_url_name = "blog_review_report"
     index_results_url_name = "blog_review_report_results"
     any_permission_required = ["add", "change", "publish"]
-    list_export = ["title", "reviewed_by", "last_reviewed", "review_due", "review_interval_months"]
-    export_headings = {"reviewed_by": "Medically reviewed by", "review_due": "Review due"}
+    list_export = [
+        "title",
+        "reviewed_by",
+        "last_reviewed",
+        "review_due",
+        "review_interval_months",
+        "reading_score",
+    ]
+    export_headings = {
+        "reviewed_by": "Medically reviewed by",
+        "review_due": "Review due",
+        "reading_score": "Reading level (Flesch-Kincaid grade; Fernandez Huerta for Spanish)",
+    }
 
     def get_filename(self):
         return f"articles-due-for-review-{datetime.date.today():%Y-%m-%d}"
@@ -28,6 +40,6 @@ class ArticlesDueForReviewView(PageReportView):
             BlogPage.objects.live()
             .filter(pk__in=editable.values("pk"))
             .overdue_for_review(today=timezone.localdate())
-            .select_related("reviewed_by")
+            .select_related("reviewed_by", "locale")
             .order_by("review_due", "title")
         )

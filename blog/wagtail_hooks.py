@@ -1,12 +1,36 @@
-"""Admin additions: the 'Articles due for medical review' report under Reports."""
+"""Admin additions: the article editor's checks and the blog's listing (blog.editor), and the
+'Articles due for medical review' report under Reports."""
 
 from django.urls import path, reverse
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.userbar import ContentCheckerItem
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from . import editor
+from .models import BlogPage
 from .views import ArticlesDueForReviewView
+
+
+@hooks.register("register_admin_viewset")
+def register_article_viewset():
+    return editor.ArticleViewSet("articles")
+
+
+@hooks.register("register_admin_urls")
+def register_article_checks_urls():
+    return editor.urlpatterns
+
+
+@hooks.register("construct_wagtail_userbar")
+def leave_article_findings_to_the_article_checks(request, items, page):
+    """In an article's editor, Wagtail's Checks panel runs without the rules the article checks
+    cover (editor.ArticleContentChecker)."""
+    if isinstance(page, BlogPage):
+        for index, item in enumerate(items):
+            if isinstance(item, ContentCheckerItem) and item.in_editor:
+                items[index] = editor.ArticleContentChecker(in_editor=True)
 
 
 @hooks.register("register_admin_urls")
