@@ -245,7 +245,12 @@ def check_link_text(links: list[tuple[str, str]]) -> Check:
         words = re.sub(r"[^\w\s]", "", text.lower()).strip()
         if not text:
             problems.append(_("A link to %(href)s has no text.") % {"href": href})
-        elif words in GENERIC_LINK_TEXT or CLICK_HERE.search(text):
+        elif CLICK_HERE.search(text):
+            problems.append(
+                _("“%(text)s”: leave out “click here” and let the link's own words say where it goes.")
+                % {"text": text}
+            )
+        elif words in GENERIC_LINK_TEXT:
             problems.append(_("“%(text)s” does not say where the link goes.") % {"text": text})
         elif re.match(r"^(https?://|www\.)", text, re.I):
             problems.append(_("“%(text)s” is a web address; say what is there instead.") % {"text": text})

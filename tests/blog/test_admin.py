@@ -186,6 +186,13 @@ def test_review_report_lists_live_articles_overdue_or_never_reviewed(admin_clien
     assert "Draft never reviewed" not in html
 
 
+def test_review_report_shows_each_articles_reading_level(admin_client, review_articles):
+    html = admin_client.get(reverse("blog_review_report")).content.decode()
+    assert "<th>Reading level</th>" in html
+    level = BlogPage.objects.get(title="Overdue").reading_level()
+    assert f"<td>{level.label}</td>" in html
+
+
 def test_review_report_is_in_the_reports_menu_for_blog_editors(client, blog_editor, review_articles):
     client.force_login(blog_editor)
     assert reverse("blog_review_report") in client.get(reverse("wagtailadmin_home")).content.decode()
