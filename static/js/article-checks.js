@@ -4,7 +4,7 @@
  * preview's URL and shown while the Checks panel is open. They only warn: nothing here stops
  * saving or submitting.
  */
-(() => {
+function setUpArticleChecks() {
   const panel = document.querySelector('[data-side-panel="checks"]');
   const results = document.querySelector("[data-article-checks]");
   const preview = document.querySelector('[data-controller~="w-preview"]');
@@ -39,4 +39,10 @@
   panel.addEventListener("show", refresh);
   document.addEventListener("w-preview:updated", refresh);
   refresh();
-})();
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", setUpArticleChecks);
+} else {
+  setUpArticleChecks();
+}
