@@ -32,11 +32,13 @@ class Command(BaseCommand):
         except BlogIndexNotFound as error:
             raise CommandError(str(error)) from error
         blog_editors_group_ensure(index_page=index)
-        workflow = clinical_review_ensure(index_page=index)
+        clinical_review_ensure(index_page=index)
+        # Staff may have chosen another workflow for the blog (Settings > Workflows); say which applies.
+        workflow = index.get_workflow()
         self.stdout.write(
             self.style.SUCCESS(
                 f"'{BLOG_EDITORS}' may write under {index.title} and submit to '{CLINICAL_REVIEW}'; "
-                f"'{CLINICAL_REVIEWERS}' approve. Articles there follow the workflow '{workflow.name}'. "
+                f"'{CLINICAL_REVIEWERS}' approve. Articles there follow the workflow '{workflow}'. "
                 f"Add staff to the groups under Settings > Users, and link each reviewer's Team entry "
                 f"to their account (Clinic > Team > admin account)."
             )
