@@ -6,6 +6,8 @@ goes live (now, or at its scheduled time) records that reviewer's Team entry and
 date, so the public "Medically reviewed by ... on ..." line always comes from an approval."""
 
 import logging
+import threading
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import transaction
@@ -69,6 +71,19 @@ NOTIFICATIONS = [
 ]
 
 
+_quiet = threading.local()
+
+
+@contextmanager
+def without_emails():
+    """Workflow steps taken inside this block email no one (the demo's own review of its guide)."""
+    _quiet.on = True
+    try:
+        yield
+    finally:
+        _quiet.on = False
+
+
 def connect_notifications() -> None:
     for signal, sender, dispatch_uid, notification in NOTIFICATIONS:
         signal.connect(_queue(notification), sender=sender, dispatch_uid=dispatch_uid, weak=False)
@@ -76,6 +91,8 @@ def connect_notifications() -> None:
 
 def _queue(notification: str):
     def receiver(sender, instance, user=None, **kwargs):
+        if getattr(_quiet, "on", False):
+            return
         if notification == "workflow_submitted" and not getattr(
             settings, "WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS", True
         ):
