@@ -6,7 +6,7 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
-from wagtail.models import PageViewRestriction
+from wagtail.models import PageViewRestriction, get_page_models
 
 from clinic import page_cache
 from tests.factories import (
@@ -69,6 +69,71 @@ def test_a_cached_page_keeps_the_security_headers(client, home):
 def test_each_query_string_is_cached_on_its_own(client, home, blog, article):
     client.get("/search/?q=hip")
     assert "Hip pain in runners" not in client.get("/search/?q=knee").content.decode()
+
+
+# Query strings: only the parameters a page reads make an entry of their own
+
+
+def test_a_parameter_the_page_does_not_read_is_served_from_the_pages_entry(client, home):
+    client.get("/")
+    assert client.get("/?utm_source=newsletter&fbclid=abc").headers["X-Page-Cache"] == "hit"
+
+
+def test_a_hundred_tracking_parameters_render_the_page_once(client, blog, article):
+    responses = [client.get(f"/blog/?utm_source={n}") for n in range(100)]
+    assert [r.headers["X-Page-Cache"] for r in responses].count("miss") == 1
+
+
+def test_a_list_parameter_on_a_page_without_a_list_is_ignored(client, home, article):
+    client.get("/blog/hip-pain/")
+    assert client.get("/blog/hip-pain/?page=7").headers["X-Page-Cache"] == "hit"
+
+
+def test_each_page_of_the_blog_list_is_cached_on_its_own(client, blog):
+    for n in range(12):
+        BlogPageFactory(parent=blog, title=f"Article {n:02}", slug=f"article-{n}")
+    first = client.get("/blog/").content
+    second = client.get("/blog/?page=2")
+    assert second.headers["X-Page-Cache"] == "miss"
+    assert second.content != first
+
+
+def test_a_page_of_the_blog_list_ignores_tracking_parameters(client, blog, article):
+    client.get("/blog/?page=2")
+    assert client.get("/blog/?utm_campaign=spring&page=2").headers["X-Page-Cache"] == "hit"
+
+
+def test_the_blog_list_is_served_from_the_cache_after_its_second_page(client, blog, article):
+    client.get("/blog/?page=2")
+    client.get("/blog/")
+    assert client.get("/blog/").headers["X-Page-Cache"] == "hit"
+
+
+def test_search_results_ignore_the_order_of_the_parameters(client, home, article):
+    client.get("/search/?q=hip&page=1")
+    assert client.get("/search/?page=1&q=hip&gclid=x").headers["X-Page-Cache"] == "hit"
+
+
+def test_a_view_that_names_no_parameters_is_keyed_on_the_whole_query_string(client, home):
+    client.get("/robots.txt")
+    assert client.get("/robots.txt?anything=1").headers.get("X-Page-Cache") == "miss"
+
+
+def test_every_page_type_names_the_query_parameters_it_reads():
+    ours = [model for model in get_page_models() if model._meta.app_label in {"clinic", "blog", "booking"}]
+    assert [model.__name__ for model in ours if model.cache_query_parameters is None] == []
+
+
+def test_a_response_that_varies_by_a_request_header_is_never_stored():
+    response = HttpResponse("hello")
+    response["Vary"] = "Accept-Language, Cookie"
+    assert page_cache._cacheable_response(view_request(), response) is False
+
+
+def test_a_response_that_varies_by_cookie_only_is_stored():
+    response = HttpResponse("hello")
+    response["Vary"] = "Cookie"
+    assert page_cache._cacheable_response(view_request(), response) is True
 
 
 def test_each_host_is_cached_on_its_own(client, home):
