@@ -118,6 +118,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 ROOT_URLCONF = "clinic.urls"
+# The site is served at the root of its host. Fixed here, never taken from the server: gunicorn
+# takes SCRIPT_NAME from a request header, which would prefix every URL Django builds (menus,
+# cached fragments) and request.path. Paths are decided on request.path_info.
+FORCE_SCRIPT_NAME = ""
 WSGI_APPLICATION = "clinic.wsgi.application"
 
 TEMPLATES = [
