@@ -37,8 +37,9 @@ from django.utils.cache import cc_delim_re
 
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+from wagtail.documents.models import AbstractDocument
 from wagtail.images.models import AbstractImage
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail.snippets.models import get_snippet_models
 
@@ -271,14 +272,28 @@ def _shows_on_pages(model, update_fields) -> bool:
     """Rows that show on public pages outside their own page: every snippet (team, testimonials,
     care areas), every site or generic setting (clinic details, the appointment link), sites,
     redirects, page view restrictions (a page made private must stop being served, and leave
-    every list), and images (edited: not a computed field such as the file hash saved while rendering). A
-    page's own save is a draft, which changes nothing public; publishing is handled above."""
+    every list), images and documents (edited, replaced or moved to another collection: not a
+    computed field such as the file hash or size saved while rendering or serving), and collections
+    and their privacy (a document made private must stop being served by the front cache, which
+    follows these events). A page's own save is a draft, which changes nothing public; publishing
+    is handled above."""
     if issubclass(model, Page):
         return False
-    if issubclass(model, AbstractImage):
+    if issubclass(model, (AbstractImage, AbstractDocument)):
         return update_fields is None
     return (
-        issubclass(model, (BaseSiteSetting, BaseGenericSetting, Site, Redirect, PageViewRestriction))
+        issubclass(
+            model,
+            (
+                BaseSiteSetting,
+                BaseGenericSetting,
+                Site,
+                Redirect,
+                PageViewRestriction,
+                Collection,
+                CollectionViewRestriction,
+            ),
+        )
         or model in get_snippet_models()
     )
 

@@ -91,6 +91,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Names the site in each response, for Varnish to ban by (clinic/frontend_cache.py).
+    "clinic.frontend_cache.CacheSiteMiddleware",
     "clinic.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, CSRF and auth: a cached page skips them all (clinic/page_cache.py).
