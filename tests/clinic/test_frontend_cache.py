@@ -4,6 +4,7 @@ A real HTTP server on loopback stands in for Varnish and records what it is sent
 
 from __future__ import annotations
 
+import io
 import logging
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.http import HttpResponse
 from django.test import RequestFactory
 
@@ -266,3 +268,9 @@ def test_a_front_cache_that_is_down_is_logged_and_publishing_still_works(
     page.refresh_from_db()
     assert page.live
     assert "Could not ban localhost from the front cache" in caplog.text
+
+
+def test_the_invalidate_caches_command_bans_the_site(home, varnish, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("invalidate_caches", stdout=io.StringIO())
+    assert varnish == [BAN_SITE]
