@@ -1,11 +1,19 @@
 """The page cache: anonymous pages come from the cache, every content change invalidates them,
 and nothing personal or with a form is ever stored."""
 
+import io
+import re
+from pathlib import Path
+
 import pytest
 
+from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
+from django.urls import URLResolver, get_resolver
 
+from wagtail.documents.models import Document
 from wagtail.models import PageViewRestriction, get_page_models
 
 from clinic import page_cache
@@ -119,9 +127,33 @@ def test_a_view_that_names_no_parameters_is_keyed_on_the_whole_query_string(clie
     assert client.get("/robots.txt?anything=1").headers.get("X-Page-Cache") == "miss"
 
 
+def our_page_models():
+    return [model for model in get_page_models() if model._meta.app_label in {"clinic", "blog", "booking"}]
+
+
 def test_every_page_type_names_the_query_parameters_it_reads():
-    ours = [model for model in get_page_models() if model._meta.app_label in {"clinic", "blog", "booking"}]
-    assert [model.__name__ for model in ours if model.cache_query_parameters is None] == []
+    assert [model.__name__ for model in our_page_models() if model.cache_query_parameters is None] == []
+
+
+def declared_query_parameters(patterns=None) -> set[str]:
+    """Every query parameter a page type or a view of the URLconf says it reads."""
+    if patterns is None:
+        return {name for model in our_page_models() for name in model.cache_query_parameters} | (
+            declared_query_parameters(get_resolver().url_patterns)
+        )
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            names |= declared_query_parameters(pattern.url_patterns)
+        else:
+            names |= set(getattr(pattern.callback, "cache_query_parameters", ()))
+    return names
+
+
+def test_varnish_keeps_exactly_the_query_parameters_the_site_reads():
+    vcl = (Path(__file__).resolve().parents[2] / "deploy" / "varnish.vcl").read_text()
+    kept = re.search(r"\(\?!\(\?:([a-z|]+)\)", vcl).group(1).split("|")
+    assert sorted(kept) == sorted(declared_query_parameters())
 
 
 def test_a_response_that_varies_by_a_request_header_is_never_stored():
@@ -246,6 +278,14 @@ def test_changing_an_image_invalidates_cached_pages(client, home):
     assert client.get("/").headers["X-Page-Cache"] == "miss"
 
 
+def test_changing_a_document_invalidates_cached_pages(client, home):
+    document = Document.objects.create(title="Exercises", file=ContentFile(b"Bridges", name="sheet.txt"))
+    client.get("/")
+    document.title = "Hip exercises"  # pages show a document's title and link
+    document.save()
+    assert client.get("/").headers["X-Page-Cache"] == "miss"
+
+
 def test_saving_a_draft_leaves_cached_pages_alone(client, article):
     client.get("/blog/")
     article.title = "Unpublished working title"
@@ -351,3 +391,9 @@ def test_the_cached_menu_drops_an_unpublished_page(client, home):
     client.get("/")
     page.unpublish()
     assert ">Our team</a>" not in client.get("/").content.decode()
+
+
+def test_the_invalidate_caches_command_makes_every_cached_page_stale(client, home):
+    client.get("/")
+    call_command("invalidate_caches", stdout=io.StringIO())
+    assert client.get("/").headers["X-Page-Cache"] == "miss"
