@@ -8,6 +8,7 @@ Each hop on its own, against a server that echoes what it receives, is in test_d
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 import ssl
@@ -42,14 +43,38 @@ def raw_request(url: str, method: str, *, source: str, path: str = "/", host: st
         return int(sock.recv(200).split()[1])
 
 
-def new_page(cluster, title: str) -> str:
-    """A live page of its own under home, so that no other test's change shows on it; its path."""
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
-    cluster.shell(
-        "from clinic.models import HomePage, StandardPage; home = HomePage.objects.get(); "
-        f"home.add_child(instance=StandardPage(title='{title}', slug='{slug}')).save_revision().publish()"
+PAGES = [
+    "Knee care PURGE",
+    "Knee care BAN",
+    "Pilates for runners",
+    "Staff rota",
+    "Running form clinic",
+    "Hill running",
+]
+DOCUMENTS = ["exercises", "handout"]
+
+
+@pytest.fixture(scope="module")
+def content(cluster) -> dict[str, str]:
+    """A live page of its own (under home) for each test that changes or counts one, so that no
+    other test's change shows on it, and two documents: title -> path. One `manage.py shell`
+    for all of them (each costs seconds)."""
+    suffix = uuid.uuid4().hex[:6]
+    created = cluster.shell(
+        "import json; from django.core.files.base import ContentFile; "
+        "from wagtail.documents.models import Document; "
+        "from clinic.models import HomePage, StandardPage; home = HomePage.objects.get(); paths = {}\n"
+        f"for title in {PAGES!r}:\n"
+        "    slug = title.lower().replace(' ', '-')\n"
+        "    home.add_child(instance=StandardPage(title=title, slug=slug)).save_revision().publish()\n"
+        "    paths[title] = f'/{slug}/'\n"
+        f"for title in {DOCUMENTS!r}:\n"
+        f"    d = Document.objects.create(title=title, file=ContentFile(b'Hip bridges: 3 x 10', "
+        f"name=f'{{title}}-{suffix}.txt'))\n"
+        "    paths[title] = d.url\n"
+        "print(json.dumps(paths))"
     )
-    return f"/{slug}/"
+    return json.loads(created.strip().splitlines()[-1])
 
 
 def cached_twice(get, path: str, **kwargs) -> requests.Response:
@@ -62,8 +87,8 @@ def cached_twice(get, path: str, **kwargs) -> requests.Response:
 
 
 @pytest.mark.parametrize("method", ["PURGE", "BAN"])
-def test_a_client_cannot_purge_or_ban_through_nginx(cluster, method):
-    path = new_page(cluster, f"Knee care {method}")
+def test_a_client_cannot_purge_or_ban_through_nginx(cluster, content, method):
+    path = content[f"Knee care {method}"]
     assert cached_twice(cluster.nginx.get, path).headers["X-Cache"] == "HIT"
     assert cluster.nginx.get(path, method=method).status_code == 405
     assert cluster.nginx.get(path).headers["X-Cache"] == "HIT"
@@ -85,8 +110,8 @@ def test_the_purge_listener_serves_no_pages(cluster):
     assert raw_request(cluster.purge, "GET", source="127.0.0.1", path="/about/") == 405
 
 
-def test_publishing_through_nginx_still_purges_varnish(cluster):
-    path = new_page(cluster, "Pilates for runners")
+def test_publishing_through_nginx_still_purges_varnish(cluster, content):
+    path = content["Pilates for runners"]
     assert cached_twice(cluster.nginx.get, path).headers["X-Cache"] == "HIT"
     new_title = f"Pilates for runners, revised {uuid.uuid4().hex[:6]}"
     page_id = cluster.shell(
@@ -153,8 +178,8 @@ def test_a_script_name_header_does_not_take_a_password_only_session_past_the_sec
 # 6. Every host name the site answers to; documents follow pages
 
 
-def test_a_page_made_login_only_is_no_longer_served_under_any_host_name(cluster):
-    path = new_page(cluster, "Staff rota")
+def test_a_page_made_login_only_is_no_longer_served_under_any_host_name(cluster, content):
+    path = content["Staff rota"]
     hosts = [HOST, OTHER_HOST, "127.0.0.1"]
     for host in hosts:
         assert cached_twice(cluster.through_varnish, path, host=host).headers["X-Cache"] == "HIT"
@@ -186,16 +211,8 @@ def test_nginx_shows_no_certificate_for_any_other_name(cluster):
         context.wrap_socket(sock, server_hostname="clinic.attacker.example")
 
 
-def new_document(cluster, title: str) -> str:
-    return cluster.shell(
-        "from django.core.files.base import ContentFile; from wagtail.documents.models import Document; "
-        f"d = Document.objects.create(title='{title}', file=ContentFile(b'Hip bridges: 3 x 10', "
-        f"name='{title}.txt')); print(d.url)"
-    ).split()[-1]
-
-
-def test_a_document_moved_to_a_private_collection_is_no_longer_served(cluster):
-    url = new_document(cluster, "exercises-" + uuid.uuid4().hex[:6])
+def test_a_document_moved_to_a_private_collection_is_no_longer_served(cluster, content):
+    url = content["exercises"]
     cached = cached_twice(cluster.nginx.get, url)
     assert cached.headers["X-Cache"] == "HIT"
     cluster.shell(
@@ -211,8 +228,8 @@ def test_a_document_moved_to_a_private_collection_is_no_longer_served(cluster):
     assert "/_util/login/" in response.headers["Location"]
 
 
-def test_a_deleted_document_is_no_longer_served(cluster):
-    url = new_document(cluster, "handout-" + uuid.uuid4().hex[:6])
+def test_a_deleted_document_is_no_longer_served(cluster, content):
+    url = content["handout"]
     assert cached_twice(cluster.nginx.get, url).headers["X-Cache"] == "HIT"
     cluster.shell(
         "from wagtail.documents.models import Document; "
@@ -224,8 +241,8 @@ def test_a_deleted_document_is_no_longer_served(cluster):
 # 10. Query strings nobody reads
 
 
-def test_tracking_parameters_do_not_split_the_front_cache(cluster):
-    path = new_page(cluster, "Running form clinic")
+def test_tracking_parameters_do_not_split_the_front_cache(cluster, content):
+    path = content["Running form clinic"]
     cluster.nginx.get(path + "?utm_source=newsletter")
     assert cluster.nginx.get(path + "?fbclid=abc&utm_source=ads").headers["X-Cache"] == "HIT"
 
@@ -236,9 +253,9 @@ def test_a_page_number_keeps_an_entry_of_its_own_in_the_front_cache(cluster):
     assert cluster.nginx.get("/blog/?gclid=y&page=2").headers["X-Cache"] == "HIT"
 
 
-def test_a_hundred_tracking_parameters_store_one_page_in_redis(cluster):
+def test_a_hundred_tracking_parameters_store_one_page_in_redis(cluster, content):
     # Straight to gunicorn: Varnish would drop the parameters before Django saw them.
-    path = new_page(cluster, "Hill running")
+    path = content["Hill running"]
     with requests.Session() as session:
         for n in range(100):
             assert session.get(f"{cluster.a}{path}?utm_source={n}", timeout=30).status_code == 200
