@@ -60,7 +60,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         database = f"sqlite:///{tmp}/db.sqlite3"
         prepare_database(database)
-        varnish_port = free_port()
+        varnish_port, purge_port = free_port(), free_port()
         env = {
             "DJANGO_SECRET_KEY": "bench-" + "x" * 60,
             "DJANGO_ALLOWED_HOSTS": f"{HOST},127.0.0.1",
@@ -69,7 +69,8 @@ def main() -> None:
             "DJANGO_MEDIA_ROOT": f"{tmp}/media",
             "DJANGO_LOG_LEVEL": "WARNING",
             "CLINIC_PUBLIC_URL": f"http://{HOST}",
-            "FRONTEND_CACHE_URLS": f"http://127.0.0.1:{varnish_port}",
+            "FRONTEND_CACHE_URLS": f"http://127.0.0.1:{purge_port}",
+            "CLIENT_IP_HEADER": "HTTP_X_REAL_IP",
         }
         manage(database, "collectstatic", "--noinput", "-v0", settings=PRODUCTION, **env)
         production_shell(
@@ -80,7 +81,7 @@ def main() -> None:
         rows = []
         with (
             gunicorn_process(database, workers=2, settings=PRODUCTION, **env) as (app, _),
-            varnish([app], port=varnish_port, host=HOST) as front,
+            varnish([app], port=varnish_port, purge_port=purge_port, host=HOST) as front,
         ):
             home = urllib.request.urlopen(app + "/", timeout=60).read().decode()  # noqa: S310 - loopback
             css = re.search(r'href="(/static/css/site\.[^"]+\.css)"', home).group(1)

@@ -100,6 +100,9 @@ class BlogIndexPage(PublicURLMixin, RoutablePageMixin, ServingMixin, Page):
     """/blog/: every article, newest first, and the same list by category (/category/<slug>/) or
     tag (/tag/<slug>/); /feed/ is the RSS feed."""
 
+    # Each list's page number (the feed reads nothing).
+    cache_query_parameters = ("page",)
+
     intro = models.TextField(max_length=500, blank=True, help_text="Shown under the heading of the list.")
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -231,6 +234,8 @@ class BlogPageQuerySet(PublicPageQuerySet):
 
 class BlogPage(PublicURLMixin, ServingMixin, Page):
     """One article, filed under the clinic's care areas, written and medically reviewed by staff."""
+
+    cache_query_parameters = ()
 
     objects = PageManager.from_queryset(BlogPageQuerySet)()
 

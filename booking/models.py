@@ -50,6 +50,10 @@ WEEKDAYS = [
 class DiscoveryVisitPage(PublicURLMixin, RoutablePageMixin, ServingMixin, Page):
     """/book/: the booking form, its confirmation and the patient's manage link, plus availability."""
 
+    # The form's prefill (?concern=&from=, ?race=) and the day the picker shows (?day=). The form
+    # is never cached; the list still tells the front cache which parameters to keep.
+    cache_query_parameters = ("concern", "day", "from", "race")
+
     intro = models.TextField(
         max_length=600,
         blank=True,

@@ -1,5 +1,9 @@
 """Keep the front cache (Varnish) fresh: Wagtail purges a published page's own URLs; this bans
-the whole site after any change that can show on other pages.
+the whole site after any change that can show on other pages (documents included).
+
+Every response names the site it belongs to in `X-Cache-Site` (the public host name), and
+deploy/varnish.vcl bans by that name: a page cached under any host name the site answers to
+(www., the bare domain, another of DJANGO_ALLOWED_HOSTS) goes with the same BAN.
 
 A page appears on many others (index pages and their category and tag pages, home's latest
 articles, related articles, search results, the menu), and snippets and clinic settings appear
@@ -29,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 # A ban must never hold an editor's publish for long.
 BAN_TIMEOUT_SECONDS = 5
+SITE_HEADER = "X-Cache-Site"
 
 
 class BanRequest(Request):
@@ -59,11 +64,36 @@ class VarnishBackend(HTTPBackend):
             return False
 
 
-def cached_hosts() -> list[str]:
-    """The host names pages are cached under: the public one (CLINIC_PUBLIC_URL) and each Site's."""
-    hosts = set(Site.objects.values_list("hostname", flat=True))
+def cache_site() -> str | None:
+    """The name Varnish files this site's responses under: the public host name."""
     if settings.CLINIC_PUBLIC_URL:
-        hosts.add(urlsplit(settings.CLINIC_PUBLIC_URL).hostname)
+        return urlsplit(settings.CLINIC_PUBLIC_URL).hostname
+    return None
+
+
+class CacheSiteMiddleware:
+    """Names the site in every response (before WhiteNoise and the page cache, so their answers
+    too), for the front cache to ban by; Varnish removes the header before delivery."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        site = cache_site()
+        if site and settings.WAGTAILFRONTENDCACHE:
+            response.headers.setdefault(SITE_HEADER, site)
+        return response
+
+
+def cached_hosts() -> list[str]:
+    """What to ban: the site's name (every response that carried it, whatever its Host), and, for
+    responses cached without it, each Site's host name and each name in DJANGO_ALLOWED_HOSTS
+    (a pattern such as `.example.com` names no one host; its pages carry the site's name)."""
+    hosts = set(Site.objects.values_list("hostname", flat=True))
+    hosts.update(host for host in settings.ALLOWED_HOSTS if host and not host.startswith(".") and host != "*")
+    if site := cache_site():
+        hosts.add(site)
     return sorted(hosts)
 
 

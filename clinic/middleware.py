@@ -61,7 +61,7 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        if request.path.startswith(self.admin_prefixes):
+        if request.path_info.startswith(self.admin_prefixes):
             # A preview response already carries the previewed page's policy; it is kept.
             response.headers.setdefault("Content-Security-Policy", ADMIN_CONTENT_SECURITY_POLICY)
         elif getattr(request, "is_dummy", False):
@@ -80,7 +80,7 @@ class StaffSessionMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated and staff_session_expired(request):
             logout(request)
-            if request.path.startswith("/admin/"):
+            if request.path_info.startswith("/admin/"):
                 messages.info(request, "Your session has ended. Please sign in again.")
         return self.get_response(request)
 

@@ -262,6 +262,7 @@ class ClinicSettings(BaseSiteSetting):
 
 
 class HomePage(PublicURLMixin, ServingMixin, Page):
+    cache_query_parameters = ()
     hero_heading = models.CharField(max_length=120)
     hero_text = models.TextField(max_length=500, blank=True)
     hero_image = models.ForeignKey(
@@ -313,6 +314,8 @@ class HomePage(PublicURLMixin, ServingMixin, Page):
 
 class StandardPage(PublicURLMixin, ServingMixin, Page):
     """About, Services, Privacy and any other plain page staff add."""
+
+    cache_query_parameters = ()
 
     intro = models.TextField(max_length=500, blank=True)
     body = StreamField(BaseBodyBlock(), blank=True, use_json_field=True)

@@ -13,10 +13,19 @@ working out every page that shows what would be easy to get wrong. Publishing is
 Never cached: anything but a 200 to an anonymous GET/HEAD without a session or messages cookie;
 the admin; responses that set a cookie, carry a CSRF token (every form) or say
 `private`/`no-cache`/`no-store` (Wagtail previews, `never_cache` views).
+
+Keys are the scheme, host and `path_info` (never `request.path`, which a forged `SCRIPT_NAME`
+prefixes), plus only the query parameters the page reads: each page type and view names them
+(`cache_query_parameters`, `reads_query_parameters`), so `?utm_source=...` or `?page=` on a page
+without a list is served from the page's one entry. A URL's entry says which parameters its page
+reads; the variants for other values of those parameters are entries of their own.
 """
 
 import logging
 import uuid
+from dataclasses import dataclass
+from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,8 +37,9 @@ from django.utils.cache import cc_delim_re
 
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+from wagtail.documents.models import AbstractDocument
 from wagtail.images.models import AbstractImage
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail.snippets.models import get_snippet_models
 
@@ -39,7 +49,8 @@ GENERATION_KEY = "pagecache:generation"
 HEADER = "X-Page-Cache"
 # Request cookies that change what a page shows: the logged-in (or password-unlocked) session,
 # and one-off messages. csrftoken does not: cached pages carry no CSRF token.
-NEVER_CACHED_PREFIXES = ("/admin/", "/documents/", "/healthz")
+# /_util/ is Wagtail's sign-in and password form for private pages (forms, a `next` to keep).
+NEVER_CACHED_PREFIXES = ("/admin/", "/documents/", "/healthz", "/_util/")
 UNCACHEABLE_CACHE_CONTROL = {"private", "no-cache", "no-store"}
 # Response headers a cached copy keeps; the rest (e.g. CSP, HSTS) are added again on the way out.
 KEPT_HEADERS = {"content-type", "content-language", "link", "x-frame-options", "vary"}
@@ -118,10 +129,10 @@ def invalidate(reason: str) -> None:
     content_changed.send(sender=None, reason=reason)
 
 
-def _cacheable_request(request) -> bool:
+def cacheable_request(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
-        and not request.path.startswith(NEVER_CACHED_PREFIXES)
+        and not request.path_info.startswith(NEVER_CACHED_PREFIXES)
         and not any(name in request.COOKIES for name in _bypass_cookies())
         and "HTTP_AUTHORIZATION" not in request.META
     )
@@ -137,46 +148,110 @@ def _cacheable_response(request, response) -> bool:
     }
     if directives & UNCACHEABLE_CACHE_CONTROL:
         return False
+    # The key holds no request header: a response that says it differs by one (other than the
+    # cookies, which decide above whether the cache is used at all) is not the same for everyone.
+    if {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", "")) if v.strip()} - {"cookie"}:
+        return False
     user = getattr(request, "user", None)
     return not (user is not None and user.is_authenticated)
 
 
-def _key(request) -> str:
-    # get_full_path keeps the query string (?page=2, ?q=); the host and scheme keep sites apart.
-    return f"pagecache:{request.scheme}://{request.get_host()}{request.get_full_path()}"
+# Which query parameters a response depends on
+
+
+def note_query_parameters(request, names: tuple[str, ...] | None) -> None:
+    """Tells the page cache that the response to `request` depends on these query parameters
+    only (None: on the whole query string). Pages say it through `cache_query_parameters`
+    (clinic/wagtail_hooks.py), plain views with `reads_query_parameters`."""
+    request._page_cache_query_parameters = names
+
+
+def reads_query_parameters(*names: str):
+    """Decorates a view whose response depends on these query parameters and no others."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            note_query_parameters(request, names)
+            return view(request, *args, **kwargs)
+
+        wrapped.cache_query_parameters = names
+        return wrapped
+
+    return decorator
+
+
+def _query(request, names: tuple[str, ...] | None) -> str:
+    """The part of the query string that `names` read, in a fixed order ('' when none)."""
+    if names is None:
+        pairs = sorted(request.GET.lists())
+    else:
+        pairs = [(name, request.GET.getlist(name)) for name in sorted(names) if name in request.GET]
+    return urlencode([(name, value) for name, values in pairs for value in values])
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a URL's key holds: the query parameters its page reads, and the page as rendered
+    for none of them (None until a request without them has been rendered)."""
+
+    reads: tuple[str, ...] | None
+    page: tuple[bytes, list] | None
+
+
+def base_key(request) -> str:
+    # The host and scheme keep sites apart; path_info is what Django routes on.
+    return f"pagecache:{request.scheme}://{request.get_host()}{request.path_info}"
 
 
 class PageCacheMiddleware:
     """Put early in MIDDLEWARE (after security and static files): a hit skips everything below.
 
-    A URL has one entry, stored with the generation it was rendered under, so a lookup is one
-    round trip to the cache (the generation and the entry together) and a stale entry is simply
-    overwritten by the next render."""
+    A URL's key holds an `Entry`, stored with the generation it was rendered under, so a lookup
+    is one round trip to the cache (the generation and the entry together), and one more for a
+    query string the page reads (`?page=2`, `?q=`). A stale entry is overwritten by the next render."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         seconds = getattr(settings, "PAGE_CACHE_SECONDS", 0)
-        if seconds <= 0 or not _cacheable_request(request):
+        if seconds <= 0 or not cacheable_request(request):
             return self.get_response(request)
-        key = _key(request)
+        key = base_key(request)
         # Everything this request renders (settings, menu, fragments) is read under the same
         # generation as this lookup.
         entry = get_current(request, key)
         if entry is not None:
-            content, headers = entry
-            response = HttpResponse(b"" if request.method == "HEAD" else content)
-            for name, value in headers:
-                response[name] = value
-            response[HEADER] = "hit"
-            return response
+            query = _query(request, entry.reads)
+            page = get_current(request, f"{key}?{query}") if query else entry.page
+            if page is not None:
+                return self._hit(request, page)
         response = self.get_response(request)
         if request.method == "GET" and _cacheable_response(request, response):
-            headers = [(k, v) for k, v in response.items() if k.lower() in KEPT_HEADERS]
-            put_current(request, key, (response.content, headers), seconds)
+            self._store(request, response, key, entry, seconds)
             response[HEADER] = "miss"
         return response
+
+    def _hit(self, request, page):
+        content, headers = page
+        response = HttpResponse(b"" if request.method == "HEAD" else content)
+        for name, value in headers:
+            response[name] = value
+        response[HEADER] = "hit"
+        return response
+
+    def _store(self, request, response, key: str, entry: Entry | None, seconds: int) -> None:
+        reads = getattr(request, "_page_cache_query_parameters", None)
+        page = (response.content, [(k, v) for k, v in response.items() if k.lower() in KEPT_HEADERS])
+        query = _query(request, reads)
+        if not query:
+            put_current(request, key, Entry(reads, page), seconds)
+            return
+        put_current(request, f"{key}?{query}", page, seconds)
+        if entry is None or entry.reads != reads:
+            # The URL's entry says where its variants are, until a plain request renders its page.
+            put_current(request, key, Entry(reads, None), seconds)
 
 
 def _page_event(sender, instance=None, **kwargs) -> None:
@@ -197,14 +272,28 @@ def _shows_on_pages(model, update_fields) -> bool:
     """Rows that show on public pages outside their own page: every snippet (team, testimonials,
     care areas), every site or generic setting (clinic details, the appointment link), sites,
     redirects, page view restrictions (a page made private must stop being served, and leave
-    every list), and images (edited: not a computed field such as the file hash saved while rendering). A
-    page's own save is a draft, which changes nothing public; publishing is handled above."""
+    every list), images and documents (edited, replaced or moved to another collection: not a
+    computed field such as the file hash or size saved while rendering or serving), and collections
+    and their privacy (a document made private must stop being served by the front cache, which
+    follows these events). A page's own save is a draft, which changes nothing public; publishing
+    is handled above."""
     if issubclass(model, Page):
         return False
-    if issubclass(model, AbstractImage):
+    if issubclass(model, (AbstractImage, AbstractDocument)):
         return update_fields is None
     return (
-        issubclass(model, (BaseSiteSetting, BaseGenericSetting, Site, Redirect, PageViewRestriction))
+        issubclass(
+            model,
+            (
+                BaseSiteSetting,
+                BaseGenericSetting,
+                Site,
+                Redirect,
+                PageViewRestriction,
+                Collection,
+                CollectionViewRestriction,
+            ),
+        )
         or model in get_snippet_models()
     )
 

@@ -26,6 +26,12 @@ class PublicPageQuerySet(PageQuerySet):
 
 
 class ServingMixin:
+    # The query parameters a page type's responses depend on, and so the only ones the page cache
+    # keys on (clinic/page_cache.py; the list per page type is in docs/caching.md). None: the
+    # whole query string. Every page type says it: a parameter read but not listed here would
+    # let one visitor's answer be served for another's.
+    cache_query_parameters: tuple[str, ...] | None = None
+
     def route(self, request, path_components):
         """As Wagtail's `Page.route`, but a child the path only passes through (/blog/ on the way
         to /blog/<article>/) is not fetched a second time as its specific type: its class is
@@ -92,7 +98,7 @@ class SiteLookupMiddleware:
         if (
             seconds > 0
             and request.method in ("GET", "HEAD")
-            and not request.path.startswith(NEVER_CACHED_PREFIXES)
+            and not request.path_info.startswith(NEVER_CACHED_PREFIXES)
         ):
             self.find_site(request, seconds)
         return self.get_response(request)

@@ -7,11 +7,18 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from clinic import views
+from clinic.page_cache import reads_query_parameters
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap, {"sitemaps": {"wagtail": views.PageSitemap}}, name="sitemap"),
+    # Django's sitemap view pages its entries with ?p= (past 50,000 URLs).
+    path(
+        "sitemap.xml",
+        reads_query_parameters("p")(sitemap),
+        {"sitemaps": {"wagtail": views.PageSitemap}},
+        name="sitemap",
+    ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),

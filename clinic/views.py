@@ -17,6 +17,7 @@ from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page, Site
 
 from clinic import health
+from clinic.page_cache import reads_query_parameters
 from clinic.public_url import absolute_url
 from clinic.search import MAX_QUERY_CHARS, search_pages, search_terms, with_excerpts
 from clinic.serving import PublicPageQuerySet
@@ -25,6 +26,7 @@ SEARCH_RESULTS_PER_PAGE = 10
 
 
 @require_safe
+@reads_query_parameters("page", "q")
 def search(request):
     """/search/?q=: live, public pages of this site, best match first."""
     query = request.GET.get("q", "")[:MAX_QUERY_CHARS].strip()

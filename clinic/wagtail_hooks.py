@@ -7,7 +7,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import services, two_factor
+from . import page_cache, services, two_factor
 from .models import CareArea, Person, Testimonial
 
 
@@ -70,3 +70,9 @@ def set_aside_an_abandoned_draft(request, parent_page, page_class):
         services.abandoned_draft_set_aside(
             parent=parent_page, slug=request.POST.get("slug", ""), user=request.user
         )
+
+
+@hooks.register("before_serve_page")
+def note_the_query_parameters_a_page_reads(page, request, serve_args, serve_kwargs):
+    """The page cache keys a page on the query parameters its type reads, and no others."""
+    page_cache.note_query_parameters(request, getattr(page, "cache_query_parameters", None))

@@ -91,6 +91,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Names the site in each response, for Varnish to ban by (clinic/frontend_cache.py).
+    "clinic.frontend_cache.CacheSiteMiddleware",
     "clinic.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, CSRF and auth: a cached page skips them all (clinic/page_cache.py).
@@ -118,6 +120,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 ROOT_URLCONF = "clinic.urls"
+# The site is served at the root of its host. Fixed here, never taken from the server: gunicorn
+# takes SCRIPT_NAME from a request header, which would prefix every URL Django builds (menus,
+# cached fragments) and request.path. Paths are decided on request.path_info.
+FORCE_SCRIPT_NAME = ""
 WSGI_APPLICATION = "clinic.wsgi.application"
 
 TEMPLATES = [

@@ -5,7 +5,14 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, CLINIC_PUBLIC_URL, SECRET_KEY, env_bool
+from .base import (
+    ALLOWED_HOSTS,
+    CLIENT_IP_HEADER,
+    CLINIC_PUBLIC_URL,
+    FRONTEND_CACHE_URLS,
+    SECRET_KEY,
+    env_bool,
+)
 
 if not SECRET_KEY or len(SECRET_KEY) < 32 or SECRET_KEY.startswith(("dev-", "test-")):
     raise ImproperlyConfigured(
@@ -22,6 +29,19 @@ if not CLINIC_PUBLIC_URL:
         "CLINIC_PUBLIC_URL must be the site's public origin, for example "
         "CLINIC_PUBLIC_URL=https://www.example-clinic.com: the links in emails, calendar files, the "
         "feed and the sitemap are built from it, and patients' change-or-cancel links must open."
+    )
+if FRONTEND_CACHE_URLS and not CLIENT_IP_HEADER:
+    raise ImproperlyConfigured(
+        "CLIENT_IP_HEADER must name the header your proxy overwrites with the client's address, for "
+        "example CLIENT_IP_HEADER=HTTP_X_REAL_IP with nginx's `proxy_set_header X-Real-IP "
+        "$remote_addr;` (deploy/nginx.conf). FRONTEND_CACHE_URLS is set, so requests reach the site "
+        "through a proxy: without it every visitor has the proxy's address, a few failed sign-ins "
+        "lock an account for everyone and the booking rate limit counts the whole site as one visitor."
+    )
+if CLIENT_IP_HEADER and not CLIENT_IP_HEADER.startswith("HTTP_"):
+    raise ImproperlyConfigured(
+        f"CLIENT_IP_HEADER is a request.META key such as HTTP_X_REAL_IP (for the X-Real-IP header), "
+        f"not {CLIENT_IP_HEADER!r}."
     )
 
 DEBUG = False

@@ -104,12 +104,15 @@ def gunicorn(database_url: str, *, workers: int = 4, **extra: str):
 
 @contextmanager
 def gunicorn_process(database_url: str, *, workers: int = 4, settings: str = TEST_SETTINGS, **extra: str):
-    """gunicorn serving the site; yields its URL and the master process (its workers are children)."""
+    """gunicorn serving the site as deployed (deploy/gunicorn.conf.py); yields its URL and the
+    master process (its workers are children)."""
     port = free_port()
     log = open(ROOT / f".gunicorn-{port}.log", "w+")  # noqa: SIM115
     process = subprocess.Popen(  # noqa: S603
         [
             str(BIN / "gunicorn"),
+            "--config",
+            str(ROOT / "deploy" / "gunicorn.conf.py"),
             "clinic.wsgi",
             "--workers",
             str(workers),

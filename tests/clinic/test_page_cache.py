@@ -1,12 +1,20 @@
 """The page cache: anonymous pages come from the cache, every content change invalidates them,
 and nothing personal or with a form is ever stored."""
 
+import io
+import re
+from pathlib import Path
+
 import pytest
 
+from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
+from django.urls import URLResolver, get_resolver
 
-from wagtail.models import PageViewRestriction
+from wagtail.documents.models import Document
+from wagtail.models import PageViewRestriction, get_page_models
 
 from clinic import page_cache
 from tests.factories import (
@@ -69,6 +77,95 @@ def test_a_cached_page_keeps_the_security_headers(client, home):
 def test_each_query_string_is_cached_on_its_own(client, home, blog, article):
     client.get("/search/?q=hip")
     assert "Hip pain in runners" not in client.get("/search/?q=knee").content.decode()
+
+
+# Query strings: only the parameters a page reads make an entry of their own
+
+
+def test_a_parameter_the_page_does_not_read_is_served_from_the_pages_entry(client, home):
+    client.get("/")
+    assert client.get("/?utm_source=newsletter&fbclid=abc").headers["X-Page-Cache"] == "hit"
+
+
+def test_a_hundred_tracking_parameters_render_the_page_once(client, blog, article):
+    responses = [client.get(f"/blog/?utm_source={n}") for n in range(100)]
+    assert [r.headers["X-Page-Cache"] for r in responses].count("miss") == 1
+
+
+def test_a_list_parameter_on_a_page_without_a_list_is_ignored(client, home, article):
+    client.get("/blog/hip-pain/")
+    assert client.get("/blog/hip-pain/?page=7").headers["X-Page-Cache"] == "hit"
+
+
+def test_each_page_of_the_blog_list_is_cached_on_its_own(client, blog):
+    for n in range(12):
+        BlogPageFactory(parent=blog, title=f"Article {n:02}", slug=f"article-{n}")
+    first = client.get("/blog/").content
+    second = client.get("/blog/?page=2")
+    assert second.headers["X-Page-Cache"] == "miss"
+    assert second.content != first
+
+
+def test_a_page_of_the_blog_list_ignores_tracking_parameters(client, blog, article):
+    client.get("/blog/?page=2")
+    assert client.get("/blog/?utm_campaign=spring&page=2").headers["X-Page-Cache"] == "hit"
+
+
+def test_the_blog_list_is_served_from_the_cache_after_its_second_page(client, blog, article):
+    client.get("/blog/?page=2")
+    client.get("/blog/")
+    assert client.get("/blog/").headers["X-Page-Cache"] == "hit"
+
+
+def test_search_results_ignore_the_order_of_the_parameters(client, home, article):
+    client.get("/search/?q=hip&page=1")
+    assert client.get("/search/?page=1&q=hip&gclid=x").headers["X-Page-Cache"] == "hit"
+
+
+def test_a_view_that_names_no_parameters_is_keyed_on_the_whole_query_string(client, home):
+    client.get("/robots.txt")
+    assert client.get("/robots.txt?anything=1").headers.get("X-Page-Cache") == "miss"
+
+
+def our_page_models():
+    return [model for model in get_page_models() if model._meta.app_label in {"clinic", "blog", "booking"}]
+
+
+def test_every_page_type_names_the_query_parameters_it_reads():
+    assert [model.__name__ for model in our_page_models() if model.cache_query_parameters is None] == []
+
+
+def declared_query_parameters(patterns=None) -> set[str]:
+    """Every query parameter a page type or a view of the URLconf says it reads."""
+    if patterns is None:
+        return {name for model in our_page_models() for name in model.cache_query_parameters} | (
+            declared_query_parameters(get_resolver().url_patterns)
+        )
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            names |= declared_query_parameters(pattern.url_patterns)
+        else:
+            names |= set(getattr(pattern.callback, "cache_query_parameters", ()))
+    return names
+
+
+def test_varnish_keeps_exactly_the_query_parameters_the_site_reads():
+    vcl = (Path(__file__).resolve().parents[2] / "deploy" / "varnish.vcl").read_text()
+    kept = re.search(r"\(\?!\(\?:([a-z|]+)\)", vcl).group(1).split("|")
+    assert sorted(kept) == sorted(declared_query_parameters())
+
+
+def test_a_response_that_varies_by_a_request_header_is_never_stored():
+    response = HttpResponse("hello")
+    response["Vary"] = "Accept-Language, Cookie"
+    assert page_cache._cacheable_response(view_request(), response) is False
+
+
+def test_a_response_that_varies_by_cookie_only_is_stored():
+    response = HttpResponse("hello")
+    response["Vary"] = "Cookie"
+    assert page_cache._cacheable_response(view_request(), response) is True
 
 
 def test_each_host_is_cached_on_its_own(client, home):
@@ -181,6 +278,14 @@ def test_changing_an_image_invalidates_cached_pages(client, home):
     assert client.get("/").headers["X-Page-Cache"] == "miss"
 
 
+def test_changing_a_document_invalidates_cached_pages(client, home):
+    document = Document.objects.create(title="Exercises", file=ContentFile(b"Bridges", name="sheet.txt"))
+    client.get("/")
+    document.title = "Hip exercises"  # pages show a document's title and link
+    document.save()
+    assert client.get("/").headers["X-Page-Cache"] == "miss"
+
+
 def test_saving_a_draft_leaves_cached_pages_alone(client, article):
     client.get("/blog/")
     article.title = "Unpublished working title"
@@ -286,3 +391,9 @@ def test_the_cached_menu_drops_an_unpublished_page(client, home):
     client.get("/")
     page.unpublish()
     assert ">Our team</a>" not in client.get("/").content.decode()
+
+
+def test_the_invalidate_caches_command_makes_every_cached_page_stale(client, home):
+    client.get("/")
+    call_command("invalidate_caches", stdout=io.StringIO())
+    assert client.get("/").headers["X-Page-Cache"] == "miss"

@@ -16,7 +16,18 @@ def run_settings(module: str, **env: str) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CLINIC_", "WAGTAILADMIN_"))
+        if not k.startswith(
+            (
+                "DJANGO_",
+                "DATABASE_URL",
+                "REDIS_URL",
+                "CLINIC_",
+                "WAGTAILADMIN_",
+                "FRONTEND_CACHE_URLS",
+                "CLIENT_IP_HEADER",
+                "BOOKING_CLIENT_IP_HEADER",
+            )
+        )
     }
     code = (
         "import django, json; django.setup(); from django.conf import settings as s; "
@@ -66,6 +77,41 @@ def test_production_starts_when_configured():
     )
     assert result.returncode == 0, result.stderr
     assert '"debug": false' in result.stdout
+
+
+def test_production_behind_a_front_cache_refuses_to_start_without_the_client_address_header():
+    result = run_settings(
+        "clinic.settings.production",
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS="x.com",
+        CLINIC_PUBLIC_URL=PUBLIC,
+        FRONTEND_CACHE_URLS="http://127.0.0.1:6091",
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: CLIENT_IP_HEADER must name the header" in result.stderr
+
+
+def test_production_behind_a_front_cache_starts_with_the_client_address_header():
+    result = run_settings(
+        "clinic.settings.production",
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS="x.com",
+        CLINIC_PUBLIC_URL=PUBLIC,
+        FRONTEND_CACHE_URLS="http://127.0.0.1:6091",
+        CLIENT_IP_HEADER="HTTP_X_REAL_IP",
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_a_header_name_that_is_not_a_meta_key():
+    result = run_settings(
+        "clinic.settings.production",
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS="x.com",
+        CLINIC_PUBLIC_URL=PUBLIC,
+        CLIENT_IP_HEADER="X-Real-IP",
+    )
+    assert "CLIENT_IP_HEADER is a request.META key" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_public_url():

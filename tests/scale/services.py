@@ -1,25 +1,32 @@
 """The services a multi-server installation runs beside gunicorn, started for real in a test:
-Varnish with deploy/varnish.vcl, SeaweedFS as the S3 store, and the task worker.
+nginx with deploy/nginx.conf (TLS), Varnish with deploy/varnish.vcl, SeaweedFS as the S3 store,
+and the task worker; and an echo server that answers with the request it received, to see what
+each hop passes on.
 
 Each is skipped with a reason when its program is missing, unless REQUIRE_SERVICES=1 (CI)
 turns that into a failure."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import boto3
 import pytest
 import redis
 import requests
+from requests.adapters import HTTPAdapter
 
 from tests.booking.live_server import BIN, ROOT, _env, free_port
 
@@ -102,8 +109,10 @@ sub vcl_init {{
 
 
 @contextmanager
-def varnish(backend_urls: list[str], *, port: int, host: str):
-    """varnishd with deploy/varnish.vcl, its backends file written for these gunicorn URLs."""
+def varnish(backend_urls: list[str], *, port: int, purge_port: int, host: str):
+    """varnishd with deploy/varnish.vcl, its backends file written for these gunicorn URLs, and
+    its two listeners as deploy/systemd/clinic-varnish.service names them: visitors on `port`,
+    PURGE and BAN on `purge_port`. Yields the visitors' URL."""
     varnishd = require_program(
         shutil.which("varnishd") or "/usr/sbin/varnishd", "Varnish", "apt-get install varnish"
     )
@@ -125,7 +134,9 @@ def varnish(backend_urls: list[str], *, port: int, host: str):
             varnishd,
             "-F",
             "-a",
-            f"127.0.0.1:{port}",
+            f"public=127.0.0.1:{port}",
+            "-a",
+            f"purge=127.0.0.1:{purge_port}",
             "-f",
             str(DEPLOY / "varnish.vcl"),
             "-p",
@@ -154,6 +165,180 @@ def varnish(backend_urls: list[str], *, port: int, host: str):
         stop(process)
         log.close()
         shutil.rmtree(work, ignore_errors=True)
+
+
+TLS_NAMES = ("www.example-clinic.com", "example-clinic.com")
+
+
+def tls_certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for the site's two names (as Let's Encrypt would issue one)."""
+    certificate, key = folder / "fullchain.pem", folder / "privkey.pem"
+    subprocess.run(  # noqa: S603 - fixed arguments
+        [
+            require_program(shutil.which("openssl"), "openssl", "apt-get install openssl"),
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            f"/CN={TLS_NAMES[0]}",
+            "-addext",
+            "subjectAltName=" + ",".join(f"DNS:{name}" for name in TLS_NAMES),
+            "-keyout",
+            str(key),
+            "-out",
+            str(certificate),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return certificate, key
+
+
+def nginx_site_config(
+    *, upstream: str, https_port: int, http_port: int, certificate: Path, key: Path, media: Path
+):
+    """deploy/nginx.conf as a test runs it: loopback ports, the test certificate, this upstream.
+    Everything else (headers, methods, server names, redirects) is the file as written."""
+    text = (DEPLOY / "nginx.conf").read_text()
+    text = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", text)
+    text = text.replace("listen 80;", f"listen 127.0.0.1:{http_port};")
+    text = text.replace("listen 443 ", f"listen 127.0.0.1:{https_port} ")
+    text = text.replace("/etc/letsencrypt/live/www.example-clinic.com/fullchain.pem", str(certificate))
+    text = text.replace("/etc/letsencrypt/live/www.example-clinic.com/privkey.pem", str(key))
+    text = text.replace("/srv/clinic/media/", f"{media}/")
+    text = text.replace("/var/www/acme", str(media))
+    replaced = text.replace("proxy_pass http://127.0.0.1:6081;", f"proxy_pass {upstream};")
+    assert replaced != text, "deploy/nginx.conf no longer proxies to http://127.0.0.1:6081"
+    return replaced
+
+
+class Nginx:
+    """nginx serving deploy/nginx.conf on loopback, and clients pinned to it: the site's names in
+    TLS (SNI) and in Host, its certificate checked, as `curl --resolve NAME:PORT:127.0.0.1
+    --cacert CERT` would."""
+
+    def __init__(self, https_port: int, http_port: int, certificate: Path):
+        self.https_port, self.http_port, self.certificate = https_port, http_port, certificate
+        self.base_url = f"https://127.0.0.1:{https_port}"
+
+    def session(self, name: str = TLS_NAMES[0]) -> requests.Session:
+        """A browser on https://NAME/: requests go to this nginx, with NAME in SNI and Host."""
+        session = requests.Session()
+        session.mount(self.base_url, _PinnedName(name))
+        # Trust this certificate only: REQUESTS_CA_BUNDLE and proxies from the environment would win.
+        session.trust_env = False
+        session.verify = str(self.certificate)
+        session.headers.update(Host=name, Origin=f"https://{name}")
+        return session
+
+    def get(self, path: str, *, name: str = TLS_NAMES[0], method: str = "GET", **kwargs) -> requests.Response:
+        kwargs.setdefault("allow_redirects", False)
+        kwargs.setdefault("timeout", 30)
+        with self.session(name) as session:
+            return session.request(method, self.base_url + path, **kwargs)
+
+
+class _PinnedName(HTTPAdapter):
+    def __init__(self, name: str):
+        self.name = name
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, server_hostname=self.name, assert_hostname=self.name, **kwargs)
+
+
+@contextmanager
+def nginx(upstream: str):
+    """nginx (Debian's nginx-light) with deploy/nginx.conf in front of `upstream`, under its own
+    prefix and without a daemon, stopped by PID."""
+    program = require_program(
+        shutil.which("nginx") or "/usr/sbin/nginx", "nginx", "apt-get install nginx-light"
+    )
+    work = Path(tempfile.mkdtemp(prefix="clinic-nginx-"))
+    work.chmod(0o755)  # run as root, nginx's workers are `nobody`: they write request bodies here
+    certificate, key = tls_certificate(work)
+    (work / "media").mkdir()
+    https_port, http_port = free_port(), free_port()
+    (work / "clinic.conf").write_text(
+        nginx_site_config(
+            upstream=upstream,
+            https_port=https_port,
+            http_port=http_port,
+            certificate=certificate,
+            key=key,
+            media=work / "media",
+        )
+    )
+    temp_paths = "".join(
+        f"    {kind}_temp_path {work}/{kind};\n"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    (work / "nginx.conf").write_text(
+        f"pid {work}/nginx.pid;\nerror_log {work}/error.log;\nworker_processes 1;\n"
+        "events { worker_connections 256; }\n"
+        f"http {{\n    access_log {work}/access.log;\n{temp_paths}    include {work}/clinic.conf;\n}}\n"
+    )
+    log = open(work / "nginx.out", "w+")  # noqa: SIM115
+    process = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [program, "-p", str(work), "-c", str(work / "nginx.conf"), "-g", "daemon off;"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    server = Nginx(https_port, http_port, certificate)
+    try:
+        wait_until(
+            lambda: (
+                requests.get(f"http://127.0.0.1:{http_port}/", allow_redirects=False, timeout=5).status_code
+                == 301
+            ),
+            timeout=20,
+            what="nginx",
+            process=process,
+            log=log,
+        )
+        yield server
+    finally:
+        stop(process)
+        log.close()
+        errors = (work / "error.log").read_text() if (work / "error.log").exists() else ""
+        if "[emerg]" in errors or "[alert]" in errors:
+            sys.stderr.write(f"\n--- nginx logged:\n{errors[-3000:]}\n")
+        shutil.rmtree(work, ignore_errors=True)
+
+
+class _Echo(BaseHTTPRequestHandler):
+    """Answers every request with what it received: method, path and headers, as JSON."""
+
+    def _answer(self):
+        body = json.dumps({"method": self.command, "path": self.path, "headers": dict(self.headers.items())})
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body.encode())
+
+    do_GET = do_HEAD = do_POST = do_PURGE = do_BAN = _answer
+
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def echo_server():
+    """An HTTP server on loopback that answers with the request it received (see `_Echo`)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @contextmanager

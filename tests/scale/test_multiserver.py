@@ -10,13 +10,10 @@ from __future__ import annotations
 import email
 import io
 import re
-import socket
-import sys
 import time
 import uuid
 from pathlib import Path
 
-import psycopg
 import pytest
 import requests
 from PIL import Image
@@ -25,29 +22,15 @@ from tests.booking.live_server import (
     JUST_TAKEN,
     Patient,
     fire_at_once,
-    free_port,
-    gunicorn_process,
     loopback_session,
-    manage,
     open_all,
-    postgres_database,
     shell,
 )
-from tests.scale.cluster import (
-    HOST,
-    PRODUCTION,
-    REDIS_URL,
-    STAFF_PASSWORD,
-    STAFF_USER,
-    Staff,
-    production_env,
-    production_shell,
-)
-from tests.scale.conftest import ON_POSTGRES, POSTGRES_URL
-from tests.scale.services import require_redis, seaweedfs, task_workers, varnish, wait_until
+from tests.scale.cluster import BUCKET, HOST, PRODUCTION, Staff, production_shell, report
+from tests.scale.conftest import ON_POSTGRES
+from tests.scale.services import task_workers, wait_until
 
 ARTICLE = "/blog/hip-pain-in-runners/"
-BUCKET = "clinic-media"
 
 pytestmark = [
     # One pytest worker runs tests/scale/: the demo template and servers start once.
@@ -58,63 +41,6 @@ pytestmark = [
         not ON_POSTGRES, reason="two servers share one PostgreSQL database: set DATABASE_URL=postgres://..."
     ),
 ]
-
-
-def report(line: str) -> None:
-    sys.stderr.write(line + "\n")
-
-
-class Cluster:
-    def __init__(self, database_url, env, a, b, varnish_url, s3_client, mail_dir):
-        self.database_url, self.env = database_url, env
-        self.a, self.b, self.varnish = a, b, varnish_url
-        self.s3, self.mail_dir = s3_client, Path(mail_dir)
-
-    def through_varnish(self, path: str) -> requests.Response:
-        return requests.get(self.varnish + path, headers={"Host": HOST}, timeout=30)
-
-    def sql(self, query: str, *params):
-        with psycopg.connect(self.database_url) as connection:
-            return connection.execute(query, params).fetchall()
-
-
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory, demo_template):
-    started = time.monotonic()
-    require_redis(REDIS_URL)
-    tmp = tmp_path_factory.mktemp("scale")
-    (tmp / "mail").mkdir()
-    with (
-        seaweedfs(BUCKET) as (s3_endpoint, s3_client),
-        postgres_database(POSTGRES_URL, "clinic_scale", template=demo_template) as db,
-    ):
-        report(f"\ndemo database and SeaweedFS ready in {time.monotonic() - started:.1f}s")
-        varnish_port = free_port()
-        env = production_env(
-            static_root=str(tmp / "static"),
-            mail_dir=str(tmp / "mail"),
-            varnish_url=f"http://127.0.0.1:{varnish_port}",
-            s3_endpoint=s3_endpoint,
-            bucket=BUCKET,
-        )
-        manage(db, "collectstatic", "--noinput", "-v0", settings=PRODUCTION, **env)
-        report(f"static files collected at {time.monotonic() - started:.1f}s")
-        production_shell(  # production's password hasher, not the tests' fast one
-            db,
-            env,
-            "from wagtail.models import Site; from django.contrib.auth.models import Group, User; "
-            f"Site.objects.filter(is_default_site=True).update(hostname='{HOST}', port=80); "
-            # A Moderator (publishes pages, uploads images); superusers would need a second factor.
-            f"u = User.objects.create_user('{STAFF_USER}', 'staff@example.com', '{STAFF_PASSWORD}'); "
-            "u.groups.add(Group.objects.get(name='Moderators'))",
-        )
-        with (
-            gunicorn_process(db, workers=2, settings=PRODUCTION, **env) as (a, _),
-            gunicorn_process(db, workers=2, settings=PRODUCTION, **env) as (b, _),
-            varnish([a, b], port=varnish_port, host=HOST) as varnish_url,
-        ):
-            report(f"\ncluster up in {time.monotonic() - started:.1f}s (A {a}, B {b}, Varnish {varnish_url})")
-            yield Cluster(db, env, a, b, varnish_url, s3_client, tmp / "mail")
 
 
 def title_of(html: str) -> str:
@@ -150,20 +76,6 @@ def test_a_page_published_through_a_is_fresh_through_varnish_and_through_b(clust
     assert new_title in index.text  # the listing, not only the page's own URL
     assert title_of(requests.get(cluster.b + ARTICLE, timeout=30).text) == new_title
     assert new_title in requests.get(cluster.b + "/blog/", timeout=30).text
-
-
-def raw_request(url: str, method: str, *, source: str) -> int:
-    """One HTTP request from a chosen loopback address (all of 127/8 reaches 127.0.0.1)."""
-    host, port = url.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=10, source_address=(source, 0)) as sock:
-        sock.sendall(f"{method} {ARTICLE} HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n".encode())
-        return int(sock.recv(200).split()[1])
-
-
-@pytest.mark.parametrize("method", ["PURGE", "BAN"])
-def test_varnish_takes_purge_and_ban_from_loopback_only(cluster, method):
-    assert raw_request(cluster.varnish, method, source="127.0.0.2") == 405
-    assert raw_request(cluster.varnish, method, source="127.0.0.1") == 200
 
 
 def test_varnish_passes_the_booking_page_and_admin(cluster):
