@@ -5,7 +5,14 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, CLINIC_PUBLIC_URL, SECRET_KEY, env_bool
+from .base import (
+    ALLOWED_HOSTS,
+    CALENDAR_ENCRYPTION_KEYS,
+    CLINIC_PUBLIC_URL,
+    SECRET_KEY,
+    env_bool,
+    is_fernet_key,
+)
 
 if not SECRET_KEY or len(SECRET_KEY) < 32 or SECRET_KEY.startswith(("dev-", "test-")):
     raise ImproperlyConfigured(
@@ -22,6 +29,12 @@ if not CLINIC_PUBLIC_URL:
         "CLINIC_PUBLIC_URL must be the site's public origin, for example "
         "CLINIC_PUBLIC_URL=https://www.example-clinic.com: the links in emails, calendar files, the "
         "feed and the sitemap are built from it, and patients' change-or-cancel links must open."
+    )
+
+if not all(is_fernet_key(key) for key in CALENDAR_ENCRYPTION_KEYS):
+    raise ImproperlyConfigured(
+        "CALENDAR_ENCRYPTION_KEY must be Fernet keys, comma-separated (for example: python -c "
+        "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')."
     )
 
 DEBUG = False
