@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from clinic.public_url import absolute_url
 
-from ..emails import admin_url, clinic_for
+from ..emails import admin_url
 from ..models import VisitRequest
 from .ics import staff_calendar, visit_event
 
@@ -20,19 +20,15 @@ def feed_url(feed, request=None, *, scheme: str = "https") -> str:
     return url
 
 
-def feed_body(visits, *, clinic_name: str) -> bytes:
-    events = []
-    clinics = {}
-    for visit_request in visits:
-        page_id = visit_request.page_id
-        if page_id not in clinics:
-            clinics[page_id] = clinic_for(visit_request)[0]
-        events.append(
-            visit_event(
-                visit_request,
-                clinic=clinics[page_id],
-                admin_link=admin_url(visit_request),
-                cancelled=visit_request.status == VisitRequest.Status.CANCELLED,
-            )
+def feed_body(visits, *, clinic) -> bytes:
+    """The clinic's visits as one calendar (one clinic per site: its name and address)."""
+    events = [
+        visit_event(
+            visit_request,
+            clinic=clinic,
+            admin_link=admin_url(visit_request),
+            cancelled=visit_request.status == VisitRequest.Status.CANCELLED,
         )
-    return staff_calendar(events, name=_("%(clinic)s: visits") % {"clinic": clinic_name})
+        for visit_request in visits
+    ]
+    return staff_calendar(events, name=_("%(clinic)s: visits") % {"clinic": clinic.name})

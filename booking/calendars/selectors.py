@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ..models import VisitRequest
@@ -28,10 +28,6 @@ def feed_visits(*, now: datetime | None = None) -> QuerySet[VisitRequest]:
         .select_related("page")
         .order_by("slot_start", "pk")
     )
-
-
-def feed_last_modified(visits: QuerySet[VisitRequest]):
-    return visits.aggregate(last=Max("updated_at"))["last"]
 
 
 def open_alerts() -> QuerySet[CalendarAlert]:

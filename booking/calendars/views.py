@@ -42,11 +42,11 @@ def calendar_feed(request, token):
         response = HttpResponse(_("Too many requests for this feed."), status=429, content_type="text/plain")
         response["Retry-After"] = str(limit[1])
         return _private(response)
-    visits = selectors.feed_visits()
+    visits = list(selectors.feed_visits())
     clinic = ClinicSettings.for_request(request)
-    body = feed_body(visits, clinic_name=clinic.name)
+    body = feed_body(visits, clinic=clinic)
     etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
-    last_modified = selectors.feed_last_modified(visits)
+    last_modified = max((visit.updated_at for visit in visits), default=None)
     last_modified_ts = int(last_modified.timestamp()) if last_modified else None
     response = get_conditional_response(request, etag=etag, last_modified=last_modified_ts)
     if response is None:
