@@ -40,8 +40,8 @@ sub vcl_recv {
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
-    # Staff, patients' forms and the manage links are never cached or shared.
-    if (req.url ~ "^/(admin|book)(/|\?|$)" || req.url ~ "^/healthz") {
+    # Staff, patients' forms, the manage links and staff calendar feeds are never cached or shared.
+    if (req.url ~ "^/(admin|book|calendar-feed)(/|\?|$)" || req.url ~ "^/healthz") {
         return (pass);
     }
     # Someone logged in (session) or holding a form token (CSRF): their pages are their own.

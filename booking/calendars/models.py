@@ -50,6 +50,9 @@ class CalendarConnection(models.Model):
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
     last_pass_seconds = models.FloatField(null=True, blank=True)
+    # The day and horizon the busy times were expanded for: a pass with nothing new skips the
+    # expansion until either changes.
+    busy_window = models.CharField(max_length=40, blank=True, editable=False)
     # Claimed by the pass or push that is talking to this calendar, so two never interleave.
     claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)

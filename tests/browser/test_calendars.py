@@ -87,8 +87,8 @@ def test_a_visit_deleted_in_the_calendar_is_an_alert_staff_resolve_on_the_dashbo
     page,
     site_url,
     front_desk,
-    radicale,
-    axe,  # noqa: F811
+    radicale,  # noqa: F811 - the fixture imported above
+    axe,
 ):
     owner = Owner(radicale.url)
     connection = calendar_services.calendar_connect(
