@@ -86,6 +86,9 @@ def sync_connection(connection: CalendarConnection, *, now: datetime | None = No
         result.ok = True
     except (CalendarError, crypto.EncryptionUnavailable) as failure:
         result.error = str(failure)[:300]
+    except Exception:  # noqa: BLE001 - one calendar's surprise must not stop the others' passes
+        logger.exception("Calendar %s: the sync pass failed unexpectedly", connection.pk)
+        result.error = "The sync pass failed unexpectedly (the server log has the details)."
     finally:
         result.seconds = time.monotonic() - started
         _record(connection, result, now=now)

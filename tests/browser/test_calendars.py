@@ -21,6 +21,7 @@ from booking.slots import slot_value
 from tests.booking.calendars.conftest import APP_PASSWORD, Owner, radicale  # noqa: F401 - fixture
 from tests.booking.conftest import form_data
 from tests.browser.conftest import assert_no_axe_violations
+from tests.browser.test_admin_csp import RECORD_VIOLATIONS
 
 PASSWORD = "desk-password-5512"
 
@@ -48,6 +49,7 @@ def sign_in(page, site_url, next_path):
 
 def test_staff_subscribe_connect_and_turn_the_feed_off(page, site_url, front_desk, radicale, axe):  # noqa: F811
     owner = Owner(radicale.url)
+    page.add_init_script(RECORD_VIOLATIONS)
     sign_in(page, site_url, "/admin/account/")
     page.get_by_role("tab", name="Calendar").click()
     expect(page.get_by_text("No calendar feed yet.")).to_be_visible()
@@ -81,6 +83,7 @@ def test_staff_subscribe_connect_and_turn_the_feed_off(page, site_url, front_des
     page.get_by_role("button", name="Turn the feed off").click()
     expect(page.get_by_role("button", name="Create my feed address")).to_be_visible()
     assert requests.get(https_address, timeout=10).status_code == 404
+    assert page.evaluate("window.__csp") == []
 
 
 def test_a_visit_deleted_in_the_calendar_is_an_alert_staff_resolve_on_the_dashboard(
