@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 from django.utils import timezone
 
 from modelcluster.fields import ParentalKey
@@ -33,6 +33,14 @@ from clinic.serving import ServingMixin
 
 from . import slots
 from .admin.panels import OpeningHoursCheckPanel
+from .calendars.models import (  # noqa: F401 - calendar sync's models are booking's models
+    BusyTime,
+    CalendarAlert,
+    CalendarConnection,
+    CalendarFeed,
+    PushedVisit,
+    RemoteEvent,
+)
 from .formatting import visit_time
 from .page_permissions import BookingPagePermissionTester
 
@@ -161,8 +169,9 @@ class DiscoveryVisitPage(PublicURLMixin, RoutablePageMixin, ServingMixin, Page):
 
     def free_slots(self, *, now=None) -> list[slots.Slot]:
         now = now or timezone.now()
+        taken, busy = taken_and_busy(since=now, until=now + timedelta(days=self.horizon_days + 1))
         return slots.free_slots(
-            rules=self.rules(), closures=self.closure_list(), taken=taken_seats(since=now), now=now
+            rules=self.rules(), closures=self.closure_list(), taken=taken, busy=busy, now=now
         )
 
     # Routes: the views live in booking/views/book.py (the form) and views/manage.py (the manage link)
@@ -242,6 +251,39 @@ def taken_seats(*, since) -> dict:
     """{slot start (UTC): seats taken} for active bookings from `since` on."""
     rows = SlotSeat.objects.filter(slot_start__gte=since).values("slot_start").annotate(n=Count("pk"))
     return {row["slot_start"]: row["n"] for row in rows}
+
+
+def taken_and_busy(*, since, until) -> tuple[dict, list[slots.Busy]]:
+    """Seats taken from `since` on, and connected staff's busy times between the two, in one
+    query: the booking page's query count stays as it was before calendars were connected."""
+    seats = (
+        SlotSeat.objects.filter(slot_start__gte=since)
+        .order_by()
+        .values_list(
+            "slot_start",
+            Value(None, output_field=models.DateTimeField()),
+            Value(None, output_field=models.BigIntegerField()),
+        )
+    )
+    busy = (
+        BusyTime.objects.filter(start__lt=until, end__gt=since, connection__user__is_active=True)
+        .order_by()
+        .values_list("start", "end", "connection_id")
+    )
+    taken: dict = {}
+    busy_times = []
+    for start, end, who in seats.union(busy, all=True):
+        if who is None:
+            taken[start] = taken.get(start, 0) + 1
+        else:
+            busy_times.append(slots.Busy(start=start, end=end, who=who))
+    return taken, busy_times
+
+
+def busy_during(*, start, end) -> list[slots.Busy]:
+    """Connected staff's busy times overlapping one slot (the seat check when booking)."""
+    rows = BusyTime.objects.filter(start__lt=end, end__gt=start, connection__user__is_active=True)
+    return [slots.Busy(start=r.start, end=r.end, who=r.connection_id) for r in rows]
 
 
 class WeeklyHours(Orderable):

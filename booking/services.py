@@ -18,6 +18,7 @@ from wagtail.models import Page
 from clinic.models import CareArea
 
 from . import ratelimit, seats
+from .calendars.tasks import push_after_commit
 from .emails import staff_recipients
 from .errors import (
     AlreadySubmitted,
@@ -87,6 +88,7 @@ def visit_request_create(
                 seats.book_seat(visit_request, page=page, slot_start=slot_start, now=now)
             notify(visit_request, Notification.Kind.CONFIRMATION, Notification.Kind.STAFF_NEW)
             _alert_staff_on_spike(visit_request, now=now)
+            push_after_commit(visit_request)
     except IntegrityError:
         # The same form posted twice at once: the other request won the unique token.
         existing = VisitRequest.objects.filter(submission_token=submission_token).first()
@@ -143,6 +145,7 @@ def visit_request_cancel(*, visit_request: VisitRequest, by_patient: bool = True
             return visit_request
         seats.cancel_and_free_seat(visit_request, at=timezone.now())
         visit_request.save(update_fields=["status", "cancelled_at", "calendar_sequence", "updated_at"])
+        push_after_commit(visit_request)
         if by_patient:
             notify(visit_request, Notification.Kind.CANCELLED, Notification.Kind.STAFF_CANCELLED)
     return visit_request
@@ -173,6 +176,7 @@ def visit_request_reschedule(
         visit_request.save(
             update_fields=["reminder_sent_at", "link_version", "calendar_sequence", "updated_at"]
         )
+        push_after_commit(visit_request)
         if by_patient:
             notify(visit_request, Notification.Kind.MOVED, Notification.Kind.STAFF_MOVED)
     return visit_request
@@ -198,6 +202,7 @@ def visit_request_set_status(
         if staff_notes is not None:
             visit_request.staff_notes = staff_notes
         visit_request.save()
+        push_after_commit(visit_request)
     return visit_request
 
 
@@ -292,6 +297,7 @@ def visit_request_anonymise(*, visit_request: VisitRequest, now: datetime | None
         visit_request.anonymised_at = now
         visit_request.save()
         visit_request.notifications.update(last_error="")
+        push_after_commit(visit_request)
     return visit_request
 
 

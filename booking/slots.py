@@ -1,7 +1,9 @@
-"""Free discovery-visit slots from weekly hours, closures and bookings: pure, no ORM, DST-aware."""
+"""Free discovery-visit slots from weekly hours, closures, bookings and staff's busy times: pure,
+no ORM, DST-aware."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -9,6 +11,7 @@ from itertools import groupby
 from zoneinfo import ZoneInfo
 
 __all__ = [
+    "Busy",
     "Closure",
     "Rules",
     "Slot",
@@ -44,6 +47,20 @@ class Closure:
     def __post_init__(self) -> None:
         if self.end_date < self.start_date:
             raise ValueError(f"Closure ends ({self.end_date}) before it starts ({self.start_date}).")
+
+
+@dataclass(frozen=True)
+class Busy:
+    """Someone who sees patients is busy from start to end (their own calendar): each slot it
+    overlaps has one seat fewer, however many of their busy times overlap it."""
+
+    start: datetime  # aware
+    end: datetime  # aware
+    who: object  # any hashable: the same person's busy times share it
+
+    def __post_init__(self) -> None:
+        _require_aware(self.start, "Busy.start")
+        _require_aware(self.end, "Busy.end")
 
 
 @dataclass(frozen=True)
@@ -99,6 +116,7 @@ def free_slots(
     closures: Iterable[Closure],
     taken: Mapping[datetime, int],
     now: datetime,
+    busy: Iterable[Busy] = (),
 ) -> list[Slot]:
     """The slots one can book at `now`, in chronological order."""
     _require_aware(now, "now")
@@ -107,7 +125,7 @@ def free_slots(
     first_day = earliest.astimezone(rules.tz).date()
     last_day = latest.astimezone(rules.tz).date()
     days = (first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1))
-    return list(_offered(days, rules=rules, closures=closures, taken=taken, now=now))
+    return list(_offered(days, rules=rules, closures=closures, taken=taken, now=now, busy=busy))
 
 
 def slot_is_free(
@@ -117,6 +135,7 @@ def slot_is_free(
     closures: Iterable[Closure],
     taken: Mapping[datetime, int],
     now: datetime,
+    busy: Iterable[Busy] = (),
 ) -> bool:
     """Whether `start` (any zone) is exactly the start of a slot offered at `now`."""
     _require_aware(now, "now")
@@ -127,7 +146,7 @@ def slot_is_free(
         day = start.astimezone(rules.tz).date()
     except OverflowError:
         return False
-    offered = _offered([day], rules=rules, closures=closures, taken=taken, now=now)
+    offered = _offered([day], rules=rules, closures=closures, taken=taken, now=now, busy=busy)
     return any(slot.start.astimezone(UTC) == instant for slot in offered)
 
 
@@ -164,6 +183,7 @@ def _offered(
     closures: Iterable[Closure],
     taken: Mapping[datetime, int],
     now: datetime,
+    busy: Iterable[Busy] = (),
 ) -> Iterator[Slot]:
     # Instants are compared in UTC throughout: aware datetimes sharing a tzinfo compare by wall
     # clock and ignore `fold`, which confuses the two 01:30s of the fall-back day.
@@ -172,6 +192,7 @@ def _offered(
     ranges = _merge_ranges(rules.hours)
     closures = tuple(closures)
     taken_at = _taken_by_instant(taken)
+    busy_people = _BusyPeople(busy)
     earliest = (now + rules.min_notice).astimezone(UTC)
     latest = (now + rules.horizon).astimezone(UTC)
     for day in days:
@@ -180,7 +201,7 @@ def _offered(
         for start, end in _day_slots(day, ranges.get(day.weekday(), ()), rules):
             if not earliest <= start <= latest:
                 continue
-            remaining = rules.capacity - taken_at.get(start, 0)
+            remaining = rules.capacity - taken_at.get(start, 0) - busy_people.count(start, end)
             if remaining > 0:
                 yield Slot(
                     start=start.astimezone(rules.tz),
@@ -238,6 +259,38 @@ def _merge_ranges(weekly: Iterable[WeeklyHours]) -> dict[int, tuple[tuple[time, 
         else:
             ranges.append((hours.start, hours.end))
     return {weekday: tuple(ranges) for weekday, ranges in merged.items()}
+
+
+class _BusyPeople:
+    """How many different people are busy at some point of a slot: each person's busy times are
+    merged into sorted, disjoint UTC intervals, so a slot is one bisection per person."""
+
+    def __init__(self, busy: Iterable[Busy]):
+        by_person: dict[object, list[tuple[datetime, datetime]]] = {}
+        for item in busy:
+            start, end = item.start.astimezone(UTC), item.end.astimezone(UTC)
+            if end > start:
+                by_person.setdefault(item.who, []).append((start, end))
+        self._people = []
+        for intervals in by_person.values():
+            merged: list[list[datetime]] = []
+            for start, end in sorted(intervals):
+                if merged and start <= merged[-1][1]:
+                    merged[-1][1] = max(merged[-1][1], end)
+                else:
+                    merged.append([start, end])
+            self._people.append(([s for s, _ in merged], [e for _, e in merged]))
+
+    def count(self, start: datetime, end: datetime) -> int:
+        """People busy at some instant of [start, end) (UTC); touching edges do not overlap."""
+        busy = 0
+        for starts, ends in self._people:
+            # The first interval ending after the slot starts overlaps it if it starts before
+            # the slot ends (the intervals are disjoint and sorted).
+            index = bisect_right(ends, start)
+            if index < len(ends) and starts[index] < end:
+                busy += 1
+        return busy
 
 
 def _taken_by_instant(taken: Mapping[datetime, int]) -> dict[datetime, int]:

@@ -9,6 +9,7 @@ from . import audit
 from .admin.dashboard import DashboardPanel
 from .admin.views import source_report
 from .admin.viewset import VisitRequestViewSet
+from .calendars import wagtail_hooks as calendar_hooks  # noqa: F401 - registers calendar sync's hooks
 from .permissions import can_view_visit_requests
 
 visit_request_viewset = VisitRequestViewSet()

@@ -6,14 +6,17 @@ emails wait, but patients can still read and book. Those two are reported, not f
 
 import logging
 import uuid
+from importlib import import_module
 
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +56,22 @@ def task_queue() -> dict:
     return {"status": "ok" if age <= limit else "behind", "oldest_unfinished_seconds": age}
 
 
+def app_checks() -> dict:
+    """Each installed app's own checks, found by convention as `<app>/health.py` with `checks()`
+    returning {name: {"status": ...}} (booking reports its calendar sync). They can degrade the
+    report, never take it down: a failing check is "degraded" and logged."""
+    found = {}
+    for config in apps.get_app_configs():
+        if config.name == "clinic" or not module_has_submodule(config.module, "health"):
+            continue
+        try:
+            found.update(import_module(f"{config.name}.health").checks())
+        except Exception:  # noqa: BLE001 - a broken check is a degraded report, not an outage
+            logger.exception("Health check of %s failed", config.name)
+            found[config.label] = {"status": "degraded"}
+    return found
+
+
 def report() -> tuple[dict, bool]:
     """(the report, whether pages can be served)."""
     checks = {"database": database()}
@@ -60,6 +79,7 @@ def report() -> tuple[dict, bool]:
     checks["cache"] = shared_cache()
     if serving:
         checks["task_queue"] = task_queue()
+        checks.update(app_checks())
     healthy = all(check["status"] == "ok" for check in checks.values())
     status = "ok" if healthy else ("degraded" if serving else "error")
     return {"status": status, **checks}, serving

@@ -23,6 +23,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
     path("search/", views.search, name="search"),
+    # Staff members' private calendar feeds (booking/calendars): a secret address, no page.
+    path("calendar-feed/", include("booking.calendars.urls")),
 ]
 
 if settings.DEBUG:

@@ -62,9 +62,9 @@ sub vcl_recv {
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
-    # Staff, patients' forms and the manage links, Wagtail's sign-in for private pages: never
-    # cached or shared, and their query strings reach Django whole (?next=...).
-    if (req.url ~ "^/(admin|book|_util)(/|\?|$)" || req.url ~ "^/healthz") {
+    # Staff, patients' forms and the manage links, staff calendar feeds, Wagtail's sign-in for
+    # private pages: never cached or shared, and their query strings reach Django whole (?next=...).
+    if (req.url ~ "^/(admin|book|_util|calendar-feed)(/|\?|$)" || req.url ~ "^/healthz") {
         return (pass);
     }
     # Someone logged in (session) or holding a form token (CSRF): their pages are their own.

@@ -1,5 +1,8 @@
 """Settings shared by every environment; anything secret or machine-specific comes from the env."""
 
+import base64
+import binascii
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -25,6 +28,18 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def calendar_key_from(secret: str) -> str:
+    """A Fernet key (32 url-safe base64 bytes) derived from a secret: development and tests only."""
+    return base64.urlsafe_b64encode(hashlib.sha256(f"calendar:{secret}".encode()).digest()).decode()
+
+
+def is_fernet_key(key: str) -> bool:
+    try:
+        return len(base64.urlsafe_b64decode(key.encode())) == 32
+    except (binascii.Error, ValueError):
+        return False
 
 
 def env_origin(name: str) -> str:
@@ -393,3 +408,15 @@ BOOKING_FRESH_LINK_RATE_LIMIT = os.environ.get("BOOKING_FRESH_LINK_RATE_LIMIT", 
 # Days a manage link works (at most; it also stops when the visit starts). Patients can ask for
 # a fresh link by email, and reminders carry one.
 BOOKING_MANAGE_LINK_MAX_AGE_DAYS = int(os.environ.get("BOOKING_MANAGE_LINK_MAX_AGE_DAYS", "30"))
+
+# Calendar sync (booking/calendars, docs/calendars.md). CalDAV passwords are encrypted with these
+# Fernet keys (comma-separated: the first encrypts, every one decrypts, for rotation); dev and
+# tests derive one from the secret key, production has none unless it is set.
+CALENDAR_ENCRYPTION_KEYS = env_list("CALENDAR_ENCRYPTION_KEY")
+# A sync pass older than this (seconds) makes /healthz say "degraded" and warns on the dashboard.
+CALENDAR_SYNC_STALE_SECONDS = int(os.environ.get("CALENDAR_SYNC_STALE_SECONDS", "1800"))
+# Requests to one private feed URL (calendar apps poll it); "0" = off.
+CALENDAR_FEED_RATE_LIMIT = os.environ.get("CALENDAR_FEED_RATE_LIMIT", "60/h")
+# Plain-HTTP CalDAV addresses are refused in production (passwords would cross the network in
+# clear); development and tests talk to a local server.
+CALENDAR_ALLOW_HTTP = False

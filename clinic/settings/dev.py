@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import TASKS, env_bool, env_list
+from .base import CALENDAR_ENCRYPTION_KEYS, TASKS, calendar_key_from, env_bool, env_list
 
 DEBUG = True
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"  # noqa: F405
@@ -22,3 +22,5 @@ TASKS = {**TASKS, "clinic": {"BACKEND": "django_tasks.backends.immediate.Immedia
 # The demo admin may skip two-step verification here (only here: DEBUG); `make run` says so.
 # Anyone who sets it up (account menu > Two-step verification) is asked for a code all the same.
 STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", False)
+CALENDAR_ENCRYPTION_KEYS = CALENDAR_ENCRYPTION_KEYS or [calendar_key_from(SECRET_KEY)]
+CALENDAR_ALLOW_HTTP = True

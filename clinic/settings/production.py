@@ -7,11 +7,13 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import (
     ALLOWED_HOSTS,
+    CALENDAR_ENCRYPTION_KEYS,
     CLIENT_IP_HEADER,
     CLINIC_PUBLIC_URL,
     FRONTEND_CACHE_URLS,
     SECRET_KEY,
     env_bool,
+    is_fernet_key,
 )
 
 if not SECRET_KEY or len(SECRET_KEY) < 32 or SECRET_KEY.startswith(("dev-", "test-")):
@@ -42,6 +44,12 @@ if CLIENT_IP_HEADER and not CLIENT_IP_HEADER.startswith("HTTP_"):
     raise ImproperlyConfigured(
         f"CLIENT_IP_HEADER is a request.META key such as HTTP_X_REAL_IP (for the X-Real-IP header), "
         f"not {CLIENT_IP_HEADER!r}."
+    )
+
+if not all(is_fernet_key(key) for key in CALENDAR_ENCRYPTION_KEYS):
+    raise ImproperlyConfigured(
+        "CALENDAR_ENCRYPTION_KEY must be Fernet keys, comma-separated (for example: python -c "
+        "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')."
     )
 
 DEBUG = False

@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import CACHES
+from .base import CACHES, calendar_key_from
 
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
@@ -38,3 +38,6 @@ BOOKING_SPIKE_THRESHOLD = int(os.environ.get("BOOKING_SPIKE_THRESHOLD", "0"))
 # Most admin tests sign in with force_login and test something else; tests/clinic/test_two_factor.py
 # turns the requirement on (production has it on: tests/clinic/test_settings_modules.py).
 STAFF_2FA_REQUIRED = False
+# A key of their own: real encryption, nothing to configure (production has no default key).
+CALENDAR_ENCRYPTION_KEYS = [calendar_key_from(SECRET_KEY)]
+CALENDAR_ALLOW_HTTP = True

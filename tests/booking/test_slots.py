@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from booking.slots import (
+    Busy,
     Closure,
     Rules,
     Slot,
@@ -699,3 +700,96 @@ def test_group_by_day_orders_fall_back_slots_by_real_time():
 
 def test_group_by_day_of_nothing_is_empty():
     assert group_by_day([]) == []
+
+
+# Staff busy in their own calendar (booking/calendars): each busy person takes one seat.
+
+
+def busy(start: datetime, end: datetime, who="ashley") -> Busy:
+    return Busy(start=start, end=end, who=who)
+
+
+def test_a_busy_time_removes_the_slots_it_overlaps_and_no_others():
+    rules = make_rules(hours(MONDAY, "09:00", "11:00"))
+    free = free_slots(
+        rules=rules,
+        closures=(),
+        taken={},
+        now=SUNDAY_NOON,
+        busy=[busy(at(JUNE_1, "09:15"), at(JUNE_1, "10:00"))],
+    )
+    assert wall_starts(free, JUNE_1) == ["10:00", "10:30"]
+
+
+def test_a_busy_time_touching_a_slot_edge_leaves_it_free():
+    rules = make_rules(hours(MONDAY, "09:00", "10:00"))
+    free = free_slots(
+        rules=rules,
+        closures=(),
+        taken={},
+        now=SUNDAY_NOON,
+        busy=[busy(at(JUNE_1, "08:00"), at(JUNE_1, "09:00"))],
+    )
+    assert wall_starts(free, JUNE_1) == ["09:00", "09:30"]
+
+
+def test_one_busy_person_takes_one_seat_of_a_slot_for_two():
+    rules = make_rules(hours(MONDAY, "09:00", "09:30"), capacity=2)
+    one = free_slots(
+        rules=rules,
+        closures=(),
+        taken={},
+        now=SUNDAY_NOON,
+        busy=[busy(at(JUNE_1, "08:00"), at(JUNE_1, "12:00"))],
+    )
+    assert [slot.remaining for slot in one if slot.start.date() == JUNE_1] == [1]
+
+
+def test_the_same_person_busy_twice_in_a_slot_still_takes_one_seat():
+    rules = make_rules(hours(MONDAY, "09:00", "09:30"), capacity=2)
+    free = free_slots(
+        rules=rules,
+        closures=(),
+        taken={},
+        now=SUNDAY_NOON,
+        busy=[busy(at(JUNE_1, "09:00"), at(JUNE_1, "09:10")), busy(at(JUNE_1, "09:20"), at(JUNE_1, "09:40"))],
+    )
+    assert [slot.remaining for slot in free if slot.start.date() == JUNE_1] == [1]
+
+
+def test_two_busy_people_and_a_booking_fill_a_slot_for_three():
+    rules = make_rules(hours(MONDAY, "09:00", "09:30"), capacity=3)
+    start = at(JUNE_1, "09:00")
+    free = free_slots(
+        rules=rules,
+        closures=(),
+        taken={start: 1},
+        now=SUNDAY_NOON,
+        busy=[busy(start, at(JUNE_1, "10:00"), "a"), busy(start, at(JUNE_1, "10:00"), "b")],
+    )
+    assert wall_starts(free, JUNE_1) == []
+
+
+def test_slot_is_free_counts_busy_people_too():
+    rules = make_rules(hours(MONDAY, "09:00", "09:30"))
+    start = at(JUNE_1, "09:00")
+    busy_then = [busy(start, at(JUNE_1, "09:30"))]
+    assert not slot_is_free(start, rules=rules, closures=(), taken={}, now=SUNDAY_NOON, busy=busy_then)
+    assert slot_is_free(start, rules=rules, closures=(), taken={}, now=SUNDAY_NOON)
+
+
+def test_busy_times_across_the_fall_back_hour_compare_as_instants():
+    # 01:00-01:30 EST (the second 01:00) is busy; the slot at 01:00 EDT (the first) is not.
+    rules = make_rules(hours(SUNDAY, "00:30", "03:00"), min_notice=timedelta(0))
+    now = at(FALL_BACK, "00:00")
+    second_one_am = at(FALL_BACK, "01:00", fold=1)
+    free = free_slots(
+        rules=rules, closures=(), taken={}, now=now, busy=[busy(second_one_am, second_one_am + THIRTY)]
+    )
+    assert second_one_am.astimezone(UTC) not in instants(free)
+    assert at(FALL_BACK, "01:00").astimezone(UTC) in instants(free)
+
+
+def test_busy_needs_aware_datetimes():
+    with pytest.raises(ValueError, match="Busy.start"):
+        Busy(start=datetime(2026, 6, 1, 9), end=at(JUNE_1, "10:00"), who="x")

@@ -234,3 +234,15 @@ def test_production_always_requires_two_step_verification():
 def test_production_keeps_the_https_redirect_check_when_redirecting():
     silenced = production_value("s.SILENCED_SYSTEM_CHECKS", DJANGO_SECURE_SSL_REDIRECT="true")
     assert silenced == "[]"
+
+
+def test_production_refuses_a_calendar_key_that_is_not_a_fernet_key():
+    configured = {"DJANGO_SECRET_KEY": GOOD_KEY, "DJANGO_ALLOWED_HOSTS": "x.com", "CLINIC_PUBLIC_URL": PUBLIC}
+    result = run_settings("clinic.settings.production", CALENDAR_ENCRYPTION_KEY="not-a-key", **configured)
+    assert result.returncode != 0
+    assert "CALENDAR_ENCRYPTION_KEY must be Fernet keys" in result.stderr
+    two_keys = "Q2FsZW5kYXJLZXlGb3JUZXN0c09ubHkxMjM0NTY3ODk=,ZXl3c3RyZWFtX2tleV9mb3JfdGVzdHNfb25seV8xMjM="
+    assert (
+        run_settings("clinic.settings.production", CALENDAR_ENCRYPTION_KEY=two_keys, **configured).returncode
+        == 0
+    )
