@@ -435,6 +435,10 @@ class Notification(models.Model):
 
     visit_request = models.ForeignKey(VisitRequest, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # A move's email says where the visit moved from: the request itself only knows the new time.
+    previous_slot_start = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="For a move: the visit's time before it."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)

@@ -2,13 +2,14 @@
 source report. Thin: reads come from selectors, writes go through services, and every look,
 change and export goes to the audit log."""
 
-import re
+from datetime import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from wagtail.admin.views.generic import EditView, IndexView, InspectView
@@ -16,12 +17,11 @@ from wagtail.admin.widgets import Button
 from wagtail.coreutils import multigetattr
 
 from .. import audit, errors, selectors, services
+from ..formatting import clinic_wall_time, visit_time, zone_label
 from ..models import VisitRequest
 from ..permissions import can_change_visit_requests, can_export_visit_requests, can_view_visit_requests
 from .columns import EXPORT_COMPUTED, INSPECT_COMPUTED
 from .reports import source_chart
-
-E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 
 
 def _csv_safe(value):
@@ -30,7 +30,19 @@ def _csv_safe(value):
     return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
+def xlsx_clinic_time_format() -> str:
+    """An XLSX date cell's format that names the clinic's zone: "Sun 6 Dec 2026, 7:35 PM ET"."""
+    return f'ddd d mmm yyyy, h:mm AM/PM "{zone_label(timezone.now())}"'
+
+
 class VisitRequestIndexView(IndexView):
+    # Received (and any other moment) in the clinic's time: text naming the zone in CSV; in XLSX
+    # a date cell, which sorts and filters, in the clinic's wall-clock time (Wagtail's would be UTC).
+    custom_value_preprocess = {
+        **IndexView.custom_value_preprocess,
+        datetime: {IndexView.FORMAT_CSV: visit_time, IndexView.FORMAT_XLSX: clinic_wall_time},
+    }
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("concern", "source_page")
 
@@ -70,13 +82,22 @@ class VisitRequestIndexView(IndexView):
         # queryset's model and, without one, fell back to raw names such as "first_name".
         return super().get_heading(self.model.objects.none(), field)
 
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        return queryset.filter(selectors.visit_request_search(self.search_query))
+
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)
         if export_format != self.FORMAT_CSV or not isinstance(value, str):
             return value  # XLSX: Wagtail writes every string as text, never as a formula
-        if field == "phone" and E164.fullmatch(value):
-            return value  # "+19545550123" is a phone number, digits only: nothing to run
         return _csv_safe(value)
+
+    def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
+        for cell in super().generate_xlsx_row(worksheet, row_dict, date_format=date_format):
+            if isinstance(cell.value, datetime):
+                cell.number_format = xlsx_clinic_time_format()
+            yield cell
 
     @property
     def show_export_buttons(self):
