@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -20,7 +21,9 @@ from .. import audit, errors, selectors, services
 from ..formatting import clinic_wall_time, visit_time, zone_label
 from ..models import VisitRequest
 from ..permissions import can_change_visit_requests, can_export_visit_requests, can_view_visit_requests
+from ..picker import build_picker, parse_day
 from .columns import EXPORT_COMPUTED, INSPECT_COMPUTED
+from .forms import move_slots
 from .reports import source_chart
 
 
@@ -135,6 +138,10 @@ class VisitRequestEditView(EditView):
         audit.log_visit_request(self.object, action=audit.LOG_VIEWED, user=request.user)
         return response
 
+    def get_form_kwargs(self):
+        # The move picker's open day: a day link (?day=) without JavaScript.
+        return {**super().get_form_kwargs(), "move_day": parse_day(self.request.GET.get("day"))}
+
     def form_valid(self, form):
         before = VisitRequest.objects.get(pk=self.object.pk)
         earlier = set(before.notifications.values_list("pk", flat=True))
@@ -168,6 +175,19 @@ class VisitRequestEditView(EditView):
         message = super().get_success_message()
         emails = ", ".join(f"“{n.get_kind_display()}”" for n in self.emailed)
         return f"{message} The patient will get the {emails} email." if emails else message
+
+
+def move_times_view(request, pk):
+    """One day's free times for the edit form's move picker, for js/booking-admin.js to show in
+    place (the day links work without it)."""
+    if not can_change_visit_requests(request.user):
+        raise PermissionDenied
+    visit_request = get_object_or_404(VisitRequest, pk=pk)
+    day = parse_day(request.GET.get("day"))
+    picker = build_picker(move_slots(visit_request), tz=timezone.get_default_timezone(), requested_day=day)
+    if day is None or picker.open_day != day:
+        return HttpResponse("No free times on that day.", status=404, content_type="text/plain")
+    return TemplateResponse(request, "booking/admin/move_day.html", {"picker": picker, "name": "new_time"})
 
 
 def anonymise_view(request, pk):
