@@ -11,11 +11,19 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower, TruncMonth
 from django.utils import timezone
 
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from clinic.phone import e164, phone_digits
 
-from .models import Notification, VisitRequest
+from .models import DiscoveryVisitPage, Notification, VisitRequest
+
+
+def live_booking_page(site: Site | None) -> DiscoveryVisitPage | None:
+    """The site's live booking page (there is one at most), for staff screens that compare the
+    clinic's settings with it."""
+    if site is None:
+        return None
+    return DiscoveryVisitPage.objects.live().filter(path__startswith=site.root_page.path).first()
 
 
 def failed_notifications_exist() -> Exists:

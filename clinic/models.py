@@ -13,6 +13,7 @@ from wagtail.search import index
 from .blocks import BaseBodyBlock, OpeningHoursBlock, ServiceBlock
 from .images import body_images, prefetch_renditions
 from .page_cache import cached, current_generation
+from .panels import OpeningHoursChecksPanel
 from .phone import tel_uri, validate_phone  # migration 0001 names clinic.models.validate_phone
 from .public_url import PublicURLMixin
 from .serving import ServingMixin
@@ -155,6 +156,7 @@ class ClinicSettings(BaseSiteSetting):
                         ],
                         heading="Address",
                     ),
+                    OpeningHoursChecksPanel(heading="Opening hours check"),
                     FieldPanel("opening_hours"),
                 ],
                 heading="Clinic",

@@ -44,10 +44,6 @@ class MovePickerWidget(forms.Widget):
 
     template_name = "booking/admin/move_picker.html"
 
-    class Media:
-        css = {"all": ["css/booking-admin.css"]}
-        js = ["js/booking-admin.js"]
-
     def __init__(self, *, visit_request: VisitRequest, free: list[Slot], day: date | None):
         super().__init__()
         self.visit_request = visit_request

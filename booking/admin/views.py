@@ -16,14 +16,18 @@ from django.utils.functional import cached_property
 from wagtail.admin.views.generic import EditView, IndexView, InspectView
 from wagtail.admin.widgets import Button
 from wagtail.coreutils import multigetattr
+from wagtail.models import Site
+
+from clinic.models import ClinicSettings
 
 from .. import audit, errors, selectors, services
 from ..formatting import clinic_wall_time, visit_time, zone_label
-from ..models import VisitRequest
+from ..models import DiscoveryVisitPage, VisitRequest
 from ..permissions import can_change_visit_requests, can_export_visit_requests, can_view_visit_requests
 from ..picker import build_picker, parse_day
 from .columns import EXPORT_COMPUTED, INSPECT_COMPUTED
 from .forms import move_slots
+from .panels import OpeningHoursCheck, opening_hours_from_form, weekly_hours_from_form
 from .reports import source_chart
 
 
@@ -188,6 +192,37 @@ def move_times_view(request, pk):
     if day is None or picker.open_day != day:
         return HttpResponse("No free times on that day.", status=404, content_type="text/plain")
     return TemplateResponse(request, "booking/admin/move_day.html", {"picker": picker, "name": "new_time"})
+
+
+CHECK_RESULT = "booking/admin/opening_hours_check_result.html"
+
+
+def opening_hours_check_page(request, page_id):
+    """The booking page editor's opening hours check, for its weekly hours as they are being
+    edited (the form's fields in the query string), before anything is saved."""
+    page = get_object_or_404(DiscoveryVisitPage, pk=page_id)
+    if not page.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    check = OpeningHoursCheck.for_page(page, bookable=weekly_hours_from_form(request.GET))
+    return TemplateResponse(
+        request, "booking/admin/opening_hours_check_result.html", check.get_context_data()
+    )
+
+
+def opening_hours_check_site(request, site_id):
+    """The clinic settings' opening hours check, for the opening hours as they are being edited."""
+    if not request.user.has_perm("clinic.change_clinicsettings"):
+        raise PermissionDenied
+    site = get_object_or_404(Site, pk=site_id)
+    page = selectors.live_booking_page(site)
+    if page is None:
+        return HttpResponse("This site has no booking page.", status=404, content_type="text/plain")
+    check = OpeningHoursCheck.for_clinic(
+        ClinicSettings.for_site(site), page=page, opening=opening_hours_from_form(request.GET)
+    )
+    return TemplateResponse(
+        request, "booking/admin/opening_hours_check_result.html", check.get_context_data()
+    )
 
 
 def anonymise_view(request, pk):

@@ -59,3 +59,45 @@ document.addEventListener("DOMContentLoaded", () => {
         chosen.append(picker.dataset.chosenPrefix, " ", time);
     });
 });
+
+// The opening hours check on the booking page's Availability tab and on Settings › Clinic: as staff
+// edit either timetable, the server checks it again (booking/opening_hours.py, the one place the
+// rule is written) and the warning above the fields says, before saving, where they disagree.
+document.addEventListener("DOMContentLoaded", () => {
+    const check = document.querySelector("[data-opening-hours-check]");
+    const form = check && check.closest("form");
+    if (!form || !check.dataset.checkUrl) return;
+    const result = check.querySelector("[data-opening-hours-check-result]");
+    const prefix = `${check.dataset.watch}-`;
+
+    const fields = () => {
+        const params = new URLSearchParams();
+        for (const [name, value] of new FormData(form)) {
+            if (name.startsWith(prefix) && typeof value === "string") params.append(name, value);
+        }
+        return params.toString();
+    };
+
+    let asked = fields();
+    let timer;
+    const refresh = async () => {
+        const now = fields();
+        if (now === asked) return;
+        asked = now;
+        const url = new URL(check.dataset.checkUrl, window.location.href);
+        url.search = now;
+        try {
+            const response = await fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" });
+            // A later edit asked again meanwhile: its answer is the one to show.
+            if (response.ok && now === asked) result.innerHTML = await response.text();
+        } catch {
+            // Offline for a moment: the warning is shown again when the page is saved.
+        }
+    };
+    const soon = () => {
+        clearTimeout(timer);
+        timer = setTimeout(refresh, 300);
+    };
+    // Typing, choosing, and rows added or deleted (a click, then the admin's own script).
+    ["input", "change", "click"].forEach((type) => form.addEventListener(type, soon));
+});

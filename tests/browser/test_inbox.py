@@ -115,6 +115,7 @@ def test_front_desk_moves_a_visit_with_the_day_first_picker_and_a_reload_sends_n
     picker = page.locator("[data-move-picker]")
     expect(picker.get_by_role("radio", name=re.compile("^Keep the current time"))).to_be_checked()
     assert page.locator("select[name=new_time]").count() == 0
+    page.wait_for_load_state("networkidle")
     assert_no_axe_violations(axe, page)
 
     # The last day is on a later page of days: page on in place, then pick the day and a time.
