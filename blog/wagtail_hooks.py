@@ -1,4 +1,5 @@
-"""Admin additions: the 'Articles due for medical review' report under Reports."""
+"""Admin additions: the 'Articles due for medical review' report under Reports; and the blog's
+section of the home page (its latest articles)."""
 
 from django.urls import path, reverse
 
@@ -6,6 +7,9 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from clinic.models import HOME_PAGE_SECTIONS_HOOK
+
+from .home import LatestArticles
 from .views import ArticlesDueForReviewView
 
 
@@ -37,3 +41,8 @@ def register_review_report_menu_item():
         icon_name="warning",
         order=650,
     )
+
+
+@hooks.register(HOME_PAGE_SECTIONS_HOOK)
+def latest_articles_on_home(request, home_page):
+    return LatestArticles(home_page)

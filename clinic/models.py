@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.db import models
 from django.utils.functional import cached_property
 
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
@@ -249,6 +250,15 @@ class ClinicSettings(BaseSiteSetting):
         return [line for line in [self.street_address, city] if line]
 
 
+# Sections other apps add to the home page, right below the hero (the blog: its latest articles), so
+# the clinic knows none of them. A function of (request, home page) registered under this name
+# returns an object with a `template_name`, rendered with the object as `section`, or None. The
+# sections are rendered in one fragment under the page cache's generation: they read the database
+# when they are rendered (never while the fragment comes from the cache), and anything published
+# shows at once.
+HOME_PAGE_SECTIONS_HOOK = "clinic_home_page_sections"
+
+
 class HomePage(PublicURLMixin, ServingMixin, Page):
     hero_heading = models.CharField(max_length=120)
     hero_text = models.TextField(max_length=500, blank=True)
@@ -296,6 +306,11 @@ class HomePage(PublicURLMixin, ServingMixin, Page):
         prefetch_renditions([self.hero_image, *(person.photo for person in team)])
         context["team"] = team
         context["testimonials"] = Testimonial.objects.all()[:6]
+        context["sections"] = [
+            section
+            for make_section in hooks.get_hooks(HOME_PAGE_SECTIONS_HOOK)
+            if (section := make_section(request, self)) is not None
+        ]
         return context
 
 
