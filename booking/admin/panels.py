@@ -60,7 +60,7 @@ class OpeningHoursCheck(Component):
             opening=opening,
             bookable=page.bookable_hours(),
             check_url=reverse("booking_opening_hours_check_site", args=[clinic.site_id]),
-            other_url=reverse("wagtailadmin_pages:edit", args=[page.pk]),
+            other_url=reverse("wagtailadmin_pages:edit", args=[page.pk]) + "#tab-availability",
         )
 
     def get_context_data(self, parent_context=None):
