@@ -12,7 +12,8 @@ CLINIC_PUBLIC_URL ?= http://$(HOST):$(PORT)
 .PHONY: help run install migrate demo admin test test-fast test-browser lint format check lock clean
 
 help: ## List the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -e 's/\$$(HOST)/$(HOST)/g' -e 's/\$$(PORT)/$(PORT)/g' \
+		| awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 # caldav needs niquests, which needs urllib3-future; that fork's wheel carries a .pth file that
 # copies itself over the real urllib3 (used by boto3 and requests) at every interpreter start.
@@ -32,10 +33,16 @@ migrate: install ## Apply database migrations (and create the cache table)
 	$(PY) manage.py createcachetable
 
 demo: migrate ## Load the demo clinic (idempotent) and make sure a demo admin exists
-	$(PY) manage.py load_demo_content
+	CLINIC_PUBLIC_URL=$(CLINIC_PUBLIC_URL) $(PY) manage.py load_demo_content
 	CLINIC_PUBLIC_URL=$(CLINIC_PUBLIC_URL) $(PY) manage.py ensure_demo_admin
 
+# Beside the server, `run_scheduler` publishes scheduled articles every minute (production: a
+# systemd timer); it stops with the server (Ctrl-C), and by itself if this shell is killed.
 run: demo ## Set everything up and serve the demo site on http://$(HOST):$(PORT) (SQLite)
+	@echo "Scheduled articles go live within a minute: manage.py run_scheduler runs beside the server."
+	@echo "Booking forms are rate-limited as in production (README: Trying the booking form)."
+	CLINIC_PUBLIC_URL=$(CLINIC_PUBLIC_URL) $(PY) manage.py run_scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	CLINIC_PUBLIC_URL=$(CLINIC_PUBLIC_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # One pytest worker per CPU. Tests are handed out one by one in pytest-django's order (tests that

@@ -1,5 +1,6 @@
-"""Admin additions: the article editor's checks and the blog's listing (blog.editor), and the
-'Articles due for medical review' report under Reports."""
+"""Admin additions: the article editor's checks and the blog's listing (blog.editor), the
+'Articles due for medical review' report under Reports, and the blog's section of the home page
+(its latest articles)."""
 
 from django.urls import path, reverse
 
@@ -8,7 +9,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.userbar import ContentCheckerItem
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from clinic.models import HOME_PAGE_SECTIONS_HOOK
+
 from . import editor
+from .home import LatestArticles
 from .models import BlogPage
 from .views import ArticlesDueForReviewView
 
@@ -61,3 +65,8 @@ def register_review_report_menu_item():
         icon_name="warning",
         order=650,
     )
+
+
+@hooks.register(HOME_PAGE_SECTIONS_HOOK)
+def latest_articles_on_home(request, home_page):
+    return LatestArticles(home_page)

@@ -105,6 +105,7 @@ def build_message(notification: Notification) -> EmailMultiAlternatives:
         "visit_request": visit_request,
         "clinic": clinic,
         "when": visit_time(visit_request.slot_start),
+        "previous_when": visit_time(notification.previous_slot_start),
         "manage_url": manage_url(visit_request) if not staff and not cancellation else "",
         "book_url": (visit_request.page.get_full_url() or "") if cancellation and visit_request.page else "",
         "admin_url": admin_url(visit_request) if staff else "",

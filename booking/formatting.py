@@ -41,8 +41,16 @@ def visit_day(moment: datetime) -> str:
     return f"{local.day} {local:%b}"
 
 
-def clock(moment: datetime) -> str:
-    return _clock(_local(moment))
+def clock(moment: datetime, *, with_zone: bool = False) -> str:
+    """'9:00 AM', or '9:00 AM ET' with its zone, in the clinic's time zone."""
+    local = _local(moment)
+    return f"{_clock(local)} {zone_label(local)}" if with_zone else _clock(local)
+
+
+def clinic_wall_time(moment: datetime) -> datetime:
+    """The clinic's wall-clock time of `moment`, without a zone: for spreadsheets, whose cells
+    hold no zone (the column's format names it)."""
+    return _local(moment).replace(tzinfo=None)
 
 
 def _local(moment: datetime) -> datetime:

@@ -25,9 +25,10 @@ from wagtail.admin.panels import (
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
+from clinic.models import ClinicSettings
 from clinic.public_url import PublicURLMixin
 from clinic.serving import ServingMixin
 
@@ -42,6 +43,7 @@ from .calendars.models import (  # noqa: F401 - calendar sync's models are booki
     RemoteEvent,
 )
 from .formatting import visit_time
+from .opening_hours import bookable_within, opening_hours_of
 from .page_permissions import BookingPagePermissionTester
 
 WEEKDAYS = [
@@ -145,13 +147,33 @@ class DiscoveryVisitPage(PublicURLMixin, RoutablePageMixin, ServingMixin, Page):
 
     # Availability
 
+    def serve(self, request, *args, **kwargs):
+        # The clinic's opening hours bound what is bookable; while serving they come with the
+        # settings every page shows (from the shared cache), not from a query of their own.
+        self._clinic_settings = ClinicSettings.for_request(request)
+        return super().serve(request, *args, **kwargs)
+
+    def clinic_opening_hours(self) -> list[slots.WeeklyHours]:
+        """The opening hours patients see (Settings › Clinic, in the footer) on this page's site."""
+        clinic = getattr(self, "_clinic_settings", None)
+        if clinic is None:
+            site = self.get_site() or Site.objects.filter(is_default_site=True).first()
+            clinic = self._clinic_settings = ClinicSettings.for_site(site) if site else None
+        return opening_hours_of(block.value for block in clinic.opening_hours) if clinic else []
+
+    def bookable_hours(self) -> list[slots.WeeklyHours]:
+        """The weekly hours as edited on the Availability tab (unsaved rows of a draft included)."""
+        return [
+            slots.WeeklyHours(weekday=h.weekday, start=h.start, end=h.end)
+            for h in self.weekly_hours.all()
+            if h.weekday is not None and h.start and h.end and h.end > h.start
+        ]
+
     def rules(self) -> slots.Rules:
+        """Visits are offered where the weekly hours and the clinic's opening hours both say so
+        (booking/opening_hours.py): never while patients are told the clinic is closed."""
         return slots.Rules(
-            hours=[
-                slots.WeeklyHours(weekday=h.weekday, start=h.start, end=h.end)
-                for h in self.weekly_hours.all()
-                if h.start and h.end and h.end > h.start
-            ],
+            hours=bookable_within(self.bookable_hours(), self.clinic_opening_hours()),
             tz=timezone.get_default_timezone(),
             visit_length=timedelta(minutes=self.visit_length_minutes),
             buffer=timedelta(minutes=self.buffer_minutes),
@@ -481,6 +503,10 @@ class Notification(models.Model):
 
     visit_request = models.ForeignKey(VisitRequest, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # A move's email says where the visit moved from: the request itself only knows the new time.
+    previous_slot_start = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="For a move: the visit's time before it."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)

@@ -11,11 +11,19 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower, TruncMonth
 from django.utils import timezone
 
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
-from clinic.phone import e164
+from clinic.phone import e164, phone_digits
 
-from .models import Notification, VisitRequest
+from .models import DiscoveryVisitPage, Notification, VisitRequest
+
+
+def live_booking_page(site: Site | None) -> DiscoveryVisitPage | None:
+    """The site's live booking page (there is one at most), for staff screens that compare the
+    clinic's settings with it."""
+    if site is None:
+        return None
+    return DiscoveryVisitPage.objects.live().filter(path__startswith=site.root_page.path).first()
 
 
 def failed_notifications_exist() -> Exists:
@@ -72,6 +80,33 @@ def other_active_requests(rows: Iterable[VisitRequest]) -> dict[int, list[VisitR
     return found
 
 
+# Fewer digits than this are a fragment of anything ("12"), not a phone number to look for.
+MIN_PHONE_DIGITS = 4
+NAME_FIELDS = ("first_name", "last_name", "email")
+
+
+def visit_request_search(text: str) -> Q:
+    """The inbox's search: "Maria Garcia" finds her (each word in a name or the email address),
+    and a phone number finds its request however it is typed ("555-0166", "(954) 555-0166",
+    "+1 954 555 0166", "9545550166"): numbers are stored in E.164 (+19545550166), so the typed
+    digits are looked for in it."""
+    digits = phone_digits(text.strip())
+    if len(digits) >= MIN_PHONE_DIGITS:
+        # A whole number, as dialled from abroad too ("011 44 20 7946 0958"), by its E.164 form.
+        whole = e164(text)
+        return Q(phone__contains=digits) | (Q(phone=whole) if whole else Q(pk__in=[]))
+    query = Q()
+    for word in text.split():
+        word_digits = phone_digits(word)
+        matches = Q()
+        for field in NAME_FIELDS:
+            matches |= Q(**{f"{field}__icontains": word})
+        if len(word_digits) >= MIN_PHONE_DIGITS:
+            matches |= Q(phone__contains=word_digits)
+        query &= matches
+    return query
+
+
 # New requests within this window above BOOKING_SPIKE_THRESHOLD warn staff.
 SPIKE_WINDOW = timedelta(hours=1)
 
@@ -100,10 +135,13 @@ class Agenda:
 
 
 def visit_agenda(*, now: datetime | None = None, upcoming_limit: int = 20) -> Agenda:
-    """Active booked visits today and from tomorrow to a week from now ("today" in the current
-    time zone: the admin activates the staff member's own)."""
+    """Active booked visits today and from tomorrow to a week from now ("today" at the clinic,
+    whatever zone a staff member's own admin settings name: the times listed are the clinic's)."""
     now = now or timezone.now()
-    start_of_today = timezone.make_aware(datetime.combine(timezone.localdate(now), datetime.min.time()))
+    clinic = timezone.get_default_timezone()
+    start_of_today = timezone.make_aware(
+        datetime.combine(timezone.localdate(now, clinic), datetime.min.time()), clinic
+    )
     start_of_tomorrow = start_of_today + timedelta(days=1)
     active = VisitRequest.objects.filter(
         status__in=VisitRequest.ACTIVE_STATUSES, slot_start__isnull=False
@@ -119,7 +157,8 @@ def visit_agenda(*, now: datetime | None = None, upcoming_limit: int = 20) -> Ag
 def source_report_rows() -> list[dict]:
     """Requests per source page per month, newest month first (anonymised requests count too)."""
     rows = (
-        VisitRequest.objects.annotate(month=TruncMonth("created_at"))
+        # Months at the clinic: a request made on 31 December at 8 PM is December's.
+        VisitRequest.objects.annotate(month=TruncMonth("created_at", tzinfo=timezone.get_default_timezone()))
         .values("month", "source_page")
         .annotate(requests=Count("pk"))
         .order_by("-month", "-requests")

@@ -166,6 +166,7 @@ def visit_request_reschedule(
         visit_request = VisitRequest.objects.select_for_update().get(pk=visit_request.pk)
         if not visit_request.is_active or visit_request.page is None:
             raise RequestClosed()
+        previous = visit_request.slot_start
         SlotSeat.objects.filter(visit_request=visit_request).delete()
         seats.book_seat(visit_request, page=visit_request.page, slot_start=slot_start, now=now)
         visit_request.reminder_sent_at = None
@@ -178,7 +179,12 @@ def visit_request_reschedule(
         )
         push_after_commit(visit_request)
         if by_patient:
-            notify(visit_request, Notification.Kind.MOVED, Notification.Kind.STAFF_MOVED)
+            notify(
+                visit_request,
+                Notification.Kind.MOVED,
+                Notification.Kind.STAFF_MOVED,
+                previous_slot_start=previous,
+            )
     return visit_request
 
 
@@ -243,7 +249,7 @@ def visit_request_update(
         kind = _staff_change_email(before, visit_request, moved=moving, now=now)
         # A move is always news; a confirmation or cancellation only if not the last word sent.
         if kind and (kind == Notification.Kind.CLINIC_MOVED or _told(visit_request) != _STATE_TOLD[kind]):
-            notify(visit_request, kind)
+            notify(visit_request, kind, previous_slot_start=before.slot_start if moving else None)
     return visit_request
 
 
@@ -320,10 +326,13 @@ def visit_request_links_send(*, email: str, now: datetime | None = None) -> int:
     return sent
 
 
-def notify(visit_request: VisitRequest, *kinds: str) -> None:
-    """Record the emails to send and send them by task once the booking is committed."""
+def notify(visit_request: VisitRequest, *kinds: str, previous_slot_start: datetime | None = None) -> None:
+    """Record the emails to send and send them by task once the booking is committed; a move's
+    emails keep the time it moved from."""
     for kind in kinds:
         if kind.startswith("staff_") and not staff_recipients(visit_request):
             continue
-        notification = Notification.objects.create(visit_request=visit_request, kind=kind)
+        notification = Notification.objects.create(
+            visit_request=visit_request, kind=kind, previous_slot_start=previous_slot_start
+        )
         transaction.on_commit(lambda pk=notification.pk: enqueue_notification(pk))

@@ -1,13 +1,18 @@
 """The booking wing of the Wagtail admin: inbox, dashboard panel, report, audit log actions."""
 
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import audit
+from clinic.panels import OPENING_HOURS_CHECKS_HOOK
+
+from . import audit, selectors
 from .admin.dashboard import DashboardPanel
-from .admin.views import source_report
+from .admin.panels import OpeningHoursCheck
+from .admin.views import opening_hours_check_page, opening_hours_check_site, source_report
 from .admin.viewset import VisitRequestViewSet
 from .calendars import wagtail_hooks as calendar_hooks  # noqa: F401 - registers calendar sync's hooks
 from .permissions import can_view_visit_requests
@@ -34,7 +39,27 @@ def register_booking_log_actions(actions):
 
 @hooks.register("register_admin_urls")
 def register_report_url():
-    return [path("reports/visit-sources/", source_report, name="booking_source_report")]
+    return [
+        path("reports/visit-sources/", source_report, name="booking_source_report"),
+        path(
+            "booking/opening-hours-check/page/<int:page_id>/",
+            opening_hours_check_page,
+            name="booking_opening_hours_check_page",
+        ),
+        path(
+            "booking/opening-hours-check/site/<int:site_id>/",
+            opening_hours_check_site,
+            name="booking_opening_hours_check_site",
+        ),
+    ]
+
+
+@hooks.register(OPENING_HOURS_CHECKS_HOOK)
+def booking_hours_check(request, clinic_settings):
+    """Settings › Clinic warns where its opening hours and the booking page's weekly hours
+    disagree, as the booking page's own editor does."""
+    page = selectors.live_booking_page(clinic_settings.site)
+    return OpeningHoursCheck.for_clinic(clinic_settings, page=page) if page else None
 
 
 class SourceReportMenuItem(MenuItem):
@@ -51,3 +76,15 @@ def register_source_report_menu_item():
         icon_name="doc-full",
         order=900,
     )
+
+
+# The move picker and the opening hours check, on the screens that have them (the script looks for
+# them and does nothing elsewhere): one small file each, cached, on every admin page.
+@hooks.register("insert_global_admin_js")
+def booking_admin_js():
+    return format_html('<script src="{}" defer></script>', static("js/booking-admin.js"))
+
+
+@hooks.register("insert_global_admin_css")
+def booking_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("css/booking-admin.css"))

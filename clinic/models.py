@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db import models
 from django.utils.functional import cached_property
 
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
@@ -14,6 +15,7 @@ from wagtail.search import index
 from .blocks import BaseBodyBlock, OpeningHoursBlock, ServiceBlock
 from .images import body_images, prefetch_renditions
 from .page_cache import cached, current_generation
+from .panels import OpeningHoursChecksPanel
 from .phone import tel_uri, validate_phone  # migration 0001 names clinic.models.validate_phone
 from .public_url import PublicURLMixin
 from .serving import ServingMixin
@@ -169,6 +171,7 @@ class ClinicSettings(BaseSiteSetting):
                         ],
                         heading="Address",
                     ),
+                    OpeningHoursChecksPanel(heading="Opening hours check"),
                     FieldPanel("opening_hours"),
                 ],
                 heading="Clinic",
@@ -261,6 +264,15 @@ class ClinicSettings(BaseSiteSetting):
         return [line for line in [self.street_address, city] if line]
 
 
+# Sections other apps add to the home page, right below the hero (the blog: its latest articles), so
+# the clinic knows none of them. A function of (request, home page) registered under this name
+# returns an object with a `template_name`, rendered with the object as `section`, or None. The
+# sections are rendered in one fragment under the page cache's generation: they read the database
+# when they are rendered (never while the fragment comes from the cache), and anything published
+# shows at once.
+HOME_PAGE_SECTIONS_HOOK = "clinic_home_page_sections"
+
+
 class HomePage(PublicURLMixin, ServingMixin, Page):
     cache_query_parameters = ()
     hero_heading = models.CharField(max_length=120)
@@ -309,6 +321,11 @@ class HomePage(PublicURLMixin, ServingMixin, Page):
         prefetch_renditions([self.hero_image, *(person.photo for person in team)])
         context["team"] = team
         context["testimonials"] = Testimonial.objects.all()[:6]
+        context["sections"] = [
+            section
+            for make_section in hooks.get_hooks(HOME_PAGE_SECTIONS_HOOK)
+            if (section := make_section(request, self)) is not None
+        ]
         return context
 
 

@@ -34,6 +34,31 @@ def e164(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def readable_phone(value: str) -> str:
+    """The number as people in the clinic's region write and dial it: (954) 519-5404 at home,
+    011 44 20 7946 0958 from abroad; the value as stored when it is not a valid number.
+
+    Spaces and brackets also keep it text in spreadsheets, which read +19545195404 as a number."""
+    try:
+        number = parse_phone(value)
+    except ValidationError:
+        return value
+    if phonenumbers.region_code_for_number(number) == PHONE_REGION:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_out_of_country_calling_number(number, PHONE_REGION)
+
+
+def phone_digits(text: str) -> str:
+    """The digits of `text` when it reads as (part of) a phone number, as staff type one into a
+    search box: "555-0166", "(954) 555-0166", "+1 954 555 0166"; '' for anything else."""
+    if not text or any(char not in _PHONE_CHARACTERS for char in text):
+        return ""
+    return "".join(char for char in text if char.isdigit())
+
+
+_PHONE_CHARACTERS = set("0123456789+-(). /")
+
+
 def tel_uri(value: str) -> str:
     """`tel:` link for a phone number as staff typed it; '' when it is not a valid phone number."""
     number = e164(value)

@@ -9,7 +9,7 @@ from django.utils.timesince import timesince
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, TitleColumn
 
-from clinic.phone import e164
+from clinic.phone import e164, readable_phone
 
 from .. import selectors
 from ..formatting import visit_day, visit_time
@@ -38,6 +38,26 @@ def race_label(visit_request: VisitRequest) -> str:
 def source_title(visit_request: VisitRequest) -> str:
     page = visit_request.source_page if visit_request.source_page_id else None
     return page.title if page else ""
+
+
+def status_label(visit_request: VisitRequest) -> str:
+    return visit_request.get_status_display()
+
+
+def contact_label(visit_request: VisitRequest) -> str:
+    return visit_request.get_preferred_contact_display()
+
+
+def phone_label(visit_request: VisitRequest) -> str:
+    return readable_phone(visit_request.phone)
+
+
+def consented_at(visit_request: VisitRequest) -> str:
+    return visit_time(visit_request.consented_at)
+
+
+def received_at(visit_request: VisitRequest) -> str:
+    return visit_time(visit_request.created_at)
 
 
 def received_age(visit_request: VisitRequest) -> str:
@@ -114,10 +134,16 @@ LIST_COLUMNS = [
     Column("age", label="Received", accessor=received_age),
 ]
 
-# Export columns that are computed rather than read from a field, with their headings.
+# Export columns that are computed rather than read from a field, with their headings: what staff
+# read on screen (labels, not codes such as "confirmed" or "phone"; the phone number as dialled,
+# which spreadsheets keep as text). "Received" stays a date and time: text in CSV, a date cell
+# in the clinic's time in XLSX (views.py).
 EXPORT_COMPUTED: dict[str, tuple[str, Callable[[VisitRequest], str]]] = {
+    "status": ("Status", status_label),
     "visit": ("Visit", visit_display),
+    "phone": ("Phone", phone_label),
     "concern": ("Concern", concern_label),
+    "preferred_contact": ("Preferred contact", contact_label),
     "source_article": ("Source article", source_title),
 }
 # Who the patient is and how to reach them: listed, searched, exported and shown together.
@@ -138,16 +164,19 @@ EXPORT_FIELDS = [
 ]
 EXPORT_HEADINGS = {
     "pk": "ID",
-    "status": "Status",
-    "created_at": "Received (UTC)",
+    "created_at": "Received",
     **{name: heading for name, (heading, _) in EXPORT_COMPUTED.items()},
 }
 
-# Lines of the detail view that are computed, with their labels.
+# Lines of the detail view that are computed, with their labels. Times are the clinic's, with
+# the zone named (Wagtail would show stored UTC).
 INSPECT_COMPUTED: dict[str, tuple[str, Callable[[VisitRequest], str]]] = {
     "visit": ("Visit", visit_display),
     "emails": ("Emails", notification_summary),
     "duplicates": ("Possible duplicates", OtherRequests),
+    "phone": ("Phone", phone_label),
+    "consented_at": ("Consented at", consented_at),
+    "created_at": ("Received", received_at),
 }
 INSPECT_FIELDS = [
     "status",

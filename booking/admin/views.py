@@ -2,26 +2,33 @@
 source report. Thin: reads come from selectors, writes go through services, and every look,
 change and export goes to the audit log."""
 
-import re
+from datetime import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from wagtail.admin.views.generic import EditView, IndexView, InspectView
 from wagtail.admin.widgets import Button
 from wagtail.coreutils import multigetattr
+from wagtail.models import Site
+
+from clinic.models import ClinicSettings
 
 from .. import audit, errors, selectors, services
-from ..models import VisitRequest
+from ..formatting import clinic_wall_time, visit_time, zone_label
+from ..models import DiscoveryVisitPage, VisitRequest
 from ..permissions import can_change_visit_requests, can_export_visit_requests, can_view_visit_requests
+from ..picker import build_picker, parse_day
 from .columns import EXPORT_COMPUTED, INSPECT_COMPUTED
+from .forms import move_slots
+from .panels import OpeningHoursCheck, opening_hours_from_form, weekly_hours_from_form
 from .reports import source_chart
-
-E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 
 
 def _csv_safe(value):
@@ -30,7 +37,19 @@ def _csv_safe(value):
     return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
+def xlsx_clinic_time_format() -> str:
+    """An XLSX date cell's format that names the clinic's zone: "Sun 6 Dec 2026, 7:35 PM ET"."""
+    return f'ddd d mmm yyyy, h:mm AM/PM "{zone_label(timezone.now())}"'
+
+
 class VisitRequestIndexView(IndexView):
+    # Received (and any other moment) in the clinic's time: text naming the zone in CSV; in XLSX
+    # a date cell, which sorts and filters, in the clinic's wall-clock time (Wagtail's would be UTC).
+    custom_value_preprocess = {
+        **IndexView.custom_value_preprocess,
+        datetime: {IndexView.FORMAT_CSV: visit_time, IndexView.FORMAT_XLSX: clinic_wall_time},
+    }
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("concern", "source_page")
 
@@ -70,13 +89,22 @@ class VisitRequestIndexView(IndexView):
         # queryset's model and, without one, fell back to raw names such as "first_name".
         return super().get_heading(self.model.objects.none(), field)
 
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        return queryset.filter(selectors.visit_request_search(self.search_query))
+
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)
         if export_format != self.FORMAT_CSV or not isinstance(value, str):
             return value  # XLSX: Wagtail writes every string as text, never as a formula
-        if field == "phone" and E164.fullmatch(value):
-            return value  # "+19545550123" is a phone number, digits only: nothing to run
         return _csv_safe(value)
+
+    def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
+        for cell in super().generate_xlsx_row(worksheet, row_dict, date_format=date_format):
+            if isinstance(cell.value, datetime):
+                cell.number_format = xlsx_clinic_time_format()
+            yield cell
 
     @property
     def show_export_buttons(self):
@@ -114,6 +142,10 @@ class VisitRequestEditView(EditView):
         audit.log_visit_request(self.object, action=audit.LOG_VIEWED, user=request.user)
         return response
 
+    def get_form_kwargs(self):
+        # The move picker's open day: a day link (?day=) without JavaScript.
+        return {**super().get_form_kwargs(), "move_day": parse_day(self.request.GET.get("day"))}
+
     def form_valid(self, form):
         before = VisitRequest.objects.get(pk=self.object.pk)
         earlier = set(before.notifications.values_list("pk", flat=True))
@@ -147,6 +179,50 @@ class VisitRequestEditView(EditView):
         message = super().get_success_message()
         emails = ", ".join(f"“{n.get_kind_display()}”" for n in self.emailed)
         return f"{message} The patient will get the {emails} email." if emails else message
+
+
+def move_times_view(request, pk):
+    """One day's free times for the edit form's move picker, for js/booking-admin.js to show in
+    place (the day links work without it)."""
+    if not can_change_visit_requests(request.user):
+        raise PermissionDenied
+    visit_request = get_object_or_404(VisitRequest, pk=pk)
+    day = parse_day(request.GET.get("day"))
+    picker = build_picker(move_slots(visit_request), tz=timezone.get_default_timezone(), requested_day=day)
+    if day is None or picker.open_day != day:
+        return HttpResponse("No free times on that day.", status=404, content_type="text/plain")
+    return TemplateResponse(request, "booking/admin/move_day.html", {"picker": picker, "name": "new_time"})
+
+
+CHECK_RESULT = "booking/admin/opening_hours_check_result.html"
+
+
+def opening_hours_check_page(request, page_id):
+    """The booking page editor's opening hours check, for its weekly hours as they are being
+    edited (the form's fields in the query string), before anything is saved."""
+    page = get_object_or_404(DiscoveryVisitPage, pk=page_id)
+    if not page.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    check = OpeningHoursCheck.for_page(page, bookable=weekly_hours_from_form(request.GET))
+    return TemplateResponse(
+        request, "booking/admin/opening_hours_check_result.html", check.get_context_data()
+    )
+
+
+def opening_hours_check_site(request, site_id):
+    """The clinic settings' opening hours check, for the opening hours as they are being edited."""
+    if not request.user.has_perm("clinic.change_clinicsettings"):
+        raise PermissionDenied
+    site = get_object_or_404(Site, pk=site_id)
+    page = selectors.live_booking_page(site)
+    if page is None:
+        return HttpResponse("This site has no booking page.", status=404, content_type="text/plain")
+    check = OpeningHoursCheck.for_clinic(
+        ClinicSettings.for_site(site), page=page, opening=opening_hours_from_form(request.GET)
+    )
+    return TemplateResponse(
+        request, "booking/admin/opening_hours_check_result.html", check.get_context_data()
+    )
 
 
 def anonymise_view(request, pk):

@@ -14,7 +14,13 @@ from ..permissions import can_view_visit_requests
 from .columns import EXPORT_FIELDS, EXPORT_HEADINGS, INSPECT_FIELDS, LIST_COLUMNS, PATIENT_FIELDS
 from .filters import VisitRequestFilterSet
 from .forms import PATIENT_EMAILED, VisitRequestAdminForm, VisitRequestSummaryPanel
-from .views import VisitRequestEditView, VisitRequestIndexView, VisitRequestInspectView, anonymise_view
+from .views import (
+    VisitRequestEditView,
+    VisitRequestIndexView,
+    VisitRequestInspectView,
+    anonymise_view,
+    move_times_view,
+)
 
 MENU_LABEL = "Visit requests"
 
@@ -75,4 +81,7 @@ class VisitRequestViewSet(ModelViewSet):
     )
 
     def get_urlpatterns(self):
-        return super().get_urlpatterns() + [path("anonymise/<int:pk>/", anonymise_view, name="anonymise")]
+        return super().get_urlpatterns() + [
+            path("anonymise/<int:pk>/", anonymise_view, name="anonymise"),
+            path("move-times/<int:pk>/", move_times_view, name="move_times"),
+        ]

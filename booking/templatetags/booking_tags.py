@@ -13,5 +13,6 @@ def visit_time(moment) -> str:
 
 
 @register.filter
-def clock(moment) -> str:
-    return formatting.clock(moment) if moment else ""
+def clock(moment, zone="") -> str:
+    """'9:00 AM'; `|clock:"zone"` names the zone too: '9:00 AM ET'."""
+    return formatting.clock(moment, with_zone=zone == "zone") if moment else ""

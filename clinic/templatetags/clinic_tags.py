@@ -84,7 +84,18 @@ def main_menu(context):
         children = root.get_children().live().public().in_menu()
         menu = [MenuItem(page.pk, page.title, page.get_url(request)) for page in [root, *children]]
         cache.set(key, menu, timeout=MENU_CACHE_SECONDS)
-    return {"root": menu[0], "menu_pages": menu[1:], "current": context.get("page"), "request": request}
+    # "Book" ends the menu on every page: the appointment page chosen in the clinic settings (the
+    # page tree's own, wherever staff put it), listed once even when it is in the menu anyway.
+    clinic = context["settings"]["clinic"]["ClinicSettings"] if "settings" in context else None
+    book_page_id = clinic.appointment_page_id if clinic else None
+    return {
+        "root": menu[0],
+        "menu_pages": [item for item in menu[1:] if item.pk != book_page_id],
+        "book_url": appointment_url(context) if clinic else "",
+        "book_page_id": book_page_id,
+        "current": context.get("page"),
+        "request": request,
+    }
 
 
 @register.simple_tag(takes_context=True)

@@ -110,6 +110,23 @@ def test_article_call_to_action_prefills_booking_with_concern_and_source(client,
     assert panel.find("a", href="tel:+19545195404").get_text(strip=True) == "Call (954) 519-5404"
 
 
+def test_article_offers_booking_in_its_header_before_the_table_of_contents(client, article, clinic_settings):
+    booking = StandardPageFactory(parent=clinic_settings.site.root_page, title="Book", slug="book")
+    clinic_settings.appointment_page = booking
+    clinic_settings.save()
+    page = soup(client.get(article.url))
+    offer = page.select_one("header .early-offer")
+    assert offer.select_one(".button--primary")["href"] == f"/book/?concern=hip&from={article.pk}"
+    assert offer.find("a", href="tel:+19545195404")
+    first_book_link = page.find("main").find("a", href=lambda href: href and href.startswith("/book/"))
+    assert first_book_link.find_parent(class_="early-offer") is offer
+    assert offer.find_next(class_="toc") is not None  # the offer comes before the contents
+
+
+def test_article_without_an_appointment_page_offers_no_early_booking(client, article):
+    assert soup(client.get(article.url)).select_one(".early-offer") is None
+
+
 def test_booking_concern_defaults_to_first_category_by_care_area_order(blog, author, hip, running):
     page = BlogPageFactory(parent=blog, author=author, categories=[hip, running])
     assert page.main_category == running

@@ -69,6 +69,47 @@ def test_search_finds_by_name_email_and_phone(client, front_desk, visits):
     assert "Zed Garcia" in client.get(INDEX + "?q=5550123").content.decode()
 
 
+def search(client, query: str) -> str:
+    return client.get(INDEX, {"q": query}).content.decode()
+
+
+@pytest.mark.parametrize(
+    "typed", ["555-0166", "(954) 555-0166", "+1 954 555 0166", "9545550166", "954.555.0166", "1-954-555-0166"]
+)
+def test_search_finds_a_phone_number_however_it_is_typed(client, front_desk, booking_page, care_area, typed):
+    slots = booking_page.free_slots()
+    client.post("/book/", form_data(slot_value(slots[0].start), first_name="Ana", phone="954-555-0166"))
+    client.post("/book/", form_data(slot_value(slots[1].start), first_name="Bea", email="bea@example.com"))
+    client.force_login(front_desk)
+    html = search(client, typed)
+    assert "Ana Garcia" in html
+    assert "Bea Garcia" not in html
+
+
+def test_search_finds_a_number_from_abroad_dialled_with_the_international_prefix(
+    client, front_desk, booking_page, care_area
+):
+    client.post("/book/", form_data(slot_value(booking_page.free_slots()[0].start), phone="+44 20 7946 0958"))
+    client.force_login(front_desk)
+    assert "Maria Garcia" in search(client, "011 44 20 7946 0958")
+    assert "Maria Garcia" in search(client, "+44 20 7946 0958")
+
+
+def test_search_finds_a_patient_by_full_name_and_a_name_with_part_of_the_number(client, front_desk, visits):
+    client.force_login(front_desk)
+    assert "Zed Garcia" in search(client, "Zed Garcia")
+    assert "Maria Garcia" not in search(client, "Zed Garcia")
+    assert "Zed Garcia" in search(client, "zed 555-0123")
+    assert "Zed Garcia" not in search(client, "zed 555-9999")
+
+
+def test_search_for_another_number_finds_nothing(client, front_desk, visits):
+    client.force_login(front_desk)
+    html = search(client, "(954) 555-9999")
+    assert "Maria Garcia" not in html
+    assert "Zed Garcia" not in html
+
+
 def test_filters_by_status_and_concern(client, front_desk, visits, care_area):
     client.force_login(front_desk)
     services.visit_request_set_status(visit_request=visits[0], status="contacted")
@@ -175,18 +216,20 @@ def test_xlsx_export_headings_are_all_readable(client, front_desk, visits):
     assert headings[3:7] == ["First name", "Last name", "Email", "Phone"]
 
 
-def test_csv_export_gives_phone_numbers_as_typed_in_e164(client, front_desk, visits):
+def test_csv_export_gives_phone_numbers_as_dialled_not_as_digits_a_spreadsheet_would_sum(
+    client, front_desk, visits
+):
     client.force_login(front_desk)
     rows = csv_rows(client)
     phone = rows[0].index("Phone")
-    assert {row[phone] for row in rows[1:]} == {"+19545550123"}
+    assert {row[phone] for row in rows[1:]} == {"(954) 555-0123"}
 
 
 def test_xlsx_export_gives_phone_numbers_as_text_without_an_apostrophe(client, front_desk, visits):
     client.force_login(front_desk)
     sheet = xlsx_sheet(client)
     phones = [row[6] for row in sheet.iter_rows(min_row=2)]
-    assert {cell.value for cell in phones} == {"+19545550123"}
+    assert {cell.value for cell in phones} == {"(954) 555-0123"}
     assert {cell.data_type for cell in phones} == {"s"}
 
 

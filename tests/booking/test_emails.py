@@ -10,7 +10,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from booking import services
 from booking.admin.columns import notification_summary
+from booking.formatting import visit_time
 from booking.models import Notification, VisitRequest
 from booking.slots import slot_value
 from booking.tasks import retry_due_notifications, send_notification
@@ -197,3 +199,31 @@ def test_a_hung_mail_server_times_out_instead_of_holding_the_booking(
     notification = Notification.objects.get(kind="confirmation")
     assert notification.status == "retrying"
     assert "timed out" in notification.last_error.lower()
+
+
+def test_staff_notice_of_a_patients_move_gives_the_old_time_and_the_new(
+    booked, booking_page, django_capture_on_commit_callbacks
+):
+    visit, slot = booked
+    new = booking_page.free_slots()[2].start
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.visit_request_reschedule(visit_request=visit, slot_start=new)
+    message = staff_email()
+    assert f"New time: {visit_time(new)}" in message.body
+    assert f"Was: {visit_time(slot.start)}" in message.body
+    html = message.alternatives[0][0]
+    assert f"Was: <del>{visit_time(slot.start)}</del>" in html
+    assert visit_time(slot.start).endswith(" ET")
+
+
+def test_staff_move_remembers_the_old_time_on_the_patients_email(
+    booked, booking_page, django_capture_on_commit_callbacks
+):
+    visit, slot = booked
+    with django_capture_on_commit_callbacks(execute=True):
+        services.visit_request_update(
+            visit_request=visit, status=visit.status, slot_start=booking_page.free_slots()[2].start
+        )
+    moved = Notification.objects.get(kind=Notification.Kind.CLINIC_MOVED)
+    assert moved.previous_slot_start == slot.start

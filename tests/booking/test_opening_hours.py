@@ -1,8 +1,9 @@
-"""Bookable hours against the clinic's opening hours: where they disagree, in words for staff."""
+"""Bookable hours against the clinic's opening hours: visits are offered only where both say so,
+and where they disagree is said in words for staff."""
 
 from datetime import time
 
-from booking.opening_hours import disagreements
+from booking.opening_hours import bookable_within, disagreements, opening_hours_of
 from booking.slots import WeeklyHours
 
 WEEKDAYS_7_TO_7 = [WeeklyHours(day, time(7), time(19)) for day in range(5)]
@@ -30,10 +31,13 @@ def test_an_open_day_with_nothing_bookable_is_named():
     )
 
 
-def test_bookable_on_a_closed_day_is_named():
+def test_bookable_on_a_closed_day_is_named_as_not_offered():
     found = disagreements(opening=WEEKDAYS_7_TO_7, bookable=[WeeklyHours(6, time(10), time(12))])
     assert kinds(found)[-1] == (6, "bookable_while_closed")
-    assert "say the clinic is closed on Sunday" in found[-1].message
+    assert found[-1].message == (
+        "Sunday 10:00 AM–12:00 PM is in the booking page's weekly hours, but the opening hours patients "
+        "see say the clinic is closed on Sunday: no visits are offered then."
+    )
 
 
 def test_bookable_hours_past_closing_time_are_named_with_the_part_outside():
@@ -41,8 +45,9 @@ def test_bookable_hours_past_closing_time_are_named_with_the_part_outside():
         opening=[WeeklyHours(0, time(7), time(17))], bookable=[WeeklyHours(0, time(16), time(19))]
     )
     assert kinds(found) == [(0, "bookable_while_closed")]
-    assert (
-        "Monday 5:00 PM–7:00 PM, outside the opening hours patients see (7:00 AM–5:00 PM)" in found[0].message
+    assert found[0].message == (
+        "Monday 5:00 PM–7:00 PM is in the booking page's weekly hours, outside the opening hours "
+        "patients see (7:00 AM–5:00 PM): no visits are offered then."
     )
 
 
@@ -60,4 +65,39 @@ def test_touching_or_overlapping_ranges_count_as_one():
 
 
 def test_reversed_or_empty_ranges_offer_nothing():
-    assert disagreements(opening=[], bookable=[WeeklyHours(0, time(12), time(9))]) == []
+    found = disagreements(opening=WEEKDAYS_7_TO_7, bookable=[WeeklyHours(6, time(12), time(9))])
+    assert {kind for _, kind in kinds(found)} == {"open_but_not_bookable"}
+    assert bookable_within([WeeklyHours(0, time(12), time(9))], WEEKDAYS_7_TO_7) == []
+
+
+def test_a_clinic_that_shows_no_opening_hours_contradicts_nothing():
+    bookable = [WeeklyHours(6, time(10), time(12))]
+    assert disagreements(opening=[], bookable=bookable) == []
+    assert bookable_within(bookable, []) == bookable
+
+
+def test_bookable_hours_are_clipped_to_the_opening_hours():
+    # The issue's case: Saturday closes at 11:00 in the footer, visits were bookable until 12:00.
+    opening = [*WEEKDAYS_7_TO_7, WeeklyHours(5, time(9), time(11))]
+    bookable = [WeeklyHours(day, time(9), time(12)) for day in (0, 5, 6)]
+    assert bookable_within(bookable, opening) == [
+        WeeklyHours(0, time(9), time(12)),
+        WeeklyHours(5, time(9), time(11)),
+    ]
+
+
+def test_a_lunch_break_splits_the_bookable_hours():
+    opening = [WeeklyHours(2, time(8), time(12)), WeeklyHours(2, time(13), time(18))]
+    assert bookable_within([WeeklyHours(2, time(9), time(17))], opening) == [
+        WeeklyHours(2, time(9), time(12)),
+        WeeklyHours(2, time(13), time(17)),
+    ]
+
+
+def test_opening_hours_of_the_clinic_settings_blocks():
+    blocks = [
+        {"days": ["mon", "fri"], "opens": time(8), "closes": time(18)},
+        {"days": ["sat"], "opens": time(9), "closes": None},  # still being filled in
+        {"days": [], "opens": time(9), "closes": time(11)},
+    ]
+    assert opening_hours_of(blocks) == [WeeklyHours(0, time(8), time(18)), WeeklyHours(4, time(8), time(18))]

@@ -304,14 +304,66 @@ def test_the_edit_form_opens_and_says_when_the_patient_is_emailed(desk, visit):
     assert "Confirmation: Sent" in html
 
 
-def test_the_edit_form_offers_free_times_grouped_by_day_without_the_current_one(desk, visit, booking_page):
-    soup = BeautifulSoup(desk.get(edit_url(visit)).content, "html.parser")
-    select = soup.find("select", attrs={"name": "new_time"})
-    values = [option["value"] for option in select.find_all("option")]
-    assert values[0] == ""
-    assert slot_value(booking_page.free_slots()[3].start) in values
-    assert slot_value(visit.slot_start) not in values
-    assert select.find("optgroup")
+def move_picker(html) -> BeautifulSoup:
+    return BeautifulSoup(html, "html.parser").find(attrs={"data-move-picker": True})
+
+
+def test_the_edit_form_moves_a_visit_day_first_not_from_a_select_of_every_time(desk, visit, booking_page):
+    picker = move_picker(desk.get(edit_url(visit)).content)
+    assert picker.find("select") is None
+    days = picker.select(".move-picker__days a")
+    free_days = {slot.start.date() for slot in booking_page.free_slots()}
+    assert 1 < len(days) <= 8
+    assert days[0]["href"] == f"?day={min(free_days):%Y-%m-%d}#move-picker"
+    radios = picker.find_all("input", attrs={"type": "radio", "name": "new_time"})
+    assert radios[0]["value"] == ""
+    assert radios[0].has_attr("checked")
+    assert "Keep the current time: " + visit_time(visit.slot_start) in picker.get_text(" ", strip=True)
+    # Only the open day's times, each reading with its day once chosen.
+    assert 1 < len(radios) <= 30
+    assert slot_value(visit.slot_start) not in [radio["value"] for radio in radios]
+    assert all(radio["data-label"].endswith(" ET") for radio in radios[1:])
+
+
+def test_a_day_link_opens_that_days_times_without_javascript(desk, visit, booking_page):
+    later = max(slot.start for slot in booking_page.free_slots())
+    picker = move_picker(desk.get(edit_url(visit), {"day": f"{later:%Y-%m-%d}"}).content)
+    values = [radio["value"] for radio in picker.find_all("input", attrs={"name": "new_time"})]
+    assert slot_value(later) in values
+    assert picker.select_one('a[aria-current="true"]')["data-day"] == f"{later:%Y-%m-%d}"
+    assert picker.select_one(".move-picker__pages a")  # earlier dates: the later day is on a later page
+
+
+def test_the_times_fragment_gives_one_days_times_for_the_picker(desk, visit, booking_page):
+    day = booking_page.free_slots()[-1].start.date()
+    response = desk.get(f"{INBOX}move-times/{visit.pk}/", {"day": f"{day:%Y-%m-%d}"})
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.fieldset["data-day"] == f"{day:%Y-%m-%d}"
+    assert {radio["name"] for radio in soup.find_all("input")} == {"new_time"}
+
+
+def test_the_times_fragment_answers_404_for_a_day_without_free_times(desk, visit):
+    response = desk.get(f"{INBOX}move-times/{visit.pk}/", {"day": "2001-01-01"})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("user", ["editor", "moderator"])
+def test_the_times_fragment_is_for_staff_who_may_change_requests(client, request, user, visit, booking_page):
+    client.force_login(request.getfixturevalue(user))
+    day = booking_page.free_slots()[-1].start.date()
+    response = client.get(f"{INBOX}move-times/{visit.pk}/", {"day": f"{day:%Y-%m-%d}"})
+    assert response.status_code in (302, 403)
+
+
+def test_a_refused_move_comes_back_with_the_picker_on_the_chosen_day(desk, visit, booking_page):
+    taken = booking_page.free_slots()[-1].start
+    desk.post("/book/", form_data(slot_value(taken), email="other@example.com"))
+    data = {"status": "new", "new_time": slot_value(taken), "staff_notes": "x"}
+    response = desk.post(edit_url(visit), data)
+    assert response.status_code == 200
+    picker = move_picker(response.content)
+    assert picker.select_one('a[aria-current="true"]')["data-day"] == f"{taken:%Y-%m-%d}"
 
 
 def test_confirming_in_the_edit_form_emails_the_patient_and_says_so(
@@ -382,10 +434,23 @@ def test_cancelling_and_moving_in_one_save_is_refused(desk, visit, booking_page)
 
 def test_a_cancelled_request_offers_no_time_to_move_to(desk, visit, update):
     update(visit, status="cancelled")
-    soup = BeautifulSoup(desk.get(edit_url(visit)).content, "html.parser")
-    select = soup.find("select", attrs={"name": "new_time"})
+    html = desk.get(edit_url(visit)).content
+    assert move_picker(html) is None
+    select = BeautifulSoup(html, "html.parser").find("select", attrs={"name": "new_time"})
     assert select.has_attr("disabled")
     assert len(select.find_all("option")) == 1
+
+
+def test_a_move_answers_with_a_redirect_so_a_reload_moves_nothing_again(
+    desk, visit, booking_page, django_capture_on_commit_callbacks
+):
+    new_start = booking_page.free_slots()[3].start
+    with django_capture_on_commit_callbacks(execute=True):
+        response = desk.post(edit_url(visit), {"status": "new", "new_time": slot_value(new_start)})
+    assert response.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        desk.get(response["Location"])  # what a reload of the page after saving repeats
+    assert len(patient_emails()) == 1
 
 
 @pytest.mark.parametrize("user", ["editor", "moderator"])

@@ -1,10 +1,15 @@
-"""Reading the blog in a real browser: phone layout, table of contents, booking link, accessibility."""
+"""Reading the blog in a real browser: phone layout, table of contents, booking link (within the
+first screen of every article on a phone), accessibility."""
+
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
 from blog.models import BlogPage
+from clinic.models import CareArea, Person
 from tests.browser.conftest import assert_no_axe_violations
+from tests.factories import BlogPageFactory
 
 GUIDE = "/blog/hip-pain-in-runners/"
 
@@ -54,3 +59,43 @@ def test_blog_pages_load_under_the_strict_csp_without_errors(page, site_url):
     for path in ["/blog/", GUIDE, "/search/?q=knee"]:
         page.goto(site_url + path)
     assert errors == []
+
+
+PHONE_SCREEN = 844  # the height of the phone_page viewport (390 x 844)
+
+
+def first_booking_link(page):
+    return page.locator("main a[href^='/book/']").first
+
+
+def test_booking_is_within_the_first_screen_of_every_article_on_a_phone(phone_page, site_url):
+    # The demo's articles, and one whose title and byline are as long as editors write them.
+    blog = BlogPage.objects.live().first().get_parent()
+    long_title = BlogPageFactory(
+        parent=blog,
+        title="Iliotibial Band Syndrome in Marathon Runners: Causes, Warning Signs, Treatment, Return Plan",
+        slug="it-band-syndrome",
+        categories=list(CareArea.objects.filter(slug__in=["hip", "knee", "running-injuries"])),
+        reviewed_by=Person.objects.first(),
+        last_reviewed=date(2026, 11, 1),
+    )
+    long_title.save_revision().publish()
+    page = phone_page
+    for article in BlogPage.objects.live().specific():
+        page.goto(site_url + article.url)
+        link = first_booking_link(page)
+        expect(link).to_be_in_viewport()
+        box = link.bounding_box()
+        assert box["y"] + box["height"] <= PHONE_SCREEN, (article.url, box)
+        assert page.evaluate("window.scrollY") == 0
+        print(f"{article.url}: first booking button ends {box['y'] + box['height']:.0f} px down")  # noqa: T201
+
+
+def test_the_early_booking_button_opens_the_form_with_the_concern_and_article(phone_page, site_url):
+    guide = BlogPage.objects.get(slug="hip-pain-in-runners")
+    page = phone_page
+    page.goto(site_url + GUIDE)
+    first_booking_link(page).click()
+    expect(page).to_have_url(f"{site_url}/book/?concern=hip&from={guide.pk}")
+    expect(page.locator("select[name=concern]")).to_have_value("hip")
+    expect(page.locator("input[name=source]")).to_have_value(str(guide.pk))

@@ -98,3 +98,30 @@ def test_home_page_screenshot(page, site_url, tmp_path):
     target = DOCS / "home-page.png" if os.environ.get("UPDATE_SCREENSHOTS") else tmp_path / "home.png"
     page.screenshot(path=str(target), full_page=True)
     assert target.stat().st_size > 10_000
+
+
+def test_the_home_page_on_a_phone_leads_with_the_latest_articles(phone_page, site_url):
+    page = phone_page
+    page.goto(site_url + "/")
+    latest = page.get_by_role("region", name="Latest articles")
+    latest.scroll_into_view_if_needed()
+    expect(latest).to_be_visible()
+    titles = latest.get_by_role("heading", level=3)
+    expect(titles).to_have_count(3)
+    expect(titles.first).to_have_text("Hip Pain in Runners: Causes, Prevention, and Recovery Tips")
+    top = latest.bounding_box()["y"] + page.evaluate("window.scrollY")
+    services = page.get_by_role("heading", name="How we help").bounding_box()["y"] + page.evaluate(
+        "window.scrollY"
+    )
+    assert top < services  # before the services, right after the hero
+    latest.get_by_role("link", name="All articles").click()
+    expect(page).to_have_url(site_url + "/blog/")
+
+
+def test_the_menu_has_a_book_entry_on_a_phone(phone_page, site_url):
+    page = phone_page
+    page.goto(site_url + "/about/")
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Book").click()
+    expect(page).to_have_url(site_url + "/book/")
+    expect(page.locator(".main-nav__book")).to_have_attribute("aria-current", "page")

@@ -45,6 +45,12 @@ def test_demo_builds_the_clinic_from_the_guide(demo_site, client):
     assert "Ashley Kranz" in home
 
 
+def test_demo_says_where_it_is_served(db, settings):
+    # `make run PORT=19150` passes CLINIC_PUBLIC_URL=http://127.0.0.1:19150 (Makefile).
+    settings.CLINIC_PUBLIC_URL = "http://127.0.0.1:19150"
+    assert "Demo content ready: http://127.0.0.1:19150/" in load()
+
+
 def test_each_apps_demo_module_is_found_by_convention_clinic_first():
     # Settings list no loaders: an installed app with a `demo.load` is found, the clinic's first
     # because the other apps' parts use its team and care areas.

@@ -117,6 +117,36 @@ def test_menu_lists_live_pages_marked_for_menus_then_search(client, home):
     assert [a.get_text(strip=True) for a in nav.find_all("a")] == ["Home", "About us", "Search"]
 
 
+def test_menu_ends_with_book_linking_to_the_appointment_page_of_the_clinic_settings(
+    client, home, clinic_settings
+):
+    StandardPageFactory(parent=home, title="About us", slug="about", show_in_menus=True)
+    clinic_settings.appointment_page = StandardPageFactory(
+        parent=home, title="Free visit", slug="free-visit", show_in_menus=True
+    )
+    clinic_settings.save()
+    nav = soup(client.get("/")).find("nav", attrs={"aria-label": "Main"})
+    assert [a.get_text(strip=True) for a in nav.find_all("a")] == ["Home", "About us", "Search", "Book"]
+    assert nav.find("a", string="Book")["href"] == "/free-visit/"
+
+
+def test_the_book_entry_follows_the_page_when_staff_move_it(client, home, clinic_settings):
+    section = StandardPageFactory(parent=home, title="Patients", slug="patients")
+    booking = StandardPageFactory(parent=home, title="Free visit", slug="free-visit")
+    clinic_settings.appointment_page = booking
+    clinic_settings.save()
+    booking.move(section, pos="last-child")
+    nav = soup(client.get("/")).find("nav", attrs={"aria-label": "Main"})
+    assert nav.find("a", string="Book")["href"] == "/patients/free-visit/"
+
+
+def test_the_book_entry_is_current_on_the_booking_page(client, home, clinic_settings):
+    clinic_settings.appointment_page = StandardPageFactory(parent=home, title="Free visit", slug="free-visit")
+    clinic_settings.save()
+    nav = soup(client.get("/free-visit/")).find("nav", attrs={"aria-label": "Main"})
+    assert nav.find("a", string="Book")["aria-current"] == "page"
+
+
 def test_home_page_query_count_does_not_grow_with_team_and_testimonials(client, home):
     def count():
         client.get("/")  # the first view of a new photo creates its renditions (writes)

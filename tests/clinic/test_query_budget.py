@@ -26,7 +26,8 @@ from tests.factories import (
 # The most queries each page may take (uncached, with photos and images everywhere, the shared
 # cache warm): the goal is 10 for every public page. bench/RESULTS.md says what they are.
 BUDGET = {
-    "home": 7,
+    # Home's latest articles: the articles, their renditions and the blog they are in.
+    "home": 10,
     "standard": 7,
     "article": 10,
     "index": 9,
@@ -60,7 +61,7 @@ DEPLOYED_BUDGET = {
 # paths; a page's own fragments). The booking page's form is never cached: it reads the care
 # areas, opening hours, closures and taken slots, and checks the article it was opened from.
 DEPLOYED_DATABASE_CACHE_BUDGET = {
-    "home": 8,
+    "home": 9,  # its sections (latest articles) are one more fragment
     "standard": 8,
     "article": 8,
     "index": 7,

@@ -38,4 +38,7 @@ class Command(BaseCommand):
             site = ensure_site(log=self.stdout.write)
             for load in demo_loaders():
                 load(site=site, log=self.stdout.write)
-        self.stdout.write(self.style.SUCCESS(f"Demo content ready: {site.root_page.full_url or '/'}"))
+        # The home page as its own type, whose links name the public origin (CLINIC_PUBLIC_URL,
+        # which `make run` sets from HOST and PORT), not the Site record's host and port.
+        home = site.root_page.specific
+        self.stdout.write(self.style.SUCCESS(f"Demo content ready: {home.full_url or '/'}"))

@@ -1,0 +1,51 @@
+"""Runs Wagtail's `publish_scheduled` every minute until stopped, so scheduled pages (articles) go
+live, and expired ones come down, on time. `make run` starts it beside the development server and
+it stops with it; production runs `publish_scheduled` from a systemd timer instead
+(deploy/systemd/clinic-publish-scheduled.timer, docs/deployment.md)."""
+
+import os
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import DatabaseError, connections
+
+
+class Command(BaseCommand):
+    help = (
+        "Publish scheduled pages (Wagtail's publish_scheduled) now and every --every seconds, until "
+        "stopped or until the process that started it ends (make run's shell)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--every", type=float, default=60.0, help="Seconds between runs (default 60).")
+        parser.add_argument("--times", type=int, default=0, help="Stop after this many runs (0: never).")
+
+    def handle(self, *args, every: float, times: int, **options):
+        parent = os.getppid()
+        runs = 0
+        while True:
+            _close_stale_connections()
+            try:
+                call_command("publish_scheduled", stdout=self.stdout, stderr=self.stderr)
+            except DatabaseError as error:
+                # The database is busy or being migrated (make run migrates before it serves): the
+                # next run catches up, since publish_scheduled publishes everything that is due.
+                self.stderr.write(f"publish_scheduled failed, trying again in {every:g} s: {error}")
+            runs += 1
+            if times and runs >= times:
+                return
+            deadline = time.monotonic() + every
+            while (left := deadline - time.monotonic()) > 0:
+                if os.getppid() != parent:
+                    return  # whoever started us has ended (Ctrl-C on make run): so do we
+                time.sleep(min(left, 1.0))
+
+
+def _close_stale_connections() -> None:
+    """What Django does between requests: a connection past its CONN_MAX_AGE, or broken (the
+    database restarted), is closed, so the next run opens a fresh one. Never one in the middle of a
+    transaction (whoever called us from inside one, such as a test, is still using it)."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
