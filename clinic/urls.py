@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from clinic import views
+from clinic import two_factor, views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -28,5 +28,9 @@ if settings.DEBUG:
 # Answers only with DJANGO_SERVE_MEDIA=true; otherwise the proxy (or S3) serves /media/.
 urlpatterns += [path("media/<path:path>", views.media, name="media")]
 
-# Wagtail serves every other path from the page tree; it must come last.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail serves every other path from the page tree; it must come last. Its sign-in page for
+# restricted pages is replaced by one that asks staff for their second factor too.
+urlpatterns += [
+    path("_util/login/", two_factor.SiteLoginView.as_view(), name="wagtailcore_login"),
+    path("", include(wagtail_urls)),
+]

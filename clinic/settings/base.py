@@ -213,7 +213,13 @@ STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "4
 # Second factor (django-otp TOTP + recovery codes) for superusers and everyone who may see patient
 # data. Development turns the requirement off (see dev.py); anyone who has enrolled still verifies.
 STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", True)
-STAFF_2FA_PERMISSIONS = ["booking.view_visitrequest"]
+# Who may see patient data: holders of any of these (each shows visit requests), and superusers.
+# The one list behind both the second factor and the booking inbox (clinic.two_factor.sees_patient_data).
+PATIENT_DATA_PERMISSIONS = [
+    "booking.view_visitrequest",
+    "booking.change_visitrequest",
+    "booking.export_visitrequest",
+]
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Clinic admin")
 
 LANGUAGE_CODE = "en-us"
