@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, validat
 from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
@@ -28,6 +29,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from clinic.forms import PatientDataRoutingForm
 from clinic.public_url import PublicURLMixin
 from clinic.serving import ServingMixin
 
@@ -459,6 +461,14 @@ class BookingSettings(BaseSiteSetting):
     )
 
     panels = [FieldPanel("staff_recipients")]
+    # Every new request's name and time goes to these addresses: who may change them (clinic.forms).
+    base_form_class = PatientDataRoutingForm
+    patient_data_routing = {
+        "staff_recipients": _(
+            "Every new request's name and time is sent to these addresses, so only staff who may see "
+            "patient data, signed in with two-step verification, can change them."
+        )
+    }
 
     class Meta:
         verbose_name = "booking settings"

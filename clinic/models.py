@@ -3,6 +3,7 @@
 from django.core.cache import cache
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -11,6 +12,7 @@ from wagtail.models import Page, Site
 from wagtail.search import index
 
 from .blocks import BaseBodyBlock, OpeningHoursBlock, ServiceBlock
+from .forms import PatientDataRoutingForm
 from .images import body_images, prefetch_renditions
 from .page_cache import cached, current_generation
 from .phone import tel_uri, validate_phone  # migration 0001 names clinic.models.validate_phone
@@ -172,6 +174,14 @@ class ClinicSettings(BaseSiteSetting):
 
     # Every page links to both (footer, call to action): one query with the settings, not three.
     select_related = ["appointment_page", "privacy_page"]
+    # The email is the Reply-To of every email to patients: who may change it (clinic.forms).
+    base_form_class = PatientDataRoutingForm
+    patient_data_routing = {
+        "email": _(
+            "Patients' replies to the clinic's emails go to this address, so only staff who may see "
+            "patient data, signed in with two-step verification, can change it."
+        )
+    }
 
     class Meta:
         verbose_name = "clinic settings"

@@ -8,6 +8,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import services, two_factor
+from .forms import ROUTING_LOG_ACTION
 from .models import CareArea, Person, Testimonial
 
 
@@ -51,6 +52,11 @@ def register_two_factor_urls():
         path("two-factor/setup/", two_factor.setup, name="clinic_2fa_setup"),
         path("two-factor/recovery-codes/", two_factor.recovery_codes, name="clinic_2fa_recovery_codes"),
     ]
+
+
+@hooks.register("register_log_actions")
+def register_patient_data_routing_log_action(actions):
+    actions.register_action(*ROUTING_LOG_ACTION)
 
 
 @hooks.register("register_account_menu_item")
