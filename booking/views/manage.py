@@ -228,7 +228,7 @@ def fresh_link(request, page):
         request,
         scope="fresh-link-email",
         rate=settings.BOOKING_FRESH_LINK_RATE_LIMIT,
-        key=ratelimit.hashed(email.strip().lower()),
+        key=ratelimit.hashed(services.email_key(email)),
     ):
         services.visit_request_links_send(email=email)
     context.update({"sent": FRESH_LINK_SENT, "form": FreshLinkForm()})
