@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from wagtail.models import Page
 
+from clinic import ratelimit
 from clinic.models import CareArea
 
-from . import ratelimit, seats
+from . import seats
 from .emails import staff_recipients
 from .errors import (
     AlreadySubmitted,
@@ -301,7 +302,7 @@ def visit_request_links_send(*, email: str, now: datetime | None = None) -> int:
     online; return how many. The caller must not tell the visitor the number: whether an
     address has a booking is the patient's business."""
     now = now or timezone.now()
-    key = email_key(email)
+    key = ratelimit.email_key(email)
     # The database's case-insensitive match differs by engine and collation (PostgreSQL's UPPER
     # makes "ı" an "I", SQLite's only folds ASCII): it only narrows the rows down, and the match
     # is the same normalisation the per-address rate limit counts by, so every spelling that
@@ -315,17 +316,10 @@ def visit_request_links_send(*, email: str, now: datetime | None = None) -> int:
     sent = 0
     with transaction.atomic():
         for visit_request in candidates:
-            if email_key(visit_request.email) == key:
+            if ratelimit.email_key(visit_request.email) == key:
                 notify(visit_request, Notification.Kind.LINK)
                 sent += 1
     return sent
-
-
-def email_key(address: str) -> str:
-    """One spelling per email address, for matching and counting: compatibility characters
-    replaced (NFKC: the Kelvin sign is a K, a long s an s), then case folded. Letters that only
-    look alike ("ı", dotless) stay themselves, so they never match another address."""
-    return unicodedata.normalize("NFKC", address.strip()).casefold()
 
 
 def notify(visit_request: VisitRequest, *kinds: str) -> None:

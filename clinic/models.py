@@ -326,3 +326,25 @@ class StandardPage(PublicURLMixin, ServingMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         prefetch_renditions(body_images(self.body))
         return context
+
+
+class RateLimitCounter(models.Model):
+    """How many attempts one client made at one thing in one fixed window (clinic/ratelimit.py).
+
+    Rows, not cache entries: a cache may drop entries to make room, a table does not."""
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=64, help_text="A keyed hash of the client's address or email")
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key", "window_start"], name="clinic_one_counter_per_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.window_start:%Y-%m-%d %H:%M}: {self.count}"

@@ -207,6 +207,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "clinic.accounts.client_ip"
 AXES_LOCKOUT_CALLABLE = "clinic.accounts.lockout_response"
 AXES_ENABLE_ADMIN = False
+# Staff password reset emails, per address and per client address; page and collection password
+# tries per client address (clinic/passwords.py; "0" = off).
+PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5/h")
+PAGE_PASSWORD_RATE_LIMIT = os.environ.get("PAGE_PASSWORD_RATE_LIMIT", "10/h")
 # Staff sessions end after a working day however busy, and after an idle spell.
 STAFF_SESSION_MAX_SECONDS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "10")) * 3600
 STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "45")) * 60
