@@ -1,5 +1,10 @@
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import pre_save
+
+from wagtail.images import get_image_model
+
+from clinic.originals import clean_new_original
 
 
 class ClinicConfig(AppConfig):
@@ -15,3 +20,5 @@ class ClinicConfig(AppConfig):
         user_logged_in.connect(start_staff_session, dispatch_uid="clinic_start_staff_session")
         page_cache.connect_signals()
         frontend_cache.connect_signals()
+        # Every new original is stored without its metadata, whichever way it came in.
+        pre_save.connect(clean_new_original, sender=get_image_model(), dispatch_uid="clinic_clean_original")
