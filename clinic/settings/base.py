@@ -240,7 +240,7 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # otherwise files in MEDIA_ROOT. See docs/deployment.md, "Media".
 if os.environ.get("DJANGO_S3_BUCKET"):
     MEDIA_STORAGE = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "clinic.storage.MediaStorage",
         "OPTIONS": {
             "bucket_name": os.environ["DJANGO_S3_BUCKET"],
             "endpoint_url": os.environ.get("DJANGO_S3_ENDPOINT_URL") or None,

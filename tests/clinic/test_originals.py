@@ -238,3 +238,16 @@ def test_the_command_leaves_clean_originals_alone(media):
     image.refresh_from_db()
     assert image.file.name == name
     assert "Cleaned 0 of 1" in out.getvalue()
+
+
+def test_a_cameras_extra_pictures_and_their_exif_are_dropped():
+    """Cameras append more pictures after the main one (MPF: depth maps, previews), each with
+    its own EXIF."""
+    output = io.BytesIO()
+    picture().save(output, "MPO", save_all=True, append_images=[picture((32, 24))], exif=phone_exif())
+    data = output.getvalue()
+    assert data.count(b"\xff\xd8") >= 2
+    cleaned = strip_metadata(data)
+    assert cleaned.count(b"\xff\xd8\xff") == 1
+    assert b"Pixel 9" not in cleaned
+    assert metadata_of(cleaned)["gps"] == {}
