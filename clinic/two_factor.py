@@ -213,6 +213,8 @@ class SiteLoginView(auth_views.LoginView):
     A session that already gave its password goes straight to that step."""
 
     template_name = getattr(settings, "WAGTAIL_FRONTEND_LOGIN_TEMPLATE", "wagtailcore/login.html")
+    # Without ?next=, the home page (Django's default is /accounts/profile/, which is not a page).
+    next_page = "/"
 
     def get(self, request, *args, **kwargs):
         pending = getattr(request, "unverified_user", None)
