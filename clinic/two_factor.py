@@ -26,6 +26,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from wagtail.log_actions import log
+
+# In Wagtail's audit log (Reports › Site history): a new app or new codes on someone's account
+# is what taking it over would look like.
+LOG_APP_SET_UP = "clinic.two_factor.app_set_up"
+LOG_NEW_RECOVERY_CODES = "clinic.two_factor.new_recovery_codes"
+LOG_ACTIONS = [
+    (LOG_APP_SET_UP, "Set up an authenticator app", "Authenticator app set up"),
+    (LOG_NEW_RECOVERY_CODES, "Get new recovery codes", "New recovery codes issued"),
+]
+
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
@@ -179,6 +190,7 @@ def setup(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             codes = new_recovery_codes(request.user)
+            log(instance=device, action=LOG_APP_SET_UP, user=request.user)
         django_otp.login(request, device)
         context = {"codes": codes, "next": safe_next(request, home)}
         return render(request, "wagtailadmin/two_factor/recovery_codes.html", context)
@@ -202,7 +214,11 @@ def recovery_codes(request):
     """New recovery codes (the old ones stop working), for a user who has just verified."""
     if request.method != "POST" or not request.user.is_verified():
         return redirect("clinic_2fa_setup")
-    context = {"codes": new_recovery_codes(request.user), "next": reverse("wagtailadmin_home")}
+    with transaction.atomic():
+        codes = new_recovery_codes(request.user)
+        device = StaticDevice.objects.get(user=request.user, name=RECOVERY_DEVICE_NAME)
+        log(instance=device, action=LOG_NEW_RECOVERY_CODES, user=request.user)
+    context = {"codes": codes, "next": reverse("wagtailadmin_home")}
     return render(request, "wagtailadmin/two_factor/recovery_codes.html", context)
 
 

@@ -55,8 +55,10 @@ def register_two_factor_urls():
 
 
 @hooks.register("register_log_actions")
-def register_patient_data_routing_log_action(actions):
+def register_clinic_log_actions(actions):
     actions.register_action(*ROUTING_LOG_ACTION)
+    for action in two_factor.LOG_ACTIONS:
+        actions.register_action(*action)
 
 
 @hooks.register("register_account_menu_item")

@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 
 from wagtail.documents.models import Document
-from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
+from wagtail.models import Collection, CollectionViewRestriction, ModelLogEntry, PageViewRestriction
 
 from booking.permissions import can_change_visit_requests, can_export_visit_requests, can_view_visit_requests
 from clinic.two_factor import needs_second_factor
@@ -353,3 +353,14 @@ def test_the_page_cache_never_hands_a_private_page_to_a_password_only_session(
     password_only.force_login(admin_user)
     assert password_only.get("/handbook/").status_code == 302
     assert Client().get("/handbook/").status_code == 302
+
+
+def test_setting_up_an_app_and_new_recovery_codes_are_in_the_audit_log(client, front_desk):
+    client.force_login(front_desk)
+    enrol(client)
+    client.post("/admin/two-factor/recovery-codes/")
+    entries = ModelLogEntry.objects.filter(user=front_desk, action__startswith="clinic.two_factor.")
+    assert [entry.action for entry in entries.order_by("pk")] == [
+        "clinic.two_factor.app_set_up",
+        "clinic.two_factor.new_recovery_codes",
+    ]
