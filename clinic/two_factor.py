@@ -19,6 +19,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,6 +39,8 @@ LOG_ACTIONS = [
 ]
 
 RECOVERY_CODE_COUNT = 10
+# The kinds of second factor a user can have (an app, recovery codes).
+DEVICE_MODELS = (TOTPDevice, StaticDevice)
 TOTP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
 
@@ -59,7 +62,34 @@ def needs_second_factor(user) -> bool:
 
 def asks_for_second_factor(user) -> bool:
     """Whether signing in as this user takes a second step: they need one, or have set one up."""
-    return needs_second_factor(user) or user_has_device(user, confirmed=True)
+    return needs_second_factor(user) or has_confirmed_device(user)
+
+
+DEVICE_CACHE_SECONDS = 300
+
+
+def _device_cache_key(user_pk) -> str:
+    return f"clinic-2fa-device:{user_pk}"
+
+
+def has_confirmed_device(user) -> bool:
+    """django-otp's `user_has_device` (a query per kind of device), kept in the shared cache:
+    every signed-in request asks it. Saving or deleting a device forgets the answer at once and
+    again at commit (`forget_device`); a cache that is down or evicts it only means asking again."""
+    key = _device_cache_key(user.pk)
+    found = cache.get(key)
+    if found is None:
+        found = user_has_device(user, confirmed=True)
+        cache.set(key, found, DEVICE_CACHE_SECONDS)
+    return found
+
+
+def forget_device(sender, instance, **kwargs) -> None:
+    """post_save and post_delete of each device model."""
+    key = _device_cache_key(instance.user_id)
+    cache.delete(key)
+    # A request that read the devices before this transaction commits must not keep its answer.
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def must_verify(user) -> bool:

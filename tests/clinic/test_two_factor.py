@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from django.contrib.auth.models import Group, Permission
@@ -364,3 +364,17 @@ def test_setting_up_an_app_and_new_recovery_codes_are_in_the_audit_log(client, f
         "clinic.two_factor.app_set_up",
         "clinic.two_factor.new_recovery_codes",
     ]
+
+
+def test_removing_a_lost_phone_is_seen_at_once(client, editor, settings):
+    """Whether someone has a device is cached (every signed-in request asks): removing the
+    devices, as the lost-phone procedure does, must not leave the old answer behind."""
+    settings.STAFF_2FA_REQUIRED = False
+    client.force_login(editor)
+    enrol(client)
+    client.logout()
+    client.force_login(editor)
+    assert location(client.get("/admin/")) == VERIFY
+    TOTPDevice.objects.filter(user=editor).delete()
+    StaticDevice.objects.filter(user=editor).delete()
+    assert client.get("/admin/").status_code == 200
