@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, validat
 from django.db import models
 from django.db.models import Count, Q, Value
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
@@ -28,6 +29,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
+from clinic.forms import PatientDataRoutingForm
 from clinic.models import ClinicSettings
 from clinic.public_url import PublicURLMixin
 from clinic.serving import ServingMixin
@@ -531,6 +533,14 @@ class BookingSettings(BaseSiteSetting):
     )
 
     panels = [FieldPanel("staff_recipients")]
+    # Every new request's name and time goes to these addresses: who may change them (clinic.forms).
+    base_form_class = PatientDataRoutingForm
+    patient_data_routing = {
+        "staff_recipients": _(
+            "Every new request's name and time is sent to these addresses, so only staff who may see "
+            "patient data, signed in with two-step verification, can change them."
+        )
+    }
 
     class Meta:
         verbose_name = "booking settings"
@@ -552,25 +562,3 @@ def _is_email(value: str) -> bool:
     except ValidationError:
         return False
     return True
-
-
-class RateLimitCounter(models.Model):
-    """How many attempts one client made at one thing in one fixed window (booking/ratelimit.py).
-
-    Rows, not cache entries: a cache may drop entries to make room, a table does not."""
-
-    scope = models.CharField(max_length=40)
-    key = models.CharField(max_length=64, help_text="A keyed hash of the client's address or email")
-    window_start = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-    expires_at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["scope", "key", "window_start"], name="booking_one_counter_per_window"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.scope} {self.window_start:%Y-%m-%d %H:%M}: {self.count}"

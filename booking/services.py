@@ -4,6 +4,7 @@ purging) in housekeeping.py, the errors shown to patients in errors.py."""
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,9 +16,10 @@ from django.utils import timezone
 
 from wagtail.models import Page
 
+from clinic import ratelimit
 from clinic.models import CareArea
 
-from . import ratelimit, seats
+from . import seats
 from .calendars.tasks import push_after_commit
 from .emails import staff_recipients
 from .errors import (
@@ -312,17 +314,23 @@ def visit_request_links_send(*, email: str, now: datetime | None = None) -> int:
     online; return how many. The caller must not tell the visitor the number: whether an
     address has a booking is the patient's business."""
     now = now or timezone.now()
-    manageable = VisitRequest.objects.filter(
+    key = ratelimit.email_key(email)
+    # The database's case-insensitive match differs by engine and collation (PostgreSQL's UPPER
+    # makes "ı" an "I", SQLite's only folds ASCII): it only narrows the rows down, and the match
+    # is the same normalisation the per-address rate limit counts by, so every spelling that
+    # reaches a patient's requests is counted as that patient's address.
+    candidates = VisitRequest.objects.filter(
         Q(slot_start__gt=now) | Q(slot_start__isnull=True, created_at__gte=now - UNSCHEDULED_MAX_AGE),
-        email__iexact=email.strip(),
+        email__iexact=unicodedata.normalize("NFKC", email.strip()),
         status__in=VisitRequest.ACTIVE_STATUSES,
         anonymised_at__isnull=True,
     )
     sent = 0
     with transaction.atomic():
-        for visit_request in manageable:
-            notify(visit_request, Notification.Kind.LINK)
-            sent += 1
+        for visit_request in candidates:
+            if ratelimit.email_key(visit_request.email) == key:
+                notify(visit_request, Notification.Kind.LINK)
+                sent += 1
     return sent
 
 

@@ -1,16 +1,20 @@
-"""Security headers Django's SecurityMiddleware does not set (a strict CSP, Permissions-Policy), and
-the end of staff sessions."""
+"""Security headers Django's SecurityMiddleware does not set (a strict CSP, Permissions-Policy), the
+end of staff sessions, and the second factor as a property of the session.
 
-from django_otp import user_has_device
+Paths are decided on `request.path_info`, which is what URLs resolve: `request.path` also carries
+SCRIPT_NAME, which a forged header can set (`/x/admin/...` would then not look like the admin)."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 
 from clinic.accounts import staff_session_expired
-from clinic.two_factor import must_verify, with_next
+from clinic.two_factor import must_verify, next_step_url
+
+ADMIN_PREFIX = "/admin/"
 
 # The public site needs no inline script or style, so it can run under a strict policy. Nothing
 # frames it, except the Wagtail editor's preview panel, which renders pages through a dummy request.
@@ -56,12 +60,11 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.admin_prefixes = ("/admin/",)
 
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        if request.path_info.startswith(self.admin_prefixes):
+        if request.path_info.startswith(ADMIN_PREFIX):
             # A preview response already carries the previewed page's policy; it is kept.
             response.headers.setdefault("Content-Security-Policy", ADMIN_CONTENT_SECURITY_POLICY)
         elif getattr(request, "is_dummy", False):
@@ -80,15 +83,20 @@ class StaffSessionMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated and staff_session_expired(request):
             logout(request)
-            if request.path_info.startswith("/admin/"):
+            if request.path_info.startswith(ADMIN_PREFIX):
                 messages.info(request, "Your session has ended. Please sign in again.")
         return self.get_response(request)
 
 
 class TwoFactorMiddleware:
-    """Keeps a password-only session out of the admin: a user who needs a second factor, or has
-    set one up, is sent to verify (or to enrol) before any admin page but those steps themselves.
-    Runs after django-otp's OTPMiddleware, which tells whether this session has verified."""
+    """Until a session that needs a second factor (or whose user set one up) has verified it, the
+    person is anonymous to the whole site: private pages, private documents, every view, wherever
+    it is served. In the admin such a session is sent to enter its code (or to set up an app)
+    instead, except on the steps themselves and what their pages load.
+
+    Runs right after django-otp's OTPMiddleware, which tells whether this session has verified, and
+    before anything that reads `request.user`. The user set aside is `request.unverified_user`, for
+    the site's sign-in page to send the person to their code."""
 
     # The sign-in and sign-out pages, the two-factor steps, and what their pages load.
     OPEN_URL_NAMES = {
@@ -104,12 +112,31 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith("/admin/") and request.user.is_authenticated:
-            try:
-                url_name = resolve(request.path_info).url_name
-            except Resolver404:
-                url_name = None
-            if url_name not in self.OPEN_URL_NAMES and must_verify(request.user):
-                step = "clinic_2fa_verify" if user_has_device(request.user) else "clinic_2fa_setup"
-                return redirect(with_next(step, request.get_full_path()))
+        user = request.user
+        if user.is_authenticated and must_verify(user):
+            if not request.path_info.startswith(ADMIN_PREFIX):
+                _as_anonymous(request, user)
+            elif _url_name(request.path_info) not in self.OPEN_URL_NAMES:
+                return redirect(next_step_url(user, request.get_full_path()))
         return self.get_response(request)
+
+
+def _url_name(path_info: str) -> str | None:
+    try:
+        return resolve(path_info).url_name
+    except Resolver404:
+        return None
+
+
+def _as_anonymous(request, user) -> None:
+    anonymous = AnonymousUser()
+    # As django-otp's middleware marks every user, signed in or not.
+    anonymous.otp_device = None
+    anonymous.is_verified = lambda: False
+
+    async def auser():
+        return anonymous
+
+    request.user = anonymous
+    request.auser = auser
+    request.unverified_user = user

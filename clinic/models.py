@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
@@ -13,6 +14,7 @@ from wagtail.models import Page, Site
 from wagtail.search import index
 
 from .blocks import BaseBodyBlock, OpeningHoursBlock, ServiceBlock
+from .forms import PatientDataRoutingForm
 from .images import body_images, prefetch_renditions
 from .page_cache import cached, current_generation
 from .panels import OpeningHoursChecksPanel
@@ -189,6 +191,14 @@ class ClinicSettings(BaseSiteSetting):
 
     # Every page links to both (footer, call to action): one query with the settings, not three.
     select_related = ["appointment_page", "privacy_page"]
+    # The email is the Reply-To of every email to patients: who may change it (clinic.forms).
+    base_form_class = PatientDataRoutingForm
+    patient_data_routing = {
+        "email": _(
+            "Patients' replies to the clinic's emails go to this address, so only staff who may see "
+            "patient data, signed in with two-step verification, can change it."
+        )
+    }
 
     class Meta:
         verbose_name = "clinic settings"
@@ -350,3 +360,25 @@ class StandardPage(PublicURLMixin, ServingMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         prefetch_renditions(body_images(self.body))
         return context
+
+
+class RateLimitCounter(models.Model):
+    """How many attempts one client made at one thing in one fixed window (clinic/ratelimit.py).
+
+    Rows, not cache entries: a cache may drop entries to make room, a table does not."""
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=64, help_text="A keyed hash of the client's address or email")
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key", "window_start"], name="clinic_one_counter_per_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.window_start:%Y-%m-%d %H:%M}: {self.count}"

@@ -6,10 +6,21 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from clinic import views
+from clinic import passwords, two_factor, views
 from clinic.page_cache import reads_query_parameters
 
 urlpatterns = [
+    # Before Wagtail's own views at the same addresses and names: these count attempts.
+    path(
+        "admin/password_reset/",
+        passwords.LimitedPasswordResetView.as_view(),
+        name="wagtailadmin_password_reset",
+    ),
+    path(
+        "documents/authenticate_with_password/<int:restriction_id>/",
+        passwords.collection_password,
+        name="wagtaildocs_authenticate_with_password",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Django's sitemap view pages its entries with ?p= (past 50,000 URLs).
@@ -37,5 +48,15 @@ if settings.DEBUG:
 # Answers only with DJANGO_SERVE_MEDIA=true; otherwise the proxy (or S3) serves /media/.
 urlpatterns += [path("media/<path:path>", views.media, name="media")]
 
-# Wagtail serves every other path from the page tree; it must come last.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail serves every other path from the page tree; it must come last. Its sign-in page for
+# restricted pages is replaced by one that asks staff for their second factor too, and its page
+# password form by one that limits guesses.
+urlpatterns += [
+    path("_util/login/", two_factor.SiteLoginView.as_view(), name="wagtailcore_login"),
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        passwords.page_password,
+        name="wagtailcore_authenticate_with_password",
+    ),
+    path("", include(wagtail_urls)),
+]

@@ -98,15 +98,16 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
-# Only images are served: originals and renditions. Documents go through Wagtail's /documents/
-# view, which applies their privacy settings; anything else in MEDIA_ROOT is nobody's business.
-SERVED_MEDIA_FOLDERS = ("original_images/", "images/")
+# Only renditions are served: pages show nothing else. Originals are what was uploaded, at full
+# size (clinic.originals), and documents go through Wagtail's /documents/ view, which applies
+# their privacy settings; anything else in MEDIA_ROOT is nobody's business.
+SERVED_MEDIA_FOLDERS = ("images/",)
 MEDIA_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
 @require_safe
 def media(request, path):
-    """Uploaded images from MEDIA_ROOT when DJANGO_SERVE_MEDIA=true (one server, no proxy rule)."""
+    """Image renditions from MEDIA_ROOT when DJANGO_SERVE_MEDIA=true (one server, no proxy rule)."""
     if not settings.SERVE_MEDIA:
         raise Http404("Media are served by the proxy.")
     path = posixpath.normpath(path).lstrip("/")

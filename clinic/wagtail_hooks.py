@@ -8,6 +8,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import page_cache, services, two_factor
+from .forms import ROUTING_LOG_ACTION
 from .models import CareArea, Person, Testimonial
 
 
@@ -51,6 +52,13 @@ def register_two_factor_urls():
         path("two-factor/setup/", two_factor.setup, name="clinic_2fa_setup"),
         path("two-factor/recovery-codes/", two_factor.recovery_codes, name="clinic_2fa_recovery_codes"),
     ]
+
+
+@hooks.register("register_log_actions")
+def register_clinic_log_actions(actions):
+    actions.register_action(*ROUTING_LOG_ACTION)
+    for action in two_factor.LOG_ACTIONS:
+        actions.register_action(*action)
 
 
 @hooks.register("register_account_menu_item")

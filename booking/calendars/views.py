@@ -16,9 +16,9 @@ from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from clinic import ratelimit
 from clinic.models import ClinicSettings
 
-from .. import ratelimit
 from ..permissions import can_view_visit_requests
 from . import crypto, selectors, services, tasks
 from .feed import feed_body, feed_url

@@ -9,9 +9,10 @@ from django.views.decorators.cache import never_cache
 
 from wagtail.models import Page
 
+from clinic import ratelimit
 from clinic.models import CareArea
 
-from .. import errors, ratelimit, services
+from .. import errors, services
 from ..emails import manage_url
 from ..forms import NO_SLOT, BookingForm
 from ..models import Notification, VisitRequest

@@ -6,7 +6,9 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 
-from .. import errors, ratelimit, services, slots
+from clinic import ratelimit
+
+from .. import errors, services, slots
 from ..forms import FreshLinkForm
 from ..models import VisitRequest
 from ..tokens import LinkProblem, make_manage_token, read_manage_token
@@ -228,7 +230,7 @@ def fresh_link(request, page):
         request,
         scope="fresh-link-email",
         rate=settings.BOOKING_FRESH_LINK_RATE_LIMIT,
-        key=ratelimit.hashed(email.strip().lower()),
+        key=ratelimit.hashed(ratelimit.email_key(email)),
     ):
         services.visit_request_links_send(email=email)
     context.update({"sent": FRESH_LINK_SENT, "form": FreshLinkForm()})

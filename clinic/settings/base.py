@@ -228,13 +228,23 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "clinic.accounts.client_ip"
 AXES_LOCKOUT_CALLABLE = "clinic.accounts.lockout_response"
 AXES_ENABLE_ADMIN = False
+# Staff password reset emails, per address and per client address; page and collection password
+# tries per client address (clinic/passwords.py; "0" = off).
+PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5/h")
+PAGE_PASSWORD_RATE_LIMIT = os.environ.get("PAGE_PASSWORD_RATE_LIMIT", "10/h")
 # Staff sessions end after a working day however busy, and after an idle spell.
 STAFF_SESSION_MAX_SECONDS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "10")) * 3600
 STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "45")) * 60
 # Second factor (django-otp TOTP + recovery codes) for superusers and everyone who may see patient
 # data. Development turns the requirement off (see dev.py); anyone who has enrolled still verifies.
 STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", True)
-STAFF_2FA_PERMISSIONS = ["booking.view_visitrequest"]
+# Who may see patient data: holders of any of these (each shows visit requests), and superusers.
+# The one list behind both the second factor and the booking inbox (clinic.two_factor.sees_patient_data).
+PATIENT_DATA_PERMISSIONS = [
+    "booking.view_visitrequest",
+    "booking.change_visitrequest",
+    "booking.export_visitrequest",
+]
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Clinic admin")
 
 LANGUAGE_CODE = "en-us"
@@ -251,7 +261,7 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # otherwise files in MEDIA_ROOT. See docs/deployment.md, "Media".
 if os.environ.get("DJANGO_S3_BUCKET"):
     MEDIA_STORAGE = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "clinic.storage.MediaStorage",
         "OPTIONS": {
             "bucket_name": os.environ["DJANGO_S3_BUCKET"],
             "endpoint_url": os.environ.get("DJANGO_S3_ENDPOINT_URL") or None,

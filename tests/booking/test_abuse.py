@@ -9,9 +9,10 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from django.utils import timezone
 
-from booking import ratelimit
-from booking.models import RateLimitCounter, VisitRequest
+from booking.models import VisitRequest
 from booking.slots import slot_value
+from clinic import ratelimit
+from clinic.models import RateLimitCounter
 from tests.booking.conftest import form_data
 
 

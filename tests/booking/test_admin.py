@@ -405,11 +405,10 @@ def booking_settings_url():
     return reverse("wagtailsettings:edit", args=["booking", "bookingsettings", site.pk])
 
 
-def test_moderators_edit_the_staff_recipients_in_booking_settings(client, moderator, booking_page):
-    client.force_login(moderator)
-    data = form_data_of(client, booking_settings_url())
+def test_a_superuser_edits_the_staff_recipients_in_booking_settings(admin_client, booking_page):
+    data = form_data_of(admin_client, booking_settings_url())
     data["staff_recipients"] = "desk@example.com\nowner@example.com"
-    assert client.post(booking_settings_url(), data).status_code == 302
+    assert admin_client.post(booking_settings_url(), data).status_code == 302
     assert BookingSettings.objects.get().staff_recipient_list() == ["desk@example.com", "owner@example.com"]
 
 

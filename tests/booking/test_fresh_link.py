@@ -13,6 +13,7 @@ from booking import services
 from booking.emails import manage_url
 from booking.models import VisitRequest
 from booking.slots import slot_value
+from clinic import ratelimit
 from tests.booking.conftest import form_data
 
 SAME_ANSWER = "If we have a booking for that address, we have emailed a link to it."
@@ -99,6 +100,31 @@ def test_one_address_gets_at_most_three_links_an_hour_from_any_number_of_connect
         ]
     assert len(mail.outbox) == 3
     assert all(SAME_ANSWER in answer for answer in answers)
+
+
+# Each looks like kris@example.com: a dotless ı, a long ſ, the Kelvin sign K.
+LOOK_ALIKES = ["kris@example.com", "kr\u0131s@example.com", "kri\u017f@example.com", "\u212aris@example.com"]
+
+
+def test_look_alike_letters_do_not_multiply_the_links_one_address_gets(
+    client, booking_page, care_area, settings, django_capture_on_commit_callbacks
+):
+    client.post("/book/", form_data(slot_value(booking_page.free_slots()[0].start), email="kris@example.com"))
+    mail.outbox.clear()
+    settings.BOOKING_FRESH_LINK_RATE_LIMIT = "2/d"
+    with django_capture_on_commit_callbacks(execute=True):
+        for n, address in enumerate(LOOK_ALIKES):
+            ask(Client(), address, REMOTE_ADDR=f"10.0.2.{n}")
+    assert [message.to for message in mail.outbox] == [["kris@example.com"], ["kris@example.com"]]
+
+
+@pytest.mark.parametrize("look_alike", ["kri\u017f@example.com", "\u212aris@example.com", "KRIS@EXAMPLE.COM"])
+def test_compatibility_letters_and_case_are_one_address(look_alike):
+    assert ratelimit.email_key(look_alike) == "kris@example.com"
+
+
+def test_a_dotless_i_is_another_address():
+    assert ratelimit.email_key("kr\u0131s@example.com") != "kris@example.com"
 
 
 def test_an_invalid_address_is_refused_with_a_message(client, booking_page):

@@ -10,6 +10,9 @@ from playwright.sync_api import expect
 
 from django.contrib.auth.models import Group, Permission
 
+from wagtail.models import PageViewRestriction
+
+from clinic.models import StandardPage
 from tests.browser.conftest import assert_no_axe_violations
 
 PASSWORD = "desk-password-8271"
@@ -86,3 +89,29 @@ def test_front_desk_enrols_signs_in_with_a_code_and_a_recovery_code_works_once(
     assert_no_axe_violations(axe, page)
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sign in")
+
+
+def test_front_desk_signs_in_for_a_staff_page_and_must_set_up_the_second_factor_first(
+    page, site_url, front_desk, demo_site
+):
+    """Wagtail's own sign-in page for restricted pages asks for the second step too, and the
+    page opens only after it."""
+    handbook = demo_site.root_page.add_child(
+        instance=StandardPage(title="Staff handbook", slug="handbook", intro="For staff only.")
+    )
+    PageViewRestriction.objects.create(page=handbook, restriction_type=PageViewRestriction.LOGIN)
+
+    page.goto(f"{site_url}/handbook/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
+    page.get_by_label("Username").fill("desk")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-step verification")
+    page.goto(f"{site_url}/handbook/")  # not yet: still the sign-in step
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-step verification")
+    secret = page.locator(".clinic-secret").inner_text()
+    page.get_by_label("Code from your app").fill(app_code(secret))
+    page.get_by_role("button", name="Turn on two-step verification").click()
+    page.get_by_role("link", name="I have saved my codes: continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Staff handbook")

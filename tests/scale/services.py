@@ -289,6 +289,7 @@ def nginx(upstream: str):
         stderr=subprocess.STDOUT,
     )
     server = Nginx(https_port, http_port, certificate)
+    server.media = work / "media"
     try:
         wait_until(
             lambda: (

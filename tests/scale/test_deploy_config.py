@@ -68,6 +68,21 @@ def test_nginx_refuses_methods_the_site_does_not_answer(nginx_alone, method):
     assert nginx_alone.get("/", method=method).status_code == 405
 
 
+@pytest.mark.parametrize(
+    ("path", "served"),
+    [
+        ("images/photo.max-800x600.jpg", True),
+        ("original_images/abc/photo.jpg", False),
+        ("documents/x.pdf", False),
+    ],
+)
+def test_nginx_serves_renditions_from_disk_and_no_originals_or_documents(nginx_alone, path, served):
+    file = nginx_alone.media / path
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_bytes(b"uploaded")
+    assert nginx_alone.get(f"/media/{path}").status_code == (200 if served else 404)
+
+
 def test_nginx_overwrites_the_client_address_header(nginx_alone):
     echoed = nginx_alone.get("/", headers={"X-Real-IP": "203.0.113.9"}).json()["headers"]
     assert echoed["X-Real-IP"] == "127.0.0.1"

@@ -8,6 +8,7 @@ nothing: the limits need only the database, which a booking needs anyway."""
 
 import hashlib
 import ipaddress
+import unicodedata
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -16,8 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from clinic.accounts import client_ip
-
-from .models import RateLimitCounter
+from clinic.models import RateLimitCounter
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -49,6 +49,13 @@ def client_network(address: str) -> str:
 def client_key(request) -> str:
     # Hashed with the secret key: the database never holds a patient's IP address.
     return hashed(client_network(client_ip(request)))
+
+
+def email_key(address: str) -> str:
+    """One spelling per email address, for matching and counting: compatibility characters
+    replaced (NFKC: the Kelvin sign is a K, a long s an s), then case folded. Letters that only
+    look alike ("ı", dotless) stay themselves, so they never match another address."""
+    return unicodedata.normalize("NFKC", address.strip()).casefold()
 
 
 def hashed(value: str) -> str:
