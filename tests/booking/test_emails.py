@@ -10,7 +10,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from booking import services
 from booking.admin.columns import notification_summary
+from booking.formatting import visit_time
 from booking.models import Notification, VisitRequest
 from booking.slots import slot_value
 from booking.tasks import retry_due_notifications, send_notification
@@ -197,3 +199,20 @@ def test_a_hung_mail_server_times_out_instead_of_holding_the_booking(
     notification = Notification.objects.get(kind="confirmation")
     assert notification.status == "retrying"
     assert "timed out" in notification.last_error.lower()
+
+
+def test_a_cancellation_by_the_clinic_does_not_ask_if_it_was_expected(
+    booked, django_capture_on_commit_callbacks
+):
+    # Staff cancel in the inbox, often because the patient asked them to by phone: the email must
+    # not suggest the patient may not have expected it.
+    visit, slot = booked
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.visit_request_update(visit_request=visit, status="cancelled")
+    message = patient_email()
+    html = message.alternatives[0][0]
+    assert "not what you expected" not in message.body
+    assert "not what you expected" not in html
+    assert "If you have a question, or would like another time, please call us" in message.body
+    assert visit_time(slot.start) in message.body
