@@ -400,3 +400,34 @@ def test_the_cancellation_email_carries_a_calendar_cancel_of_the_same_event(
     assert event["status"] == "CANCELLED"
     assert str(event["uid"]) == f"{visit.public_id}@discovery-visit"
     assert int(event["sequence"]) == 1
+
+
+# Issue 14: every link problem offers a fresh link.
+
+
+@pytest.mark.parametrize(
+    "cut",
+    [
+        pytest.param(lambda token: token[:-6], id="cut short"),
+        pytest.param(lambda token: token[:20], id="cut in half"),
+        pytest.param(lambda token: "x" + token, id="mangled"),
+    ],
+)
+def test_a_truncated_link_offers_a_fresh_link(client, visit, cut):
+    token = path_of(visit).split("/manage/")[1].rstrip("/")
+    response = client.get(f"/book/manage/{cut(token)}/")
+    html = response.content.decode()
+    assert response.status_code == 410
+    assert 'href="/book/link/">Email me a fresh link</a>' in html
+
+
+def test_every_link_problem_page_offers_a_fresh_link(client, visit):
+    client.get(path_of(visit))
+    client.post("/book/manage/cancel/")
+    pages = [
+        client.get(path_of(visit)),  # cancelled
+        Client().get("/book/manage/"),  # no link in this browser
+        Client().get("/book/thanks/"),  # confirmation gone
+    ]
+    for response in pages:
+        assert "Email me a fresh link</a>" in response.content.decode()

@@ -340,7 +340,7 @@ def test_hostile_or_invalid_values_are_refused_with_a_message(
 
 def test_a_ten_kilobyte_preferred_times_text_is_refused(client, booking_page, care_area):
     response = client.post("/book/", form_data("none", preferred_times="t" * 10_000))
-    assert "at most 300 characters" in response.content.decode()
+    assert "Please keep this to 300 characters or fewer (it has 10000)." in response.content.decode()
     assert not VisitRequest.objects.exists()
 
 
@@ -530,3 +530,29 @@ def test_a_nul_byte_in_the_concern_parameter_is_ignored(client, booking_page, ca
     # PostgreSQL refuses NUL in text: looking it up answered 500 there (found by the hostile battery).
     response = client.get("/book/?concern=%00&from=%00")
     assert response.status_code == 200
+
+
+# Issue 14, item 11: nothing the patient typed is cut or changed without a word.
+
+
+def test_a_long_note_is_not_cut_by_the_browser_and_is_refused_with_its_length(
+    client, booking_page, care_area
+):
+    html = client.get("/book/").content.decode()
+    note = html.split('name="note"')[1].split(">")[0]
+    assert "maxlength" not in note
+    assert 'data-count="500"' in note
+    assert "Up to 500 characters." in html
+    response = client.post("/book/", form_data(first_free(booking_page), note="n" * 510))
+    assert "Please keep this to 500 characters or fewer (it has 510)." in response.content.decode()
+    assert "n" * 510 + "</textarea>" in response.content.decode()
+    assert not VisitRequest.objects.exists()
+
+
+@pytest.mark.parametrize("typed", ["954-CALL-NOW", "(954) 555-0123 ext. 12"])
+def test_a_phone_number_with_letters_is_refused_rather_than_changed(client, booking_page, care_area, typed):
+    response = client.post("/book/", form_data(first_free(booking_page), phone=typed))
+    html = response.content.decode()
+    assert "Please type your phone number in digits, for example (954) 555-0123, without letters." in html
+    assert f'value="{typed}"' in html
+    assert not VisitRequest.objects.exists()
