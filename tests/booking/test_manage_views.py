@@ -50,7 +50,7 @@ def test_patient_cancels_and_the_slot_is_free_again(
     slot = visit.slot_start
     client.get(path_of(visit))
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/book/manage/cancel/")
+        response = client.post("/book/manage/cancel/", follow=True)
     assert "Your visit is cancelled" in response.content.decode()
     visit.refresh_from_db()
     assert visit.status == "cancelled"
@@ -71,7 +71,7 @@ def test_used_up_link_after_cancelling_gets_a_friendly_page(client, visit):
 
 def test_patient_moves_the_visit_to_another_free_slot(client, visit, booking_page):
     new = booking_page.free_slots()[3].start
-    response = client.post(path_of(visit), {"action": "move", "slot": slot_value(new)})
+    response = client.post(path_of(visit), {"action": "move", "slot": slot_value(new)}, follow=True)
     assert "Your visit has a new time" in response.content.decode()
     visit.refresh_from_db()
     assert visit.slot_start == new
@@ -249,7 +249,7 @@ def test_the_manage_page_without_the_link_in_this_browser_asks_for_the_link(clie
 def test_a_form_posted_to_the_old_style_link_still_works(client, visit):
     response = client.post(path_of(visit), {"action": "cancel"}, follow=True)
     assert "Cancel your visit?" in response.content.decode()
-    response = client.post("/book/manage/cancel/")
+    response = client.post("/book/manage/cancel/", follow=True)
     assert "Your visit is cancelled" in response.content.decode()
 
 
@@ -263,7 +263,7 @@ def test_manage_actions_are_limited_per_visit(client, visit, booking_page, setti
         visit.refresh_from_db()
         other.get(path_of(visit))
         statuses.append(other.post("/book/manage/", {"action": "move", "slot": free[n]}).status_code)
-    assert statuses == [200] * 5 + [429]
+    assert statuses == [303] * 5 + [429]
 
 
 def test_manage_actions_are_limited_per_client_address(client, booking_page, care_area, settings):
@@ -275,7 +275,7 @@ def test_manage_actions_are_limited_per_client_address(client, booking_page, car
         visit = VisitRequest.objects.get(email=f"p{n}@example.com")
         client.get(path_of(visit))
         statuses.append(client.post("/book/manage/cancel/").status_code)
-    assert statuses == [200, 200, 429]
+    assert statuses == [303, 303, 429]
 
 
 def test_a_throttled_move_keeps_the_visit_and_says_so(client, visit, booking_page, settings):
@@ -431,3 +431,69 @@ def test_every_link_problem_page_offers_a_fresh_link(client, visit):
     ]
     for response in pages:
         assert "Email me a fresh link</a>" in response.content.decode()
+
+
+# Issue 14: every change answers with a redirect, so a reload repeats nothing.
+
+
+def test_a_move_answers_with_a_redirect_to_the_new_time_page(client, visit, booking_page):
+    client.get(path_of(visit))
+    new = booking_page.free_slots()[3].start
+    response = client.post("/book/manage/", {"action": "move", "slot": slot_value(new)})
+    assert response.status_code == 303
+    assert response["Location"] == "/book/manage/moved/"
+    page = client.get("/book/manage/moved/").content.decode()
+    assert "Your visit has a new time" in page
+    assert visit_time(new) in page
+
+
+def test_reloading_the_new_time_page_moves_nothing_and_sends_nothing(
+    client, visit, booking_page, django_capture_on_commit_callbacks
+):
+    client.get(path_of(visit))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/book/manage/", {"action": "move", "slot": slot_value(booking_page.free_slots()[3].start)}
+        )
+    visit.refresh_from_db()
+    emails = len(mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            assert "Your visit has a new time" in client.get("/book/manage/moved/").content.decode()
+    after = VisitRequest.objects.get(pk=visit.pk)
+    assert after.link_version == visit.link_version
+    assert after.calendar_sequence == visit.calendar_sequence
+    assert len(mail.outbox) == emails
+
+
+def test_the_new_time_page_without_a_move_in_this_browser_goes_to_the_visit(client, visit):
+    client.get(path_of(visit))
+    response = client.get("/book/manage/moved/")
+    assert response.status_code == 303
+    assert response["Location"] == "/book/manage/"
+
+
+def test_a_cancellation_answers_with_a_redirect_that_names_the_visit(
+    client, visit, django_capture_on_commit_callbacks
+):
+    client.get(path_of(visit))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/book/manage/cancel/")
+    assert response.status_code == 303
+    assert response["Location"] == "/book/manage/cancelled/"
+    emails = len(mail.outbox)
+    page = client.get("/book/manage/cancelled/").content.decode()
+    assert "<title>Your visit is cancelled" in page
+    assert visit_time(visit.slot_start) in page
+    assert 'href="/book/"' in page
+    client.get("/book/manage/cancelled/")
+    assert len(mail.outbox) == emails
+
+
+def test_the_cancelled_page_in_another_browser_shows_nothing_of_the_visit(client, visit):
+    client.get(path_of(visit))
+    client.post("/book/manage/cancel/")
+    response = Client().get("/book/manage/cancelled/")
+    assert response.status_code == 404
+    assert "Maria" not in response.content.decode()
+    assert visit_time(visit.slot_start) not in response.content.decode()
