@@ -28,12 +28,6 @@ from .shared import (
 SESSION_KEY = "booking_confirmed"
 
 
-RATE_LIMITED = (
-    "You have sent several requests in a short time, so we have paused new ones from this "
-    "connection for a while. Please call us instead and we will gladly book you in."
-)
-
-
 @never_cache
 def book(request, page):
     if request.method == "POST":
@@ -48,11 +42,10 @@ def book(request, page):
 
 
 def _book_post(request, page):
-    form = BookingForm(request.POST)
     if not ratelimit.allow(request):
-        form.is_valid()
-        form.add_error(None, RATE_LIMITED)
-        return _render_form(request, page, form, status=429)
+        # One message: the form's own checks would add "send again" to "please call us".
+        return _render_form(request, page, _unchecked_form(request), status=429, rate_limited=True)
+    form = BookingForm(request.POST)
     if not form.is_valid():
         return _render_form(request, page, form)
     data = form.cleaned_data
@@ -92,6 +85,12 @@ def _book_post(request, page):
     return see_other(page.get_url(request) + page.reverse_subpage("thanks"))
 
 
+def _unchecked_form(request) -> BookingForm:
+    """The form as the patient sent it, without its checks (and so without error messages)."""
+    posted = {name: request.POST.get(name) for name in BookingForm.base_fields}
+    return BookingForm(initial={name: value for name, value in posted.items() if value is not None})
+
+
 def _initial_from_query(request, care_areas: list[CareArea]) -> dict:
     initial = {}
     concern = request.GET.get("concern", "")[:60]
@@ -113,21 +112,21 @@ def _source_page(page_id):
 
 def _race_date(request, form=None):
     """The patient's race date, from what they sent or ?race=YYYY-MM-DD; None if unusable."""
-    raw = form["race_date"].value() if form is not None and form.is_bound else request.GET.get("race", "")
+    raw = form["race_date"].value() if form is not None else request.GET.get("race", "")
     try:
         return date.fromisoformat(str(raw)[:10]) if raw else None
     except ValueError:
         return None
 
 
-def _render_form(request, page, form, *, status=200, offer_fresh_link=False):
+def _render_form(request, page, form, *, status=200, offer_fresh_link=False, rate_limited=False):
     free = page.free_slots()
     race = _race_date(request, form)
     # Runners book around races: when the race falls within the bookable days, say so and mark
     # the days before it.
     if race and not (free and free[0].start.date() <= race <= free[-1].start.date() + timedelta(days=1)):
         race = None
-    chosen = form["slot"].value() if form.is_bound else None
+    chosen = form["slot"].value()
     context = page.get_context(request)
     context.update(
         {
@@ -138,6 +137,7 @@ def _render_form(request, page, form, *, status=200, offer_fresh_link=False):
             "no_slot_value": NO_SLOT,
             "error_fields": [form[name] for name in form.errors if name != "__all__"],
             "offer_fresh_link": offer_fresh_link,
+            "rate_limited": rate_limited,
         }
     )
     return TemplateResponse(request, "booking/discovery_visit_page.html", context, status=status)

@@ -556,3 +556,26 @@ def test_a_phone_number_with_letters_is_refused_rather_than_changed(client, book
     assert "Please type your phone number in digits, for example (954) 555-0123, without letters." in html
     assert f'value="{typed}"' in html
     assert not VisitRequest.objects.exists()
+
+
+# Issue 14: one message per case.
+
+
+def test_the_rate_limit_page_says_only_that_new_requests_are_paused(
+    client, booking_page, care_area, settings
+):
+    settings.BOOKING_RATE_LIMIT = "1/d"
+    client.post("/book/", form_data(first_free(booking_page), first_name="Ann"))
+    # Sent at once, from a form with a forged start: its own checks would complain too.
+    response = client.post(
+        "/book/", form_data(first_free(booking_page, 1), first_name="Dana", started="forged", email="nope")
+    )
+    html = response.content.decode()
+    summary = html.split('id="error-summary-title"')[1].split("</div>")[0]
+    assert response.status_code == 429
+    assert "paused new ones from this connection" in summary
+    assert 'href="tel:+19545195404"' in summary
+    assert "quicker than we expected" not in html
+    assert "Enter an email address" not in html
+    assert summary.count("<li>") == 1
+    assert 'value="Dana"' in html
