@@ -11,6 +11,8 @@ from ..forms import FreshLinkForm
 from ..models import VisitRequest
 from ..tokens import LinkProblem, make_manage_token, read_manage_token
 from .shared import (
+    MANAGE_MINUTES,
+    MANAGE_SESSION_KEY,
     ics_response,
     no_referrer,
     noindex,
@@ -20,12 +22,6 @@ from .shared import (
     see_other,
     times_fragment,
 )
-
-# Minutes a manage link, once opened, keeps working in that browser without the token in the URL.
-MANAGE_SESSION_KEY = "booking_manage"
-
-
-MANAGE_MINUTES = 30
 
 # The visit this browser has just moved or cancelled, for the page that says so (after a 303, so a
 # reload repeats nothing).

@@ -14,6 +14,11 @@ from .. import ics, picker
 from ..emails import clinic_for, manage_url
 from ..formatting import zone_label
 
+# The manage link's token, once opened (or once this browser has booked and sent the form again),
+# so the manage pages work without the token in their URLs; for MANAGE_MINUTES.
+MANAGE_SESSION_KEY = "booking_manage"
+MANAGE_MINUTES = 30
+
 
 def remember(request, key: str, value, *, minutes: int | None = None) -> None:
     """Keep `value` in the session for a few minutes only.

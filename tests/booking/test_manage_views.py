@@ -80,7 +80,12 @@ def test_patient_moves_the_visit_to_another_free_slot(client, visit, booking_pag
 
 def test_moving_to_a_taken_slot_keeps_the_old_time_and_says_so(client, visit, booking_page):
     other = booking_page.free_slots()[2].start
-    assert client.post("/book/", form_data(slot_value(other), email="b@example.com")).status_code == 303
+    assert (
+        client.post(
+            "/book/", form_data(slot_value(other), first_name="Bea", email="b@example.com")
+        ).status_code
+        == 303
+    )
     old = visit.slot_start
     response = client.post(path_of(visit), {"action": "move", "slot": slot_value(other)})
     assert "just taken" in response.content.decode()
