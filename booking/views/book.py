@@ -11,7 +11,7 @@ from wagtail.models import Page
 
 from clinic.models import CareArea
 
-from .. import errors, ratelimit, services
+from .. import errors, picker, ratelimit, services
 from ..emails import manage_url
 from ..forms import NO_SLOT, BookingForm
 from ..models import Notification, VisitRequest
@@ -49,6 +49,16 @@ def book(request, page):
 
 
 def _book_post(request, page):
+    if "day" in request.POST:
+        # "Show this day" without JavaScript: the form comes back with that day's times and
+        # everything typed kept. Nothing is sent, so nothing is checked and nothing is counted.
+        return _render_form(
+            request,
+            page,
+            _unchecked_form(request),
+            chosen=request.POST.get("slot"),
+            day=picker.parse_day(request.POST.get("day")),
+        )
     if not ratelimit.allow(request):
         # One message: the form's own checks would add "send again" to "please call us".
         return _render_form(
@@ -169,6 +179,7 @@ def _render_form(
     form,
     *,
     chosen=None,
+    day=None,
     status=200,
     offer_fresh_link=False,
     rate_limited=False,
@@ -180,7 +191,7 @@ def _render_form(
         {
             "page": page,
             "form": form,
-            **picker_context(request, free, chosen=chosen, race=race),
+            **picker_context(request, free, chosen=chosen, race=race, day=day),
             "times_url": page.get_url(request) + page.reverse_subpage("times"),
             "no_slot_value": NO_SLOT,
             "error_fields": [form[name] for name in form.errors if name != "__all__"],
@@ -196,7 +207,8 @@ def _render_form(
 
 @never_cache
 def times(request, page):
-    return times_fragment(request, page.free_slots())
+    free = page.free_slots()
+    return times_fragment(request, free, race=_race_within(free, _race_date(request)))
 
 
 def _confirmed_request(request) -> VisitRequest | None:

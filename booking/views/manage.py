@@ -4,9 +4,10 @@ and cancelling the visit, its calendar file, and asking for a fresh link. Thin: 
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from .. import errors, ratelimit, services, slots
+from .. import errors, picker, ratelimit, services, slots
 from ..forms import FreshLinkForm
 from ..models import VisitRequest
 from ..tokens import LinkProblem, make_manage_token, read_manage_token
@@ -97,7 +98,12 @@ def manage(request, page):
     error = ""
     status = 200
     chosen = request.POST.get("slot") if request.method == "POST" else None
-    if request.method == "POST" and not _manage_allowed(request, visit_request):
+    day = None
+    if request.method == "POST" and "day" in request.POST:
+        # "Show this day" without JavaScript: the page comes back with that day's times and the
+        # time chosen kept. Nothing changes, so nothing is counted.
+        day = picker.parse_day(request.POST.get("day"))
+    elif request.method == "POST" and not _manage_allowed(request, visit_request):
         error, status = MANAGE_RATE_LIMITED, 429
     elif request.method == "POST":
         action = request.POST.get("action")
@@ -126,7 +132,14 @@ def manage(request, page):
     context = {
         "page": page,
         "visit_request": visit_request,
-        **picker_context(request, _other_free_slots(page, visit_request), chosen=chosen),
+        # The picker opens on the visit's own day: "a bit later that day" is the usual move.
+        **picker_context(
+            request,
+            _other_free_slots(page, visit_request),
+            chosen=chosen,
+            day=day,
+            default_day=_day_of(visit_request),
+        ),
         "times_url": _route(request, page, "manage_times"),
         "error": error,
         "error_list": [error] if error else [],
@@ -196,6 +209,12 @@ def manage_cancelled(request, page):
 
 def _route(request, page, name: str) -> str:
     return page.get_url(request) + page.reverse_subpage(name)
+
+
+def _day_of(visit_request: VisitRequest):
+    if not visit_request.slot_start:
+        return None
+    return visit_request.slot_start.astimezone(timezone.get_default_timezone()).date()
 
 
 def _other_free_slots(page, visit_request) -> list[slots.Slot]:

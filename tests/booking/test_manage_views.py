@@ -1,6 +1,7 @@
 """The manage link: signed, unguessable, and only ever the patient's own booking."""
 
 import base64
+import re
 import time
 from datetime import timedelta
 
@@ -16,7 +17,7 @@ from booking.emails import manage_url
 from booking.formatting import visit_time
 from booking.models import SlotSeat, VisitRequest
 from booking.slots import slot_value
-from tests.booking.conftest import form_data
+from tests.booking.conftest import day_button, form_data
 
 
 @pytest.fixture
@@ -313,7 +314,7 @@ def test_manage_page_offers_other_times_day_first(client, visit, booking_page):
     days = sorted({s.start.date() for s in booking_page.free_slots()})
     client.get(path_of(visit))
     html = client.get(f"/book/manage/?day={days[1].isoformat()}").content.decode()
-    assert f'href="?day={days[1].isoformat()}#slot-times" aria-current="true"' in html
+    assert day_button(days[1], current=True) in html
     assert f"Times on {days[1]:%A} {days[1].day} {days[1]:%B}</legend>" in html
 
 
@@ -407,37 +408,6 @@ def test_the_cancellation_email_carries_a_calendar_cancel_of_the_same_event(
     assert int(event["sequence"]) == 1
 
 
-# Issue 14: every link problem offers a fresh link.
-
-
-@pytest.mark.parametrize(
-    "cut",
-    [
-        pytest.param(lambda token: token[:-6], id="cut short"),
-        pytest.param(lambda token: token[:20], id="cut in half"),
-        pytest.param(lambda token: "x" + token, id="mangled"),
-    ],
-)
-def test_a_truncated_link_offers_a_fresh_link(client, visit, cut):
-    token = path_of(visit).split("/manage/")[1].rstrip("/")
-    response = client.get(f"/book/manage/{cut(token)}/")
-    html = response.content.decode()
-    assert response.status_code == 410
-    assert 'href="/book/link/">Email me a fresh link</a>' in html
-
-
-def test_every_link_problem_page_offers_a_fresh_link(client, visit):
-    client.get(path_of(visit))
-    client.post("/book/manage/cancel/")
-    pages = [
-        client.get(path_of(visit)),  # cancelled
-        Client().get("/book/manage/"),  # no link in this browser
-        Client().get("/book/thanks/"),  # confirmation gone
-    ]
-    for response in pages:
-        assert "Email me a fresh link</a>" in response.content.decode()
-
-
 # Issue 14: every change answers with a redirect, so a reload repeats nothing.
 
 
@@ -502,3 +472,73 @@ def test_the_cancelled_page_in_another_browser_shows_nothing_of_the_visit(client
     assert response.status_code == 404
     assert "Maria" not in response.content.decode()
     assert visit_time(visit.slot_start) not in response.content.decode()
+
+
+def test_a_day_button_on_the_manage_page_shows_that_day_and_moves_nothing(client, visit, booking_page):
+    client.get(path_of(visit))
+    chosen = booking_page.free_slots()[2]
+    day = sorted({s.start.date() for s in booking_page.free_slots()})[3]
+    response = client.post(
+        "/book/manage/", {"action": "move", "slot": slot_value(chosen.start), "day": day.isoformat()}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert day_button(day, current=True) in html
+    assert f"Your time: <strong>{visit_time(chosen.start)}</strong>" in html
+    after = VisitRequest.objects.get(pk=visit.pk)
+    assert after.slot_start == visit.slot_start
+
+
+def test_the_manage_picker_opens_on_the_visits_own_day(client, booking_page, care_area):
+    days = sorted({s.start.date() for s in booking_page.free_slots()})
+    on_day_five = next(s for s in booking_page.free_slots() if s.start.date() == days[5])
+    client.post("/book/", form_data(slot_value(on_day_five.start)))
+    visit = VisitRequest.objects.get()
+    client.get(path_of(visit))
+    html = client.get("/book/manage/").content.decode()
+    assert day_button(days[5], current=True) in html
+    assert f"Times on {days[5]:%A} {days[5].day} {days[5]:%B}</legend>" in html
+
+
+@pytest.mark.parametrize(
+    "cut",
+    [
+        pytest.param(lambda token: token[:-6], id="cut short"),
+        pytest.param(lambda token: token[:20], id="cut in half"),
+        pytest.param(lambda token: "x" + token, id="mangled"),
+    ],
+)
+def test_a_truncated_link_offers_a_fresh_link(client, visit, cut):
+    token = path_of(visit).split("/manage/")[1].rstrip("/")
+    response = client.get(f"/book/manage/{cut(token)}/")
+    html = response.content.decode()
+    assert response.status_code == 410
+    assert 'href="/book/link/">Email me a fresh link</a>' in html
+
+
+def test_every_link_problem_page_offers_a_fresh_link(client, visit):
+    client.get(path_of(visit))
+    client.post("/book/manage/cancel/")
+    pages = [
+        client.get(path_of(visit)),  # cancelled
+        Client().get("/book/manage/"),  # no link in this browser
+        Client().get("/book/thanks/"),  # confirmation gone
+    ]
+    for response in pages:
+        assert "Email me a fresh link</a>" in response.content.decode()
+
+
+def test_the_patients_own_cancellation_email_names_the_visit_and_offers_to_book_again(
+    client, visit, django_capture_on_commit_callbacks
+):
+    client.get(path_of(visit))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/book/manage/cancel/")
+    cancelled = next(m for m in mail.outbox if m.to == ["maria@example.com"])
+    html = cancelled.alternatives[0][0]
+    assert visit_time(visit.slot_start) in cancelled.body
+    assert re.search(r"book again: https?://\S+/book/\n", cancelled.body)
+    assert visit_time(visit.slot_start) in html
+    assert re.search(r'<a href="https?://\S+/book/">book again</a>', html)
+    assert "not what you expected" not in cancelled.body

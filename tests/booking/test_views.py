@@ -22,7 +22,7 @@ from booking.models import Notification, SlotSeat, VisitRequest
 from booking.picker import DAYS_PER_PAGE
 from booking.slots import slot_value
 from booking.views import shared as view_helpers
-from tests.booking.conftest import form_data
+from tests.booking.conftest import day_button, form_data
 from tests.factories import StandardPageFactory
 
 
@@ -56,29 +56,70 @@ def test_booking_page_stays_under_30_kb_with_every_day_open_for_90_days(client, 
     assert len(client.get("/book/").content) <= 30_000
 
 
-def test_the_first_bookable_days_are_links_that_open_their_times(client, booking_page, care_area):
+def test_the_first_bookable_days_are_buttons_that_show_their_times(client, booking_page, care_area):
     days = sorted({s.start.date() for s in booking_page.free_slots()})
     html = client.get("/book/").content.decode()
     for day in days[:DAYS_PER_PAGE]:
-        assert f'href="?day={day.isoformat()}#slot-times"' in html
-    assert f'href="?day={days[0].isoformat()}#slot-times" aria-current="true"' in html
-    assert f'href="?day={days[DAYS_PER_PAGE].isoformat()}#slot-group">Later dates' in html
+        assert day_button(day) in html
+    assert day_button(days[0], current=True) in html
+    later = days[DAYS_PER_PAGE].isoformat()
+    assert f'name="day" value="{later}" formaction="#slot-group" formnovalidate>Later dates' in html
 
 
-def test_a_day_link_lists_that_days_times_grouped_morning_and_afternoon(client, booking_page, care_area):
+def test_a_day_parameter_lists_that_days_times_grouped_morning_and_afternoon(client, booking_page, care_area):
     day = sorted({s.start.date() for s in booking_page.free_slots()})[3]
     html = client.get(f"/book/?day={day.isoformat()}").content.decode()
     values = [slot_value(s.start) for s in booking_page.free_slots() if s.start.date() == day]
     assert [v for v in values if f'value="{v}"' in html] == values
     assert html.count('name="slot"') == len(values) + 1
-    assert f'href="?day={day.isoformat()}#slot-times" aria-current="true"' in html
+    assert day_button(day, current=True) in html
     assert html.index(">Morning</legend>") < html.index(">Afternoon</legend>")
 
 
-def test_day_links_keep_the_concern_and_source_from_the_article(client, booking_page, care_area, home):
+def test_a_day_button_sends_the_form_back_with_that_days_times_and_everything_typed_kept(
+    client, booking_page, care_area, home
+):
     article = StandardPageFactory(parent=home)
-    html = client.get(f"/book/?concern=hip&from={article.pk}").content.decode()
-    assert f'href="?concern=hip&amp;from={article.pk}&amp;day=' in html
+    day = sorted({s.start.date() for s in booking_page.free_slots()})[4]
+    typed = form_data("", first_name="Dana", note="Left hip, since March", source=str(article.pk))
+    response = client.post("/book/", {**typed, "day": day.isoformat()})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert day_button(day, current=True) in html
+    assert 'value="Dana"' in html
+    assert "Left hip, since March</textarea>" in html
+    assert f'name="source" value="{article.pk}"' in html
+    assert f'name="form_token" value="{typed["form_token"]}"' in html
+    assert '<option value="hip" selected>' in html
+    assert 'id="id_consent" checked' in html
+
+
+def test_a_day_button_books_nothing_and_says_nothing_is_wrong(client, booking_page, care_area):
+    day = sorted({s.start.date() for s in booking_page.free_slots()})[1]
+    response = client.post("/book/", form_data("", first_name="", email="nope", day=day.isoformat()))
+    html = response.content.decode()
+    assert not VisitRequest.objects.exists()
+    assert "There is a problem" not in html
+    assert 'aria-invalid="true"' not in html
+
+
+def test_a_time_chosen_on_one_day_stays_chosen_while_another_day_is_shown(client, booking_page, care_area):
+    first = booking_page.free_slots()[0]
+    day = sorted({s.start.date() for s in booking_page.free_slots()})[1]
+    html = client.post("/book/", form_data(slot_value(first.start), day=day.isoformat())).content.decode()
+    assert day_button(day, current=True) in html
+    kept = html.split('class="slot-kept"')[1].split("</div>")[0]
+    assert f'value="{slot_value(first.start)}" autocomplete="off"' in kept
+    assert " checked>" in kept
+    assert f"Your time: <strong>{visit_time(first.start)}</strong>" in html
+
+
+def test_a_day_button_is_not_counted_as_a_booking_attempt(client, booking_page, care_area, settings):
+    settings.BOOKING_RATE_LIMIT = "2/d"
+    day = sorted({s.start.date() for s in booking_page.free_slots()})[1].isoformat()
+    statuses = [client.post("/book/", form_data("", day=day)).status_code for _ in range(5)]
+    assert statuses == [200] * 5
+    assert client.post("/book/", form_data(first_free(booking_page))).status_code == 303
 
 
 def test_day_link_to_a_day_without_times_shows_the_first_day(client, booking_page, care_area):
@@ -538,32 +579,6 @@ def test_a_nul_byte_in_the_concern_parameter_is_ignored(client, booking_page, ca
     assert response.status_code == 200
 
 
-# Issue 14, item 11: nothing the patient typed is cut or changed without a word.
-
-
-def test_a_long_note_is_not_cut_by_the_browser_and_is_refused_with_its_length(
-    client, booking_page, care_area
-):
-    html = client.get("/book/").content.decode()
-    note = html.split('name="note"')[1].split(">")[0]
-    assert "maxlength" not in note
-    assert 'data-count="500"' in note
-    assert "Up to 500 characters." in html
-    response = client.post("/book/", form_data(first_free(booking_page), note="n" * 510))
-    assert "Please keep this to 500 characters or fewer (it has 510)." in response.content.decode()
-    assert "n" * 510 + "</textarea>" in response.content.decode()
-    assert not VisitRequest.objects.exists()
-
-
-@pytest.mark.parametrize("typed", ["954-CALL-NOW", "(954) 555-0123 ext. 12"])
-def test_a_phone_number_with_letters_is_refused_rather_than_changed(client, booking_page, care_area, typed):
-    response = client.post("/book/", form_data(first_free(booking_page), phone=typed))
-    html = response.content.decode()
-    assert "Please type your phone number in digits, for example (954) 555-0123, without letters." in html
-    assert f'value="{typed}"' in html
-    assert not VisitRequest.objects.exists()
-
-
 # Issue 14: one visit per booking intent. A send from the browser that has just booked (Back to a
 # fresh form, a second tab) shows that booking and offers to move it, instead of a second visit.
 
@@ -700,18 +715,12 @@ def test_the_time_radios_are_not_restored_by_the_browser_on_back(client, booking
     assert [r for r in radios if 'autocomplete="off"' not in r] == []
 
 
-def test_the_confirmation_title_says_what_its_heading_says(client, booking_page, care_area):
-    client.post("/book/", form_data(first_free(booking_page)))
-    html = client.get("/book/thanks/").content.decode()
-    assert "<title>Your visit is booked" in html
-    assert "<h1>Your visit is booked</h1>" in html
-    other = Client()
-    other.post(
-        "/book/", form_data("none", preferred_times="Mornings", email="z@example.com", first_name="Zed")
-    )
-    html = other.get("/book/thanks/").content.decode()
-    assert "<title>We have your request" in html
-    assert "<h1>We have your request</h1>" in html
+def test_enter_in_a_field_sends_the_form_rather_than_showing_a_day(client, booking_page, care_area):
+    html = client.get("/book/").content.decode()
+    form = html.split("data-booking-form>")[1]
+    first_button = form[form.index("<button") :].split(">")[0]
+    assert 'type="submit"' in first_button
+    assert "name=" not in first_button
 
 
 # Issue 14: one message per case.
@@ -735,3 +744,43 @@ def test_the_rate_limit_page_says_only_that_new_requests_are_paused(
     assert "Enter an email address" not in html
     assert summary.count("<li>") == 1
     assert 'value="Dana"' in html
+
+
+# Issue 14, item 11.
+
+
+def test_the_confirmation_title_says_what_its_heading_says(client, booking_page, care_area):
+    client.post("/book/", form_data(first_free(booking_page)))
+    html = client.get("/book/thanks/").content.decode()
+    assert "<title>Your visit is booked" in html
+    assert "<h1>Your visit is booked</h1>" in html
+    other = Client()
+    other.post(
+        "/book/", form_data("none", preferred_times="Mornings", email="z@example.com", first_name="Zed")
+    )
+    html = other.get("/book/thanks/").content.decode()
+    assert "<title>We have your request" in html
+    assert "<h1>We have your request</h1>" in html
+
+
+def test_a_long_note_is_not_cut_by_the_browser_and_is_refused_with_its_length(
+    client, booking_page, care_area
+):
+    html = client.get("/book/").content.decode()
+    note = html.split('name="note"')[1].split(">")[0]
+    assert "maxlength" not in note
+    assert 'data-count="500"' in note
+    assert "Up to 500 characters." in html
+    response = client.post("/book/", form_data(first_free(booking_page), note="n" * 510))
+    assert "Please keep this to 500 characters or fewer (it has 510)." in response.content.decode()
+    assert "n" * 510 + "</textarea>" in response.content.decode()
+    assert not VisitRequest.objects.exists()
+
+
+@pytest.mark.parametrize("typed", ["954-CALL-NOW", "(954) 555-0123 ext. 12"])
+def test_a_phone_number_with_letters_is_refused_rather_than_changed(client, booking_page, care_area, typed):
+    response = client.post("/book/", form_data(first_free(booking_page), phone=typed))
+    html = response.content.decode()
+    assert "Please type your phone number in digits, for example (954) 555-0123, without letters." in html
+    assert f'value="{typed}"' in html
+    assert not VisitRequest.objects.exists()
