@@ -10,11 +10,13 @@ journeys, each with and without JavaScript:
 
 - "straight": the patient picks the day, then a time, then types their details;
 - "typed first": the patient types their details, then looks at another day and picks a time
-  there. Whatever the page lost on the way is typed again, as a person would.
+  there. Whatever the page lost on the way is typed again, as a person would;
+- "typed first, later dates": the same, but the day is on the next page of days ("Later dates").
 
 Counted: taps (each tap on a link, button, radio, checkbox, select or text field), fields typed,
 page loads (documents the browser fetched), and screens scrolled (the vertical distance the page
-moved before each tap, in 844 px screens, not counting the jump of a page load). The table is
+moved before each tap, in 844 px screens, not counting the jump of a page load; in brackets the
+part scrolled on the article to reach its first booking button). The table is
 printed and appended to bench/RESULTS.md with the commit.
 """
 
@@ -49,6 +51,12 @@ DETAILS = {
 }
 # The day links of the picker: links before the patient's journey was fixed, buttons after.
 DAY = ".slot-days a, .slot-days button"
+LATER = ".slot-days__pages a:has-text('Later dates'), .slot-days__pages button:has-text('Later dates')"
+JOURNEYS = {  # name: (typed first, later dates)
+    "day, time, details": (False, False),
+    "typed first, then another day": (True, False),
+    "typed first, then later dates": (True, True),
+}
 
 
 @dataclass
@@ -57,6 +65,7 @@ class Count:
     typed: int = 0
     loads: int = 0
     scrolled: float = 0.0
+    on_article: float = 0.0  # of `scrolled`, on the article before its first booking button
     notes: list = field(default_factory=list)
 
 
@@ -106,7 +115,7 @@ def fill_details(journey: Journey, n: int) -> None:
         journey.tap(page.locator("#id_consent"))
 
 
-def book(browser, base: str, *, javascript: bool, typed_first: bool, n: int) -> Count:
+def book(browser, base: str, *, javascript: bool, typed_first: bool, later: bool, n: int) -> Count:
     context = browser.new_context(
         java_script_enabled=javascript, viewport=PHONE, is_mobile=True, has_touch=True
     )
@@ -116,10 +125,11 @@ def book(browser, base: str, *, javascript: bool, typed_first: bool, n: int) -> 
     page.goto(base + ARTICLE)
     cta = page.locator("main a[href*='/book/']").first
     journey.tap(cta)
+    count.on_article = count.scrolled
     page.wait_for_url("**/book/**")
     if typed_first:
         fill_details(journey, n)
-    day = page.locator(DAY).nth(1)
+    day = page.locator(LATER if later else DAY).nth(0 if later else 1)
     iso = day.evaluate("el => el.value || new URL(el.href).searchParams.get('day')")
     journey.tap(day)
     time = page.locator(f".slot-day[data-day='{iso}']:not([hidden]) .slot-option").first
@@ -151,24 +161,27 @@ def main() -> None:
         gunicorn = REPO / ".venv" / "bin" / "gunicorn"
         with Server(gunicorn, "clinic.wsgi", REPO, env) as server, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            for n, (typed_first, javascript) in enumerate(
-                [(False, True), (False, False), (True, True), (True, False)], start=1
-            ):
-                count = book(browser, server.base, javascript=javascript, typed_first=typed_first, n=n)
-                rows.append((typed_first, javascript, count))
+            n = 0
+            for name, (typed_first, later) in JOURNEYS.items():
+                for javascript in (True, False):
+                    n += 1
+                    count = book(
+                        browser, server.base, javascript=javascript, typed_first=typed_first, later=later, n=n
+                    )
+                    rows.append((name, javascript, count))
             browser.close()
     commit = subprocess.run(  # noqa: S603
         ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=False
     ).stdout.strip()
     lines = [
-        "| journey | JavaScript | taps | fields typed | page loads | screens scrolled | notes |",
+        "| journey | JavaScript | taps | fields typed | page loads | screens scrolled (on the article) "
+        "| notes |",
         "| --- | --- | ---: | ---: | ---: | ---: | --- |",
     ]
-    for typed_first, javascript, count in rows:
+    for name, javascript, count in rows:
         lines.append(
-            f"| {'typed first, then another day' if typed_first else 'day, time, details'} "
-            f"| {'on' if javascript else 'off'} | {count.taps} | {count.typed} | {count.loads} "
-            f"| {count.scrolled:.1f} | {'; '.join(count.notes)} |"
+            f"| {name} | {'on' if javascript else 'off'} | {count.taps} | {count.typed} | {count.loads} "
+            f"| {count.scrolled:.1f} ({count.on_article:.1f}) | {'; '.join(count.notes)} |"
         )
     table = "\n".join(lines)
     print(table)
