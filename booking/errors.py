@@ -39,9 +39,12 @@ class TooManyActive(BookingError):
 
 
 class AlreadySubmitted(Exception):
-    """The form's one-time token was used before: no second request was made. Whoever sent it
-    this time may be someone else holding the token, so the view decides what to show."""
+    """No second request was made: the form's one-time token was used before, or the browser that
+    sent it has just booked. Whoever sent it this time may be someone else holding the token, so
+    the view decides what to show; `same_patient` says they gave the first request's contact
+    details."""
 
-    def __init__(self, visit_request: VisitRequest):
+    def __init__(self, visit_request: VisitRequest, *, same_patient: bool = False):
         super().__init__("This form was sent already.")
         self.visit_request = visit_request
+        self.same_patient = same_patient

@@ -42,7 +42,8 @@ class BookingForm(forms.Form):
         required=False,
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example: Tuesday or Thursday after 4 PM.",
+        help_text="For example: Tuesday or Thursday after 4 PM. Up to 300 characters.",
+        error_messages={"max_length": "Please keep this to 300 characters or fewer (it has %(show_value)d)."},
     )
     first_name = NameField(label="First name", error_messages={"required": "Enter your first name."})
     last_name = NameField(label="Last name", error_messages={"required": "Enter your last name."})
@@ -125,7 +126,12 @@ class BookingForm(forms.Form):
             self.fields[name].widget.attrs["autocomplete"] = value
         self.fields["website"].widget.attrs["tabindex"] = "-1"
         self.fields["email"].widget.attrs["spellcheck"] = "false"
-        self.fields["note"].widget.attrs["maxlength"] = "500"
+        for name in ("preferred_times", "note"):
+            # No maxlength: the browser would cut what the patient typed or pasted without a word.
+            # The limit is said in the hint, counted as they type (js/booking.js), and checked.
+            widget = self.fields[name].widget
+            widget.attrs.pop("maxlength", None)
+            widget.attrs["data-count"] = str(self.fields[name].max_length)
         if not self.is_bound:
             self.initial.setdefault("form_token", uuid.uuid4())
             self.initial.setdefault("started", signing.dumps(time.time(), salt=STARTED_SALT))
@@ -171,7 +177,14 @@ class BookingForm(forms.Form):
         return self.cleaned_data["last_name"].strip()
 
     def clean_phone(self):
-        number = e164(self.cleaned_data["phone"])
+        typed = self.cleaned_data["phone"]
+        if any(ch.isalpha() for ch in typed):
+            # "954-CALL-NOW" would be stored as digits the patient never typed, and an extension
+            # ("ext. 12") dropped: ask for the number as it is dialled instead.
+            raise forms.ValidationError(
+                "Please type your phone number in digits, for example (954) 555-0123, without letters."
+            )
+        number = e164(typed)
         if not number:
             raise forms.ValidationError("Enter a phone number such as (954) 555-0123.")
         return number

@@ -233,7 +233,8 @@ class DiscoveryVisitPage(PublicURLMixin, RoutablePageMixin, ServingMixin, Page):
         return fresh_link(request, self)
 
     # Where the link lands: the token is in the session, not in the URL. Listed before the
-    # token routes, which would otherwise read "calendar", "cancel" or "times" as a token.
+    # token routes, which would otherwise read "calendar", "cancel", "moved", "cancelled" or
+    # "times" as a token.
     @path("manage/")
     def manage_session(self, request):
         from .views.manage import manage  # noqa: PLC0415
@@ -251,6 +252,18 @@ class DiscoveryVisitPage(PublicURLMixin, RoutablePageMixin, ServingMixin, Page):
         from .views.manage import manage_cancel  # noqa: PLC0415
 
         return manage_cancel(request, self)
+
+    @path("manage/moved/")
+    def manage_moved(self, request):
+        from .views.manage import manage_moved  # noqa: PLC0415
+
+        return manage_moved(request, self)
+
+    @path("manage/cancelled/")
+    def manage_cancelled(self, request):
+        from .views.manage import manage_cancelled  # noqa: PLC0415
+
+        return manage_cancelled(request, self)
 
     @path("manage/times/")
     def manage_times(self, request):

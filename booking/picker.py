@@ -114,6 +114,13 @@ def build_picker(
     return Picker(days=days, open_day=open_day, parts=parts, chosen=chosen)
 
 
+def find_choice(free: Sequence[Slot], value: str | None) -> TimeChoice | None:
+    """The free time whose `slot` value is `value`, whichever day it is on; None if it is not free."""
+    start = parse_slot_value(value) if value else None
+    slot = next((slot for slot in free if slot.start == start), None) if start else None
+    return TimeChoice(value=slot_value(slot.start), slot=slot) if slot else None
+
+
 def parse_day(value: object) -> date | None:
     """A `?day=YYYY-MM-DD` value as a date; None for anything else."""
     if not isinstance(value, str) or len(value) != 10:

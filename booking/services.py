@@ -54,17 +54,30 @@ def visit_request_create(
     preferred_times: str = "",
     source_page: Page | None = None,
     submission_token: uuid.UUID | None = None,
+    booked_here: VisitRequest | None = None,
     now: datetime | None = None,
 ) -> VisitRequest:
     """Save a request, at a slot (holding a seat) or at preferred times; queue its emails.
 
-    A second call with the same submission token makes no second request: it raises
-    AlreadySubmitted with the first."""
+    One visit per booking intent. A second call with the same submission token (the form sent
+    twice: a double click, a reload, Back to the same form) makes no second request; the
+    database's unique token decides when the two race. Nor does a send from the browser that has
+    just booked (`booked_here`, from its session: Back to a fresh form, a second tab) when that
+    booking is still to come and the same patient sends (`_same_person`). Both raise
+    AlreadySubmitted with the first request. The per-contact limit comes after, for the rest."""
     now = now or timezone.now()
     if submission_token is not None:
         existing = VisitRequest.objects.filter(submission_token=submission_token).first()
         if existing is not None:
-            raise AlreadySubmitted(existing)
+            raise AlreadySubmitted(existing, same_patient=_same_person(existing, patient, exactly=True))
+    if booked_here is not None:
+        booked_here = VisitRequest.objects.filter(pk=booked_here.pk).first()
+        if (
+            booked_here is not None
+            and _still_to_come(booked_here, now=now)
+            and _same_person(booked_here, patient)
+        ):
+            raise AlreadySubmitted(booked_here, same_patient=True)
     _check_active_limit(patient, now=now)
     try:
         with transaction.atomic():
@@ -96,8 +109,27 @@ def visit_request_create(
         existing = VisitRequest.objects.filter(submission_token=submission_token).first()
         if submission_token is None or existing is None:
             raise
-        raise AlreadySubmitted(existing) from None
+        raise AlreadySubmitted(existing, same_patient=_same_person(existing, patient, exactly=True)) from None
     return visit_request
+
+
+def _same_person(visit_request: VisitRequest, patient: Patient, *, exactly: bool = False) -> bool:
+    """The patient sending now is the one who made `visit_request`: the same first name, and the
+    same email address (any case) or phone number. A parent booking a child's visit next is not.
+
+    `exactly`: the same email address and phone number, for a form token sent again: the same
+    form, not a token copied into someone else's form."""
+    if visit_request.first_name.strip().casefold() != patient.first_name.strip().casefold():
+        return False
+    same_email = visit_request.email.strip().lower() == patient.email.strip().lower()
+    same_phone = visit_request.phone == patient.phone
+    return (same_email and same_phone) if exactly else (same_email or same_phone)
+
+
+def _still_to_come(visit_request: VisitRequest, *, now: datetime) -> bool:
+    if not visit_request.is_active or visit_request.anonymised_at:
+        return False
+    return visit_request.slot_start is None or visit_request.slot_start > now
 
 
 def active_requests_for(*, email: str, phone: str, now: datetime) -> QuerySet[VisitRequest]:

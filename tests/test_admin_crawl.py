@@ -114,7 +114,11 @@ def admin_content(client, demo_site, django_user_model):
     booking_page = DiscoveryVisitPage.objects.get()
     slots = booking_page.free_slots()
     client.post(booking_page.url, form_data(slot_value(slots[0].start)))
-    client.post(booking_page.url, form_data("none", preferred_times="Mornings", email="z@example.com"))
+    # Four patients: the same patient sending again from this browser would be shown their booking.
+    client.post(
+        booking_page.url,
+        form_data("none", preferred_times="Mornings", first_name="Zed", email="z@example.com"),
+    )
     client.post(booking_page.url, form_data(slot_value(slots[1].start), first_name="Cancelled"))
     client.post(booking_page.url, form_data(slot_value(slots[2].start), first_name="Forgotten"))
     requests = list(VisitRequest.objects.order_by("pk"))

@@ -12,11 +12,15 @@ from wagtail.models import Page
 from clinic import ratelimit
 from clinic.models import CareArea
 
-from .. import errors, services
+from .. import errors, picker, services
 from ..emails import manage_url
 from ..forms import NO_SLOT, BookingForm
 from ..models import Notification, VisitRequest
+from ..slots import parse_slot_value
+from ..tokens import make_manage_token
 from .shared import (
+    MANAGE_MINUTES,
+    MANAGE_SESSION_KEY,
     ics_response,
     noindex,
     picker_context,
@@ -26,13 +30,10 @@ from .shared import (
     times_fragment,
 )
 
+# The request this browser booked (its confirmation page), for a few minutes.
 SESSION_KEY = "booking_confirmed"
-
-
-RATE_LIMITED = (
-    "You have sent several requests in a short time, so we have paused new ones from this "
-    "connection for a while. Please call us instead and we will gladly book you in."
-)
+# What a repeated send chose, for the confirmation page to offer moving the booking there.
+REPEAT_KEY = "booking_repeat"
 
 
 @never_cache
@@ -49,13 +50,29 @@ def book(request, page):
 
 
 def _book_post(request, page):
-    form = BookingForm(request.POST)
+    if "day" in request.POST:
+        # "Show this day" without JavaScript: the form comes back with that day's times and
+        # everything typed kept. Nothing is sent, so nothing is checked and nothing is counted.
+        return _render_form(
+            request,
+            page,
+            _unchecked_form(request),
+            chosen=request.POST.get("slot"),
+            day=picker.parse_day(request.POST.get("day")),
+        )
     if not ratelimit.allow(request):
-        form.is_valid()
-        form.add_error(None, RATE_LIMITED)
-        return _render_form(request, page, form, status=429)
+        # One message: the form's own checks would add "send again" to "please call us".
+        return _render_form(
+            request,
+            page,
+            _unchecked_form(request),
+            chosen=request.POST.get("slot"),
+            status=429,
+            rate_limited=True,
+        )
+    form = BookingForm(request.POST)
     if not form.is_valid():
-        return _render_form(request, page, form)
+        return _render_form(request, page, form, chosen=form["slot"].value())
     data = form.cleaned_data
     patient = services.Patient(
         first_name=data["first_name"],
@@ -68,6 +85,7 @@ def _book_post(request, page):
         note=data["note"],
         preferred_contact=data["preferred_contact"],
     )
+    thanks = page.get_url(request) + page.reverse_subpage("thanks")
     try:
         visit_request = services.visit_request_create(
             page=page,
@@ -76,21 +94,48 @@ def _book_post(request, page):
             preferred_times=data["preferred_times"],
             source_page=_source_page(data["source"]),
             submission_token=data["form_token"],
+            booked_here=_booked_here(request),
         )
     except errors.AlreadySubmitted as already:
-        # The same form sent twice. Only the browser that booked may see the booking again: a
-        # form token copied into another browser must not show someone else's name and link.
-        if remembered(request, SESSION_KEY) != str(already.visit_request.public_id):
+        # Sent again (Back, reload, a second tab, a double click): the patient sees the booking
+        # they have and may move it to the time they chose now. Only to whoever made it: a form
+        # token copied into another browser must not show someone else's name and link.
+        if already.same_patient or remembered(request, SESSION_KEY) == str(already.visit_request.public_id):
+            _show_again(request, already.visit_request, chosen=form["slot"].value())
+        else:
             remember(request, SESSION_KEY, None)
-        return see_other(page.get_url(request) + page.reverse_subpage("thanks"))
+        return see_other(thanks)
     except errors.TooManyActive as error:
         form.add_error(None, str(error))
-        return _render_form(request, page, form, offer_fresh_link=True)
+        return _render_form(request, page, form, chosen=form["slot"].value(), offer_fresh_link=True)
     except errors.BookingError as error:
         form.add_error("slot", str(error))
-        return _render_form(request, page, form)
+        return _render_form(request, page, form, chosen=form["slot"].value())
     remember(request, SESSION_KEY, str(visit_request.public_id))
-    return see_other(page.get_url(request) + page.reverse_subpage("thanks"))
+    return see_other(thanks)
+
+
+def _unchecked_form(request) -> BookingForm:
+    """The form as the patient sent it, without its checks (and so without error messages)."""
+    posted = {name: request.POST.get(name) for name in BookingForm.base_fields}
+    return BookingForm(initial={name: value for name, value in posted.items() if value is not None})
+
+
+def _booked_here(request) -> VisitRequest | None:
+    """The request this browser booked a few minutes ago, while it is still on."""
+    visit_request = _confirmed_request(request)
+    if visit_request is None or not visit_request.is_active:
+        return None
+    return visit_request
+
+
+def _show_again(request, visit_request: VisitRequest, *, chosen: str | None) -> None:
+    """The confirmation page shows `visit_request` again, says no second visit was booked and
+    offers the time chosen now. This browser may change the booking, as its link would let it."""
+    remember(request, SESSION_KEY, str(visit_request.public_id))
+    remember(request, REPEAT_KEY, chosen or "")
+    if visit_request.is_active:
+        remember(request, MANAGE_SESSION_KEY, make_manage_token(visit_request), minutes=MANAGE_MINUTES)
 
 
 def _initial_from_query(request, care_areas: list[CareArea]) -> dict:
@@ -113,32 +158,49 @@ def _source_page(page_id):
 
 
 def _race_date(request, form=None):
-    """The patient's race date, from what they sent or ?race=YYYY-MM-DD; None if unusable."""
-    raw = form["race_date"].value() if form is not None and form.is_bound else request.GET.get("race", "")
+    """The patient's race date, from the form (as sent or pre-filled) or ?race=YYYY-MM-DD; None
+    if unusable."""
+    raw = form["race_date"].value() if form is not None else request.GET.get("race", "")
     try:
         return date.fromisoformat(str(raw)[:10]) if raw else None
     except ValueError:
         return None
 
 
-def _render_form(request, page, form, *, status=200, offer_fresh_link=False):
+def _race_within(free, race: date | None) -> date | None:
+    """Runners book around races: a race within the bookable days marks the days before it."""
+    if race and free and free[0].start.date() <= race <= free[-1].start.date() + timedelta(days=1):
+        return race
+    return None
+
+
+def _render_form(
+    request,
+    page,
+    form,
+    *,
+    chosen=None,
+    day=None,
+    status=200,
+    offer_fresh_link=False,
+    rate_limited=False,
+):
     free = page.free_slots()
-    race = _race_date(request, form)
-    # Runners book around races: when the race falls within the bookable days, say so and mark
-    # the days before it.
-    if race and not (free and free[0].start.date() <= race <= free[-1].start.date() + timedelta(days=1)):
-        race = None
-    chosen = form["slot"].value() if form.is_bound else None
+    race = _race_within(free, _race_date(request, form))
     context = page.get_context(request)
     context.update(
         {
             "page": page,
             "form": form,
-            **picker_context(request, free, chosen=chosen, race=race),
+            **picker_context(request, free, chosen=chosen, race=race, day=day),
             "times_url": page.get_url(request) + page.reverse_subpage("times"),
             "no_slot_value": NO_SLOT,
             "error_fields": [form[name] for name in form.errors if name != "__all__"],
             "offer_fresh_link": offer_fresh_link,
+            "rate_limited": rate_limited,
+            # The browser that has just booked is reminded of it, on every view of the form.
+            "booked_here": _booked_here(request),
+            "thanks_url": page.get_url(request) + page.reverse_subpage("thanks"),
         }
     )
     return TemplateResponse(request, "booking/discovery_visit_page.html", context, status=status)
@@ -146,7 +208,8 @@ def _render_form(request, page, form, *, status=200, offer_fresh_link=False):
 
 @never_cache
 def times(request, page):
-    return times_fragment(request, page.free_slots())
+    free = page.free_slots()
+    return times_fragment(request, free, race=_race_within(free, _race_date(request)))
 
 
 def _confirmed_request(request) -> VisitRequest | None:
@@ -182,7 +245,25 @@ def thanks(request, page):
         "manage_url": manage_url(visit_request),
         "ics_url": page.get_url(request) + page.reverse_subpage("thanks_ics"),
     }
+    repeat = remembered(request, REPEAT_KEY)
+    if repeat is not None:
+        # Said once, after the send that was not booked again; a reload shows the booking alone.
+        del request.session[REPEAT_KEY]
+        context.update(_offer_move(request, page, visit_request, repeat))
     return TemplateResponse(request, "booking/thanks.html", context)
+
+
+def _offer_move(request, page, visit_request: VisitRequest, chosen: str) -> dict:
+    """What the confirmation page offers after a send that was not booked again: the time chosen
+    this time, if it is another free one, and the manage page to choose any other."""
+    offer = {"sent_again": True}
+    if not visit_request.is_active or not visit_request.slot_start:
+        return offer
+    offer["change_url"] = page.get_url(request) + page.reverse_subpage("manage_session")
+    start = parse_slot_value(chosen)
+    if start and start != visit_request.slot_start and any(s.start == start for s in page.free_slots()):
+        offer["move_to"] = {"value": chosen, "start": start}
+    return offer
 
 
 @never_cache

@@ -4,15 +4,18 @@ and cancelling the visit, its calendar file, and asking for a fresh link. Thin: 
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from clinic import ratelimit
 
-from .. import errors, services, slots
+from .. import errors, picker, services, slots
 from ..forms import FreshLinkForm
 from ..models import VisitRequest
 from ..tokens import LinkProblem, make_manage_token, read_manage_token
 from .shared import (
+    MANAGE_MINUTES,
+    MANAGE_SESSION_KEY,
     ics_response,
     no_referrer,
     noindex,
@@ -23,11 +26,10 @@ from .shared import (
     times_fragment,
 )
 
-# Minutes a manage link, once opened, keeps working in that browser without the token in the URL.
-MANAGE_SESSION_KEY = "booking_manage"
-
-
-MANAGE_MINUTES = 30
+# The visit this browser has just moved or cancelled, for the page that says so (after a 303, so a
+# reload repeats nothing).
+MOVED_KEY = "booking_moved"
+CANCELLED_KEY = "booking_cancelled"
 
 
 MANAGE_RATE_LIMITED = (
@@ -97,15 +99,21 @@ def manage(request, page):
         return _link_problem(request, page, problem)
     error = ""
     status = 200
-    if request.method == "POST" and not _manage_allowed(request, visit_request):
+    chosen = request.POST.get("slot") if request.method == "POST" else None
+    day = None
+    if request.method == "POST" and "day" in request.POST:
+        # "Show this day" without JavaScript: the page comes back with that day's times and the
+        # time chosen kept. Nothing changes, so nothing is counted.
+        day = picker.parse_day(request.POST.get("day"))
+    elif request.method == "POST" and not _manage_allowed(request, visit_request):
         error, status = MANAGE_RATE_LIMITED, 429
     elif request.method == "POST":
         action = request.POST.get("action")
         if action == "cancel":
             # A cancel form from before cancelling asked first: ask now.
-            return no_referrer(see_other(page.get_url(request) + page.reverse_subpage("manage_cancel")))
+            return no_referrer(see_other(_route(request, page, "manage_cancel")))
         if action == "move":
-            new_start = slots.parse_slot_value(request.POST.get("slot"))
+            new_start = slots.parse_slot_value(chosen)
             if new_start is None:
                 error = "Choose one of the times listed."
             else:
@@ -116,34 +124,50 @@ def manage(request, page):
                 except errors.BookingError as problem:
                     error = str(problem)
                 else:
-                    # The move replaced the link; this browser carries on with the new one.
+                    # The move replaced the link; this browser carries on with the new one. The
+                    # answer is a redirect, so reloading "Your visit has a new time" moves nothing.
                     remember(
                         request, MANAGE_SESSION_KEY, make_manage_token(visit_request), minutes=MANAGE_MINUTES
                     )
-                    return no_referrer(
-                        TemplateResponse(
-                            request,
-                            "booking/manage_done.html",
-                            {
-                                "page": page,
-                                "visit_request": visit_request,
-                                "moved": True,
-                                "manage_url": page.get_url(request) + page.reverse_subpage("manage_session"),
-                            },
-                        )
-                    )
-    chosen = request.POST.get("slot") if request.method == "POST" else None
+                    remember(request, MOVED_KEY, str(visit_request.public_id), minutes=MANAGE_MINUTES)
+                    return no_referrer(see_other(_route(request, page, "manage_moved")))
     context = {
         "page": page,
         "visit_request": visit_request,
-        **picker_context(request, _other_free_slots(page, visit_request), chosen=chosen),
-        "times_url": page.get_url(request) + page.reverse_subpage("manage_times"),
+        # The picker opens on the visit's own day: "a bit later that day" is the usual move.
+        **picker_context(
+            request,
+            _other_free_slots(page, visit_request),
+            chosen=chosen,
+            day=day,
+            default_day=_day_of(visit_request),
+        ),
+        "times_url": _route(request, page, "manage_times"),
         "error": error,
         "error_list": [error] if error else [],
-        "ics_url": page.get_url(request) + page.reverse_subpage("manage_session_ics"),
-        "cancel_url": page.get_url(request) + page.reverse_subpage("manage_cancel"),
+        "ics_url": _route(request, page, "manage_session_ics"),
+        "cancel_url": _route(request, page, "manage_cancel"),
     }
     return no_referrer(TemplateResponse(request, "booking/manage.html", context, status=status))
+
+
+@never_cache
+@noindex
+def manage_moved(request, page):
+    """The "Your visit has a new time" page, where the move's redirect leads."""
+    try:
+        _, visit_request = _managed_request(request, page)
+    except LinkProblem as problem:
+        return _link_problem(request, page, problem)
+    if remembered(request, MOVED_KEY) != str(visit_request.public_id):
+        return no_referrer(see_other(_route(request, page, "manage_session")))
+    context = {
+        "page": page,
+        "visit_request": visit_request,
+        "moved": True,
+        "manage_url": _route(request, page, "manage_session"),
+    }
+    return no_referrer(TemplateResponse(request, "booking/manage_done.html", context))
 
 
 @never_cache
@@ -157,17 +181,42 @@ def manage_cancel(request, page):
     context = {
         "page": page,
         "visit_request": visit_request,
-        "manage_url": page.get_url(request) + page.reverse_subpage("manage_session"),
+        "manage_url": _route(request, page, "manage_session"),
     }
     status = 200
     if request.method == "POST" and not _manage_allowed(request, visit_request):
         context["error"], status = MANAGE_RATE_LIMITED, 429
     elif request.method == "POST":
         services.visit_request_cancel(visit_request=visit_request)
-        return no_referrer(
-            TemplateResponse(request, "booking/manage_done.html", {"page": page, "cancelled": True})
-        )
+        remember(request, CANCELLED_KEY, str(visit_request.public_id), minutes=MANAGE_MINUTES)
+        return no_referrer(see_other(_route(request, page, "manage_cancelled")))
     return no_referrer(TemplateResponse(request, "booking/manage_cancel.html", context, status=status))
+
+
+@never_cache
+@noindex
+def manage_cancelled(request, page):
+    """The "Your visit is cancelled" page, where the cancellation's redirect leads."""
+    public_id = remembered(request, CANCELLED_KEY)
+    visit_request = (
+        VisitRequest.objects.filter(public_id=public_id, status=VisitRequest.Status.CANCELLED).first()
+        if public_id
+        else None
+    )
+    if visit_request is None:
+        return _link_problem(request, page, LinkProblem("This visit was cancelled."), status=404)
+    context = {"page": page, "visit_request": visit_request, "cancelled": True}
+    return no_referrer(TemplateResponse(request, "booking/manage_done.html", context))
+
+
+def _route(request, page, name: str) -> str:
+    return page.get_url(request) + page.reverse_subpage(name)
+
+
+def _day_of(visit_request: VisitRequest):
+    if not visit_request.slot_start:
+        return None
+    return visit_request.slot_start.astimezone(timezone.get_default_timezone()).date()
 
 
 def _other_free_slots(page, visit_request) -> list[slots.Slot]:
@@ -217,6 +266,9 @@ def fresh_link(request, page):
     form = FreshLinkForm(request.POST or None)
     context = {"page": page, "form": form}
     if request.method != "POST":
+        # After the redirect below: the same answer whoever asks, so it needs no session.
+        if request.GET.get("sent"):
+            context.update({"sent": FRESH_LINK_SENT, "form": FreshLinkForm()})
         return no_referrer(TemplateResponse(request, "booking/fresh_link.html", context))
     if not ratelimit.allow(request, scope="fresh-link", rate=settings.BOOKING_FRESH_LINK_RATE_LIMIT):
         context["limited"] = FRESH_LINK_LIMITED
@@ -233,5 +285,5 @@ def fresh_link(request, page):
         key=ratelimit.hashed(ratelimit.email_key(email)),
     ):
         services.visit_request_links_send(email=email)
-    context.update({"sent": FRESH_LINK_SENT, "form": FreshLinkForm()})
-    return no_referrer(TemplateResponse(request, "booking/fresh_link.html", context))
+    # A redirect: reloading the answer sends no second email.
+    return no_referrer(see_other(_route(request, page, "fresh_link") + "?sent=1"))

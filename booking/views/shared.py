@@ -3,7 +3,6 @@ noindex and referrer rules for a patient's own pages, the calendar file and the 
 
 import time
 from functools import wraps
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
@@ -13,6 +12,11 @@ from django.utils import timezone
 from .. import ics, picker
 from ..emails import clinic_for, manage_url
 from ..formatting import zone_label
+
+# The manage link's token, once opened (or once this browser has booked and sent the form again),
+# so the manage pages work without the token in their URLs; for MANAGE_MINUTES.
+MANAGE_SESSION_KEY = "booking_manage"
+MANAGE_MINUTES = 30
 
 
 def remember(request, key: str, value, *, minutes: int | None = None) -> None:
@@ -75,36 +79,40 @@ def no_referrer(response):
     return response
 
 
-# The query string a day link keeps: the pre-fill from an article, and a race date.
-KEPT_QUERY = ("concern", "from", "race")
+def picker_context(request, free, *, chosen=None, race=None, day=None, default_day=None) -> dict:
+    """What `includes/slot_picker.html` needs: the picker and the chosen time.
 
-
-def picker_context(request, free, *, chosen=None, race=None) -> dict:
-    """What `includes/slot_picker.html` needs: the picker, its day links, the chosen time."""
+    The open day is `day` when the patient asked for it with a day button (the time they chose
+    on another day is kept beside it), else the chosen time's day (a form sent back keeps its
+    choice in view), else `?day=`, else `default_day`, else the first day with free times."""
     built = picker.build_picker(
         free,
         tz=timezone.get_default_timezone(),
-        requested_day=picker.parse_day(request.GET.get("day")),
-        chosen_value=chosen,
+        requested_day=day or picker.parse_day(request.GET.get("day")) or default_day,
+        chosen_value=None if day else chosen,
         race_date=race,
     )
-    kept = {name: request.GET[name][:60] for name in KEPT_QUERY if request.GET.get(name)}
+    chosen_choice = built.chosen or picker.find_choice(free, chosen)
+    shown = {choice.value for part in built.parts for choice in part.choices}
     return {
         "picker": built,
-        "day_url": "?" + urlencode({**kept, "day": ""}),
         "selected_slot": chosen,
+        "chosen_choice": chosen_choice,
+        # A time chosen on another day than the one shown: still chosen, and still in the form.
+        "kept_choice": chosen_choice if chosen_choice and chosen_choice.value not in shown else None,
         "zone_label": zone_label(timezone.now()),
         "race_date": race,
         "days_before_race": sum(1 for day in built.days if day.before_race),
     }
 
 
-def times_fragment(request, free):
-    """One day's times, for js/booking.js to show in place without reloading the page."""
+def times_fragment(request, free, *, race=None):
+    """One day's times and the page of days that holds it, for js/booking.js to show in place
+    without reloading the page (and losing what the patient typed)."""
     day = picker.parse_day(request.GET.get("day"))
-    built = picker.build_picker(free, tz=timezone.get_default_timezone(), requested_day=day)
+    built = picker.build_picker(free, tz=timezone.get_default_timezone(), requested_day=day, race_date=race)
     if day is None or built.open_day != day:
         return HttpResponse("No free times on that day.", status=404, content_type="text/plain")
-    response = TemplateResponse(request, "booking/includes/slot_times.html", {"picker": built})
+    response = TemplateResponse(request, "booking/includes/slot_fragment.html", {"picker": built})
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -1,63 +1,81 @@
-// The day-first slot picker, improved: choosing a day shows its times in place instead of loading
-// the page again, and the chosen time is repeated beside the send button. Without this file each
-// day is a link (?day=) and the page works the same, one load per day.
+// The booking and manage forms, improved. Without this file everything works: a day is a button
+// that sends the form back with that day's times and everything typed kept.
+// - Choosing a day (or earlier/later dates) shows its times in place instead of sending the form.
+// - The chosen time is repeated beside the send button, "None of these times suit me" included.
+// - Long text fields count their characters instead of cutting what the patient typed.
 document.addEventListener("DOMContentLoaded", () => {
-    const picker = document.querySelector("[data-slot-picker]");
-    if (!picker) return;
-    const holder = picker.querySelector("[data-slot-times]");
-    const chosen = document.querySelector("[data-chosen-time]");
+    document.querySelectorAll("[data-booking-form]").forEach((form) => {
+        const picker = form.querySelector("[data-slot-picker]");
+        if (picker) enhancePicker(picker);
+        const chosen = form.querySelector("[data-chosen-time]");
+        if (chosen) repeatChosenTime(form, chosen);
+    });
+    document.querySelectorAll("textarea[data-count]").forEach(countCharacters);
+});
 
-    const dayOf = (link) => new URL(link.href).searchParams.get("day");
+function enhancePicker(picker) {
+    const holder = picker.querySelector("[data-slot-times]");
+    const nav = picker.querySelector("[data-slot-days]");
+    if (!holder || !nav) return;
 
     const showDay = (day) => {
         holder.querySelectorAll(".slot-day").forEach((times) => {
             times.hidden = times.dataset.day !== day;
         });
-        picker.querySelectorAll(".slot-days a").forEach((link) => {
-            if (dayOf(link) === day) link.setAttribute("aria-current", "true");
-            else link.removeAttribute("aria-current");
+        nav.querySelectorAll(".slot-days button").forEach((button) => {
+            if (button.value === day) button.setAttribute("aria-current", "true");
+            else button.removeAttribute("aria-current");
         });
     };
 
-    // Each day's times are fetched once and kept (hidden when another day is shown), so a time
-    // chosen on one day stays chosen while the patient looks at others.
-    const loadDay = async (day) => {
+    // A day's times and the page of days that holds it. Each day's times are kept once fetched
+    // (hidden while another day is shown), so a time chosen on one day stays chosen while the
+    // patient looks at others, on this page of days or another.
+    const fetchDay = async (day) => {
         const url = new URL(picker.dataset.timesUrl, window.location.href);
         url.searchParams.set("day", day);
+        const race = picker.closest("form").querySelector("[name=race_date]");
+        if (race && race.value) url.searchParams.set("race", race.value);
         const response = await fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" });
         if (!response.ok) throw new Error(`No times for ${day}: ${response.status}`);
         const template = document.createElement("template");
         template.innerHTML = await response.text();
         const times = template.content.querySelector(".slot-day");
-        if (!times) throw new Error(`No times for ${day}`);
-        holder.append(times);
-        return times;
+        const days = template.content.querySelector("[data-slot-days]");
+        if (!times || !days) throw new Error(`No times for ${day}`);
+        return { times, days };
     };
 
-    if (holder) {
-        picker.addEventListener("click", async (event) => {
-            const link = event.target.closest(".slot-days a");
-            if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
-            event.preventDefault();
-            const day = dayOf(link);
-            let times = holder.querySelector(`.slot-day[data-day="${day}"]`);
-            if (!times) {
-                try {
-                    times = await loadDay(day);
-                } catch {
-                    window.location.assign(link.href); // the link works without us
-                    return;
-                }
+    picker.addEventListener("click", async (event) => {
+        const button = event.target.closest("button[name=day]");
+        if (!button || !nav.contains(button)) return;
+        event.preventDefault();
+        const day = button.value;
+        const paging = Boolean(button.closest(".slot-days__pages"));
+        let times = holder.querySelector(`.slot-day[data-day="${day}"]`);
+        if (!times || paging) {
+            let fetched;
+            try {
+                fetched = await fetchDay(day);
+            } catch {
+                button.form.requestSubmit(button); // the button works without us
+                return;
             }
-            showDay(day);
-            history.replaceState(null, "", new URL(link.href).search);
-            // As the link's #slot-times would: the times come next, for keyboards and screen readers too.
-            times.focus();
-        });
-    }
+            if (!times) {
+                times = fetched.times;
+                holder.append(times);
+            }
+            if (paging) nav.replaceChildren(...fetched.days.childNodes);
+        }
+        showDay(day);
+        // The times come next, for keyboards and screen readers too.
+        times.focus();
+    });
+}
 
-    if (!chosen) return;
-    picker.addEventListener("change", (event) => {
+function repeatChosenTime(form, chosen) {
+    // On the form, not the picker: "None of these times suit me" sits outside the picker.
+    form.addEventListener("change", (event) => {
         const radio = event.target;
         if (radio.name !== "slot" || !radio.checked) return;
         chosen.replaceChildren();
@@ -69,4 +87,37 @@ document.addEventListener("DOMContentLoaded", () => {
         time.textContent = radio.dataset.label;
         chosen.append("Your time: ", time);
     });
-});
+}
+
+// "120 characters left" under the field as the patient types, and "12 characters too many"
+// past the limit: nothing is cut, and the form says why it cannot be sent before it is. A screen
+// reader hears the count once typing pauses, not at every key.
+function countCharacters(field) {
+    const limit = Number(field.dataset.count);
+    if (!limit) return;
+    const shown = document.createElement("p");
+    shown.className = "field__count";
+    shown.id = `${field.id}-count`;
+    shown.setAttribute("aria-hidden", "true");
+    const spoken = document.createElement("p");
+    spoken.className = "visually-hidden";
+    spoken.setAttribute("aria-live", "polite");
+    field.after(shown, spoken);
+    const describedBy = field.getAttribute("aria-describedby");
+    let pause;
+
+    const update = (announce) => {
+        const left = limit - field.value.length;
+        const text =
+            left >= 0
+                ? `${left} character${left === 1 ? "" : "s"} left`
+                : `${-left} character${left === -1 ? "" : "s"} too many`;
+        shown.textContent = text;
+        shown.classList.toggle("field__count--over", left < 0);
+        field.setAttribute("aria-describedby", [describedBy, shown.id].filter(Boolean).join(" "));
+        clearTimeout(pause);
+        if (announce) pause = setTimeout(() => (spoken.textContent = text), 1000);
+    };
+    field.addEventListener("input", () => update(true));
+    update(false);
+}

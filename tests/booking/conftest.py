@@ -56,3 +56,10 @@ def form_data(slot: str, **overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def day_button(day, *, current=False) -> str:
+    """A day of the picker as the page writes it: a submit button of the form, so nothing typed is
+    lost when a patient without JavaScript looks at another day."""
+    attrs = f'name="day" value="{day.isoformat()}" formaction="#slot-times" formnovalidate'
+    return attrs + (' aria-current="true"' if current else "")

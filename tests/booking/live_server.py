@@ -211,15 +211,17 @@ class Patient:
 
 def free_slot_values(session: requests.Session, base_url: str) -> list[str]:
     """Every free time the booking page offers, in order, read as the picker shows them: the day
-    links page by page ("Later dates"), then each day's times from /book/times/."""
+    buttons page by page ("Later dates"), then each day's times from /book/times/."""
     days: list[str] = []
     page = ""
     while True:
         html = session.get(f"{base_url}/book/{page}", timeout=60).text
         days += [
-            day for day in re.findall(r'href="\?day=(\d{4}-\d\d-\d\d)#slot-times"', html) if day not in days
+            day
+            for day in re.findall(r'name="day" value="(\d{4}-\d\d-\d\d)" formaction="#slot-times"', html)
+            if day not in days
         ]
-        later = re.search(r'href="\?day=(\d{4}-\d\d-\d\d)#slot-group">Later dates', html)
+        later = re.search(r'name="day" value="(\d{4}-\d\d-\d\d)"[^>]*>Later dates', html)
         if not later:
             break
         page = f"?day={later.group(1)}"

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -269,9 +270,10 @@ def test_source_report_counts_requests_per_article_per_month(
 ):
     article = StandardPageFactory(parent=home, title="Hip pain in runners")
     slots = booking_page.free_slots()
+    # Four patients, each in their own browser.
     for i in range(3):
-        client.post("/book/", form_data(slot_value(slots[i].start), source=str(article.pk)))
-    client.post("/book/", form_data(slot_value(slots[5].start)))
+        Client().post("/book/", form_data(slot_value(slots[i].start), source=str(article.pk)))
+    Client().post("/book/", form_data(slot_value(slots[5].start)))
     client.force_login(front_desk)
     html = client.get("/admin/reports/visit-sources/").content.decode()
     assert "Hip pain in runners" in html

@@ -7,6 +7,7 @@ import os
 import sys
 
 import pytest
+import requests
 
 from tests.booking.live_server import (
     JUST_TAKEN,
@@ -139,6 +140,18 @@ def test_a_double_click_racing_itself_creates_one_request(server, database_url):
     assert [r.status_code for r in results] == [303] * 5
     after, _ = counts(database_url)
     assert after - before == 1
+
+
+def test_every_answer_to_a_double_click_leads_to_the_one_booking(server, database_url):
+    before, _ = counts(database_url)
+    patient = open_forms(server, 1)[0]
+    results, _ = fire_at_once([patient] * 5, [patient.slots[-11]] * 5)
+    # Whichever answer the browser keeps (the last click's, usually not the one that booked), its
+    # session shows the booking: one visit, and the patient sees it.
+    pages = [requests.get(server + "/book/thanks/", cookies=r.cookies, timeout=60).text for r in results]
+    after, _ = counts(database_url)
+    assert after - before == 1
+    assert ["Your visit is booked" in page for page in pages] == [True] * 5
 
 
 def test_rate_limit_holds_across_server_processes(database_url):

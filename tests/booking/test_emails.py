@@ -227,3 +227,20 @@ def test_staff_move_remembers_the_old_time_on_the_patients_email(
         )
     moved = Notification.objects.get(kind=Notification.Kind.CLINIC_MOVED)
     assert moved.previous_slot_start == slot.start
+
+
+def test_a_cancellation_by_the_clinic_does_not_ask_if_it_was_expected(
+    booked, django_capture_on_commit_callbacks
+):
+    # Staff cancel in the inbox, often because the patient asked them to by phone: the email must
+    # not suggest the patient may not have expected it.
+    visit, slot = booked
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.visit_request_update(visit_request=visit, status="cancelled")
+    message = patient_email()
+    html = message.alternatives[0][0]
+    assert "not what you expected" not in message.body
+    assert "not what you expected" not in html
+    assert "If you have a question, or would like another time, please call us" in message.body
+    assert visit_time(slot.start) in message.body

@@ -27,7 +27,8 @@ def visit(client, booking_page, care_area):
 
 
 def ask(client, email, **extra):
-    return client.post("/book/link/", {"email": email}, **extra)
+    """The page's answer, after the redirect that keeps a reload from sending again."""
+    return client.post("/book/link/", {"email": email}, follow=True, **extra)
 
 
 def test_the_page_asks_for_the_email_address(client, booking_page):
@@ -137,3 +138,15 @@ def test_a_replaced_link_offers_a_fresh_one(client, visit, booking_page):
     VisitRequest.objects.filter(pk=visit.pk).update(link_version=5)
     response = client.get(old_link.replace("http://localhost", ""))
     assert 'href="/book/link/"' in response.content.decode()
+
+
+def test_asking_answers_with_a_redirect_so_a_reload_sends_no_second_email(
+    client, visit, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/book/link/", {"email": "maria@example.com"})
+        assert response.status_code == 303
+        assert response["Location"] == "/book/link/?sent=1"
+        for _ in range(3):
+            assert SAME_ANSWER in client.get(response["Location"]).content.decode()
+    assert len(mail.outbox) == 1

@@ -1,6 +1,7 @@
 """The manage link: signed, unguessable, and only ever the patient's own booking."""
 
 import base64
+import re
 import time
 from datetime import timedelta
 
@@ -16,7 +17,7 @@ from booking.emails import manage_url
 from booking.formatting import visit_time
 from booking.models import SlotSeat, VisitRequest
 from booking.slots import slot_value
-from tests.booking.conftest import form_data
+from tests.booking.conftest import day_button, form_data
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def test_patient_cancels_and_the_slot_is_free_again(
     slot = visit.slot_start
     client.get(path_of(visit))
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/book/manage/cancel/")
+        response = client.post("/book/manage/cancel/", follow=True)
     assert "Your visit is cancelled" in response.content.decode()
     visit.refresh_from_db()
     assert visit.status == "cancelled"
@@ -71,7 +72,7 @@ def test_used_up_link_after_cancelling_gets_a_friendly_page(client, visit):
 
 def test_patient_moves_the_visit_to_another_free_slot(client, visit, booking_page):
     new = booking_page.free_slots()[3].start
-    response = client.post(path_of(visit), {"action": "move", "slot": slot_value(new)})
+    response = client.post(path_of(visit), {"action": "move", "slot": slot_value(new)}, follow=True)
     assert "Your visit has a new time" in response.content.decode()
     visit.refresh_from_db()
     assert visit.slot_start == new
@@ -80,7 +81,12 @@ def test_patient_moves_the_visit_to_another_free_slot(client, visit, booking_pag
 
 def test_moving_to_a_taken_slot_keeps_the_old_time_and_says_so(client, visit, booking_page):
     other = booking_page.free_slots()[2].start
-    assert client.post("/book/", form_data(slot_value(other), email="b@example.com")).status_code == 303
+    assert (
+        client.post(
+            "/book/", form_data(slot_value(other), first_name="Bea", email="b@example.com")
+        ).status_code
+        == 303
+    )
     old = visit.slot_start
     response = client.post(path_of(visit), {"action": "move", "slot": slot_value(other)})
     assert "just taken" in response.content.decode()
@@ -249,7 +255,7 @@ def test_the_manage_page_without_the_link_in_this_browser_asks_for_the_link(clie
 def test_a_form_posted_to_the_old_style_link_still_works(client, visit):
     response = client.post(path_of(visit), {"action": "cancel"}, follow=True)
     assert "Cancel your visit?" in response.content.decode()
-    response = client.post("/book/manage/cancel/")
+    response = client.post("/book/manage/cancel/", follow=True)
     assert "Your visit is cancelled" in response.content.decode()
 
 
@@ -263,7 +269,7 @@ def test_manage_actions_are_limited_per_visit(client, visit, booking_page, setti
         visit.refresh_from_db()
         other.get(path_of(visit))
         statuses.append(other.post("/book/manage/", {"action": "move", "slot": free[n]}).status_code)
-    assert statuses == [200] * 5 + [429]
+    assert statuses == [303] * 5 + [429]
 
 
 def test_manage_actions_are_limited_per_client_address(client, booking_page, care_area, settings):
@@ -275,7 +281,7 @@ def test_manage_actions_are_limited_per_client_address(client, booking_page, car
         visit = VisitRequest.objects.get(email=f"p{n}@example.com")
         client.get(path_of(visit))
         statuses.append(client.post("/book/manage/cancel/").status_code)
-    assert statuses == [200, 200, 429]
+    assert statuses == [303, 303, 429]
 
 
 def test_a_throttled_move_keeps_the_visit_and_says_so(client, visit, booking_page, settings):
@@ -308,7 +314,7 @@ def test_manage_page_offers_other_times_day_first(client, visit, booking_page):
     days = sorted({s.start.date() for s in booking_page.free_slots()})
     client.get(path_of(visit))
     html = client.get(f"/book/manage/?day={days[1].isoformat()}").content.decode()
-    assert f'href="?day={days[1].isoformat()}#slot-times" aria-current="true"' in html
+    assert day_button(days[1], current=True) in html
     assert f"Times on {days[1]:%A} {days[1].day} {days[1]:%B}</legend>" in html
 
 
@@ -400,3 +406,139 @@ def test_the_cancellation_email_carries_a_calendar_cancel_of_the_same_event(
     assert event["status"] == "CANCELLED"
     assert str(event["uid"]) == f"{visit.public_id}@discovery-visit"
     assert int(event["sequence"]) == 1
+
+
+# Issue 14: every change answers with a redirect, so a reload repeats nothing.
+
+
+def test_a_move_answers_with_a_redirect_to_the_new_time_page(client, visit, booking_page):
+    client.get(path_of(visit))
+    new = booking_page.free_slots()[3].start
+    response = client.post("/book/manage/", {"action": "move", "slot": slot_value(new)})
+    assert response.status_code == 303
+    assert response["Location"] == "/book/manage/moved/"
+    page = client.get("/book/manage/moved/").content.decode()
+    assert "Your visit has a new time" in page
+    assert visit_time(new) in page
+
+
+def test_reloading_the_new_time_page_moves_nothing_and_sends_nothing(
+    client, visit, booking_page, django_capture_on_commit_callbacks
+):
+    client.get(path_of(visit))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/book/manage/", {"action": "move", "slot": slot_value(booking_page.free_slots()[3].start)}
+        )
+    visit.refresh_from_db()
+    emails = len(mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            assert "Your visit has a new time" in client.get("/book/manage/moved/").content.decode()
+    after = VisitRequest.objects.get(pk=visit.pk)
+    assert after.link_version == visit.link_version
+    assert after.calendar_sequence == visit.calendar_sequence
+    assert len(mail.outbox) == emails
+
+
+def test_the_new_time_page_without_a_move_in_this_browser_goes_to_the_visit(client, visit):
+    client.get(path_of(visit))
+    response = client.get("/book/manage/moved/")
+    assert response.status_code == 303
+    assert response["Location"] == "/book/manage/"
+
+
+def test_a_cancellation_answers_with_a_redirect_that_names_the_visit(
+    client, visit, django_capture_on_commit_callbacks
+):
+    client.get(path_of(visit))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/book/manage/cancel/")
+    assert response.status_code == 303
+    assert response["Location"] == "/book/manage/cancelled/"
+    emails = len(mail.outbox)
+    page = client.get("/book/manage/cancelled/").content.decode()
+    assert "<title>Your visit is cancelled" in page
+    assert visit_time(visit.slot_start) in page
+    assert 'href="/book/"' in page
+    client.get("/book/manage/cancelled/")
+    assert len(mail.outbox) == emails
+
+
+def test_the_cancelled_page_in_another_browser_shows_nothing_of_the_visit(client, visit):
+    client.get(path_of(visit))
+    client.post("/book/manage/cancel/")
+    response = Client().get("/book/manage/cancelled/")
+    assert response.status_code == 404
+    assert "Maria" not in response.content.decode()
+    assert visit_time(visit.slot_start) not in response.content.decode()
+
+
+def test_a_day_button_on_the_manage_page_shows_that_day_and_moves_nothing(client, visit, booking_page):
+    client.get(path_of(visit))
+    chosen = booking_page.free_slots()[2]
+    day = sorted({s.start.date() for s in booking_page.free_slots()})[3]
+    response = client.post(
+        "/book/manage/", {"action": "move", "slot": slot_value(chosen.start), "day": day.isoformat()}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert day_button(day, current=True) in html
+    assert f"Your time: <strong>{visit_time(chosen.start)}</strong>" in html
+    after = VisitRequest.objects.get(pk=visit.pk)
+    assert after.slot_start == visit.slot_start
+
+
+def test_the_manage_picker_opens_on_the_visits_own_day(client, booking_page, care_area):
+    days = sorted({s.start.date() for s in booking_page.free_slots()})
+    on_day_five = next(s for s in booking_page.free_slots() if s.start.date() == days[5])
+    client.post("/book/", form_data(slot_value(on_day_five.start)))
+    visit = VisitRequest.objects.get()
+    client.get(path_of(visit))
+    html = client.get("/book/manage/").content.decode()
+    assert day_button(days[5], current=True) in html
+    assert f"Times on {days[5]:%A} {days[5].day} {days[5]:%B}</legend>" in html
+
+
+@pytest.mark.parametrize(
+    "cut",
+    [
+        pytest.param(lambda token: token[:-6], id="cut short"),
+        pytest.param(lambda token: token[:20], id="cut in half"),
+        pytest.param(lambda token: "x" + token, id="mangled"),
+    ],
+)
+def test_a_truncated_link_offers_a_fresh_link(client, visit, cut):
+    token = path_of(visit).split("/manage/")[1].rstrip("/")
+    response = client.get(f"/book/manage/{cut(token)}/")
+    html = response.content.decode()
+    assert response.status_code == 410
+    assert 'href="/book/link/">Email me a fresh link</a>' in html
+
+
+def test_every_link_problem_page_offers_a_fresh_link(client, visit):
+    client.get(path_of(visit))
+    client.post("/book/manage/cancel/")
+    pages = [
+        client.get(path_of(visit)),  # cancelled
+        Client().get("/book/manage/"),  # no link in this browser
+        Client().get("/book/thanks/"),  # confirmation gone
+    ]
+    for response in pages:
+        assert "Email me a fresh link</a>" in response.content.decode()
+
+
+def test_the_patients_own_cancellation_email_names_the_visit_and_offers_to_book_again(
+    client, visit, django_capture_on_commit_callbacks
+):
+    client.get(path_of(visit))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/book/manage/cancel/")
+    cancelled = next(m for m in mail.outbox if m.to == ["maria@example.com"])
+    html = cancelled.alternatives[0][0]
+    assert visit_time(visit.slot_start) in cancelled.body
+    assert re.search(r"book again: https?://\S+/book/\n", cancelled.body)
+    assert visit_time(visit.slot_start) in html
+    assert re.search(r'<a href="https?://\S+/book/">book again</a>', html)
+    assert "not what you expected" not in cancelled.body

@@ -232,7 +232,7 @@ def test_moving_to_a_taken_time_keeps_the_visit_and_sends_nothing(
 ):
     taken = booking_page.free_slots()[3].start
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/book/", form_data(slot_value(taken), email="other@example.com"))
+        client.post("/book/", form_data(slot_value(taken), first_name="Olga", email="other@example.com"))
     mail.outbox.clear()
     with pytest.raises(errors.SlotTaken):
         update(visit, status="confirmed", slot_start=taken)
@@ -414,7 +414,7 @@ def test_moving_in_the_edit_form_emails_the_new_time_and_logs_the_move(
 
 def test_a_time_taken_since_the_form_opened_is_refused_with_the_visit_kept(desk, visit, booking_page):
     taken = booking_page.free_slots()[3].start
-    desk.post("/book/", form_data(slot_value(taken), email="other@example.com"))
+    desk.post("/book/", form_data(slot_value(taken), first_name="Olga", email="other@example.com"))
     data = {"status": "confirmed", "new_time": slot_value(taken), "staff_notes": ""}
     response = desk.post(edit_url(visit), data)
     assert response.status_code == 200

@@ -1,5 +1,6 @@
 """Patients book a Free Discovery Visit on /book/ without JavaScript."""
 
+import re
 import time
 from datetime import timedelta
 from types import SimpleNamespace
@@ -14,13 +15,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import booking.forms
+from booking import services
 from booking.formatting import visit_time
 from booking.forms import STARTED_SALT
 from booking.models import Notification, SlotSeat, VisitRequest
 from booking.picker import DAYS_PER_PAGE
 from booking.slots import slot_value
 from booking.views import shared as view_helpers
-from tests.booking.conftest import form_data
+from tests.booking.conftest import day_button, form_data
 from tests.factories import StandardPageFactory
 
 
@@ -54,29 +56,70 @@ def test_booking_page_stays_under_30_kb_with_every_day_open_for_90_days(client, 
     assert len(client.get("/book/").content) <= 30_000
 
 
-def test_the_first_bookable_days_are_links_that_open_their_times(client, booking_page, care_area):
+def test_the_first_bookable_days_are_buttons_that_show_their_times(client, booking_page, care_area):
     days = sorted({s.start.date() for s in booking_page.free_slots()})
     html = client.get("/book/").content.decode()
     for day in days[:DAYS_PER_PAGE]:
-        assert f'href="?day={day.isoformat()}#slot-times"' in html
-    assert f'href="?day={days[0].isoformat()}#slot-times" aria-current="true"' in html
-    assert f'href="?day={days[DAYS_PER_PAGE].isoformat()}#slot-group">Later dates' in html
+        assert day_button(day) in html
+    assert day_button(days[0], current=True) in html
+    later = days[DAYS_PER_PAGE].isoformat()
+    assert f'name="day" value="{later}" formaction="#slot-group" formnovalidate>Later dates' in html
 
 
-def test_a_day_link_lists_that_days_times_grouped_morning_and_afternoon(client, booking_page, care_area):
+def test_a_day_parameter_lists_that_days_times_grouped_morning_and_afternoon(client, booking_page, care_area):
     day = sorted({s.start.date() for s in booking_page.free_slots()})[3]
     html = client.get(f"/book/?day={day.isoformat()}").content.decode()
     values = [slot_value(s.start) for s in booking_page.free_slots() if s.start.date() == day]
     assert [v for v in values if f'value="{v}"' in html] == values
     assert html.count('name="slot"') == len(values) + 1
-    assert f'href="?day={day.isoformat()}#slot-times" aria-current="true"' in html
+    assert day_button(day, current=True) in html
     assert html.index(">Morning</legend>") < html.index(">Afternoon</legend>")
 
 
-def test_day_links_keep_the_concern_and_source_from_the_article(client, booking_page, care_area, home):
+def test_a_day_button_sends_the_form_back_with_that_days_times_and_everything_typed_kept(
+    client, booking_page, care_area, home
+):
     article = StandardPageFactory(parent=home)
-    html = client.get(f"/book/?concern=hip&from={article.pk}").content.decode()
-    assert f'href="?concern=hip&amp;from={article.pk}&amp;day=' in html
+    day = sorted({s.start.date() for s in booking_page.free_slots()})[4]
+    typed = form_data("", first_name="Dana", note="Left hip, since March", source=str(article.pk))
+    response = client.post("/book/", {**typed, "day": day.isoformat()})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert day_button(day, current=True) in html
+    assert 'value="Dana"' in html
+    assert "Left hip, since March</textarea>" in html
+    assert f'name="source" value="{article.pk}"' in html
+    assert f'name="form_token" value="{typed["form_token"]}"' in html
+    assert '<option value="hip" selected>' in html
+    assert 'id="id_consent" checked' in html
+
+
+def test_a_day_button_books_nothing_and_says_nothing_is_wrong(client, booking_page, care_area):
+    day = sorted({s.start.date() for s in booking_page.free_slots()})[1]
+    response = client.post("/book/", form_data("", first_name="", email="nope", day=day.isoformat()))
+    html = response.content.decode()
+    assert not VisitRequest.objects.exists()
+    assert "There is a problem" not in html
+    assert 'aria-invalid="true"' not in html
+
+
+def test_a_time_chosen_on_one_day_stays_chosen_while_another_day_is_shown(client, booking_page, care_area):
+    first = booking_page.free_slots()[0]
+    day = sorted({s.start.date() for s in booking_page.free_slots()})[1]
+    html = client.post("/book/", form_data(slot_value(first.start), day=day.isoformat())).content.decode()
+    assert day_button(day, current=True) in html
+    kept = html.split('class="slot-kept"')[1].split("</div>")[0]
+    assert f'value="{slot_value(first.start)}" autocomplete="off"' in kept
+    assert " checked>" in kept
+    assert f"Your time: <strong>{visit_time(first.start)}</strong>" in html
+
+
+def test_a_day_button_is_not_counted_as_a_booking_attempt(client, booking_page, care_area, settings):
+    settings.BOOKING_RATE_LIMIT = "2/d"
+    day = sorted({s.start.date() for s in booking_page.free_slots()})[1].isoformat()
+    statuses = [client.post("/book/", form_data("", day=day)).status_code for _ in range(5)]
+    assert statuses == [200] * 5
+    assert client.post("/book/", form_data(first_free(booking_page))).status_code == 303
 
 
 def test_day_link_to_a_day_without_times_shows_the_first_day(client, booking_page, care_area):
@@ -107,8 +150,9 @@ def test_form_sent_back_shows_the_chosen_days_times_with_the_time_kept_and_repea
     chosen = booking_page.free_slots()[-1]
     response = client.post("/book/", form_data(slot_value(chosen.start), email="nope"))
     html = response.content.decode()
-    assert f'value="{slot_value(chosen.start)}" data-label="' in html
-    assert f'value="{slot_value(chosen.start)}" data-label="{visit_time(chosen.start)}" checked>' in html
+    assert f'value="{slot_value(chosen.start)}" autocomplete="off" data-label="' in html
+    label = visit_time(chosen.start)
+    assert f'value="{slot_value(chosen.start)}" autocomplete="off" data-label="{label}" checked>' in html
     beside_send = html.split('id="chosen-time"')[1].split("</p>")[0]
     assert f"Your time: <strong>{visit_time(chosen.start)}</strong>" in beside_send
 
@@ -340,7 +384,7 @@ def test_hostile_or_invalid_values_are_refused_with_a_message(
 
 def test_a_ten_kilobyte_preferred_times_text_is_refused(client, booking_page, care_area):
     response = client.post("/book/", form_data("none", preferred_times="t" * 10_000))
-    assert "at most 300 characters" in response.content.decode()
+    assert "Please keep this to 300 characters or fewer (it has 10000)." in response.content.decode()
     assert not VisitRequest.objects.exists()
 
 
@@ -492,7 +536,10 @@ def test_booking_page_query_count_does_not_grow_with_bookings(
     slots = booking_page.free_slots()
     others = Client()  # other patients: this visitor's session stays as it was
     for i in range(10):
-        others.post("/book/", form_data(slot_value(slots[i].start), email=f"p{i}@example.com"))
+        others.post(
+            "/book/", form_data(slot_value(slots[i].start), first_name=f"P{i}", email=f"p{i}@example.com")
+        )
+    assert VisitRequest.objects.count() == 10
     with django_assert_max_num_queries(baseline):
         client.get("/book/")
 
@@ -530,3 +577,210 @@ def test_a_nul_byte_in_the_concern_parameter_is_ignored(client, booking_page, ca
     # PostgreSQL refuses NUL in text: looking it up answered 500 there (found by the hostile battery).
     response = client.get("/book/?concern=%00&from=%00")
     assert response.status_code == 200
+
+
+# Issue 14: one visit per booking intent. A send from the browser that has just booked (Back to a
+# fresh form, a second tab) shows that booking and offers to move it, instead of a second visit.
+
+
+def another_form(slot: str, **details) -> dict:
+    """What Back or a second tab sends: a freshly rendered form (a new one-time token)."""
+    return form_data(slot, **details)
+
+
+def test_a_second_form_sent_from_the_browser_that_booked_makes_no_second_visit(
+    client, booking_page, care_area, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/book/", form_data(first_free(booking_page)))
+        response = client.post("/book/", another_form(first_free(booking_page, 1)))
+    assert response.status_code == 303
+    assert response["Location"] == "/book/thanks/"
+    assert VisitRequest.objects.count() == 1
+    assert len([m for m in mail.outbox if m.to == ["maria@example.com"]]) == 1
+
+
+def test_the_second_send_shows_the_booking_and_offers_to_move_it_to_the_time_chosen_now(
+    client, booking_page, care_area
+):
+    booked, chosen_now = booking_page.free_slots()[0], booking_page.free_slots()[1]
+    client.post("/book/", form_data(slot_value(booked.start)))
+    client.post("/book/", another_form(slot_value(chosen_now.start)))
+    html = client.get("/book/thanks/").content.decode()
+    assert "You had already booked this visit, so we have not booked a second one." in html
+    assert f"Your Free Discovery Visit is on <strong>{visit_time(booked.start)}</strong>" in html
+    assert f"Move my visit to {visit_time(chosen_now.start)}</button>" in html
+    offer = html.split('<form method="post" action="/book/manage/">')[1].split("</form>")[0]
+    assert f'name="slot" value="{slot_value(chosen_now.start)}"' in offer
+    assert 'name="action" value="move"' in offer
+
+
+def test_the_offer_moves_the_booking_in_one_tap(client, booking_page, care_area):
+    booked, chosen_now = booking_page.free_slots()[0], booking_page.free_slots()[1]
+    client.post("/book/", form_data(slot_value(booked.start)))
+    client.post("/book/", another_form(slot_value(chosen_now.start)))
+    client.get("/book/thanks/")
+    response = client.post(
+        "/book/manage/", {"action": "move", "slot": slot_value(chosen_now.start)}, follow=True
+    )
+    assert "Your visit has a new time" in response.content.decode()
+    visit = VisitRequest.objects.get()
+    assert visit.slot_start == chosen_now.start
+
+
+def test_the_offer_is_said_once_and_a_reload_shows_the_booking_alone(client, booking_page, care_area):
+    client.post("/book/", form_data(first_free(booking_page)))
+    client.post("/book/", another_form(first_free(booking_page, 1)))
+    assert "not booked a second one" in client.get("/book/thanks/").content.decode()
+    reloaded = client.get("/book/thanks/").content.decode()
+    assert "not booked a second one" not in reloaded
+    assert "Your visit is booked" in reloaded
+
+
+def test_sending_the_same_time_again_offers_no_move(client, booking_page, care_area):
+    slot = first_free(booking_page)
+    client.post("/book/", form_data(slot))
+    client.post("/book/", another_form(slot))
+    html = client.get("/book/thanks/").content.decode()
+    assert "not booked a second one" in html
+    assert "Move my visit to" not in html
+    assert 'href="/book/manage/">Choose another time, or cancel</a>' in html
+
+
+def test_the_same_patient_is_recognised_by_email_or_phone_as_typed(client, booking_page, care_area):
+    client.post("/book/", form_data(first_free(booking_page)))
+    client.post(
+        "/book/", another_form(first_free(booking_page, 1), email="MARIA@example.com", phone="9545550999")
+    )
+    client.post(
+        "/book/", another_form(first_free(booking_page, 2), email="m@example.net", phone="954.555.0123")
+    )
+    assert VisitRequest.objects.count() == 1
+
+
+def test_someone_else_booking_in_the_same_browser_gets_their_own_visit(client, booking_page, care_area):
+    client.post("/book/", form_data(first_free(booking_page)))
+    # A parent booking for a child next: another name, the family's email and phone.
+    response = client.post("/book/", another_form(first_free(booking_page, 1), first_name="Leo"))
+    assert response.status_code == 303
+    assert VisitRequest.objects.count() == 2
+
+
+def test_after_cancelling_the_same_browser_may_book_again(client, booking_page, care_area):
+    client.post("/book/", form_data(first_free(booking_page)))
+    services.visit_request_cancel(visit_request=VisitRequest.objects.get())
+    client.post("/book/", another_form(first_free(booking_page, 1)))
+    assert VisitRequest.objects.filter(status="new").count() == 1
+    assert VisitRequest.objects.count() == 2
+
+
+def test_once_the_confirmation_minutes_are_up_the_contact_limit_is_the_last_line(
+    client, booking_page, care_area, settings
+):
+    settings.BOOKING_MAX_ACTIVE_PER_CONTACT = 1
+    client.post("/book/", form_data(first_free(booking_page)))
+    later = time.time() + 11 * 60
+    with mock.patch.object(view_helpers.time, "time", return_value=later):
+        response = client.post("/book/", another_form(first_free(booking_page, 1)))
+    assert response.status_code == 200
+    assert "You already have 1 visit booked or requested with us" in response.content.decode()
+    assert VisitRequest.objects.count() == 1
+
+
+def test_a_double_click_from_a_new_session_shows_the_booking_to_the_same_patient(
+    client, booking_page, care_area
+):
+    data = form_data(first_free(booking_page))
+    client.post("/book/", data)
+    # The second click's answer may arrive with a session the first never wrote to.
+    response = Client().post("/book/", data, follow=True)
+    html = response.content.decode()
+    assert "Your visit is booked" in html
+    assert "not booked a second one" in html
+
+
+def test_the_booking_page_reminds_the_browser_that_booked_of_its_booking(client, booking_page, care_area):
+    slot = booking_page.free_slots()[0]
+    client.post("/book/", form_data(slot_value(slot.start)))
+    html = client.get("/book/").content.decode()
+    assert f"You booked a visit for <strong>{visit_time(slot.start)}</strong> a few minutes ago." in html
+    assert 'href="/book/thanks/">See it or choose another time</a>' in html
+    assert "You booked a visit" not in Client().get("/book/").content.decode()
+
+
+def test_the_time_radios_are_not_restored_by_the_browser_on_back(client, booking_page, care_area):
+    html = client.get("/book/").content.decode()
+    radios = re.findall(r'<input type="radio" name="slot"[^>]*>', html)
+    assert len(radios) > 1
+    assert [r for r in radios if 'autocomplete="off"' not in r] == []
+
+
+def test_enter_in_a_field_sends_the_form_rather_than_showing_a_day(client, booking_page, care_area):
+    html = client.get("/book/").content.decode()
+    form = html.split("data-booking-form>")[1]
+    first_button = form[form.index("<button") :].split(">")[0]
+    assert 'type="submit"' in first_button
+    assert "name=" not in first_button
+
+
+# Issue 14: one message per case.
+
+
+def test_the_rate_limit_page_says_only_that_new_requests_are_paused(
+    client, booking_page, care_area, settings
+):
+    settings.BOOKING_RATE_LIMIT = "1/d"
+    client.post("/book/", form_data(first_free(booking_page), first_name="Ann"))
+    # Sent at once, from a form with a forged start: its own checks would complain too.
+    response = client.post(
+        "/book/", form_data(first_free(booking_page, 1), first_name="Dana", started="forged", email="nope")
+    )
+    html = response.content.decode()
+    summary = html.split('id="error-summary-title"')[1].split("</div>")[0]
+    assert response.status_code == 429
+    assert "paused new ones from this connection" in summary
+    assert 'href="tel:+19545195404"' in summary
+    assert "quicker than we expected" not in html
+    assert "Enter an email address" not in html
+    assert summary.count("<li>") == 1
+    assert 'value="Dana"' in html
+
+
+# Issue 14, item 11.
+
+
+def test_the_confirmation_title_says_what_its_heading_says(client, booking_page, care_area):
+    client.post("/book/", form_data(first_free(booking_page)))
+    html = client.get("/book/thanks/").content.decode()
+    assert "<title>Your visit is booked" in html
+    assert "<h1>Your visit is booked</h1>" in html
+    other = Client()
+    other.post(
+        "/book/", form_data("none", preferred_times="Mornings", email="z@example.com", first_name="Zed")
+    )
+    html = other.get("/book/thanks/").content.decode()
+    assert "<title>We have your request" in html
+    assert "<h1>We have your request</h1>" in html
+
+
+def test_a_long_note_is_not_cut_by_the_browser_and_is_refused_with_its_length(
+    client, booking_page, care_area
+):
+    html = client.get("/book/").content.decode()
+    note = html.split('name="note"')[1].split(">")[0]
+    assert "maxlength" not in note
+    assert 'data-count="500"' in note
+    assert "Up to 500 characters." in html
+    response = client.post("/book/", form_data(first_free(booking_page), note="n" * 510))
+    assert "Please keep this to 500 characters or fewer (it has 510)." in response.content.decode()
+    assert "n" * 510 + "</textarea>" in response.content.decode()
+    assert not VisitRequest.objects.exists()
+
+
+@pytest.mark.parametrize("typed", ["954-CALL-NOW", "(954) 555-0123 ext. 12"])
+def test_a_phone_number_with_letters_is_refused_rather_than_changed(client, booking_page, care_area, typed):
+    response = client.post("/book/", form_data(first_free(booking_page), phone=typed))
+    html = response.content.decode()
+    assert "Please type your phone number in digits, for example (954) 555-0123, without letters." in html
+    assert f'value="{typed}"' in html
+    assert not VisitRequest.objects.exists()

@@ -16,11 +16,11 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 def choose_day(page, n):
     """Opens the nth listed day and waits until its times are the ones shown."""
-    link = page.locator(".slot-days a").nth(n)
-    link.click()
-    expect(link).to_have_attribute("aria-current", "true")
+    button = page.locator(".slot-days button").nth(n)
+    button.click()
+    expect(page.locator(".slot-days button").nth(n)).to_have_attribute("aria-current", "true")
     expect(page.locator(".slot-day:not([hidden])")).to_have_count(1)
-    return link
+    return button
 
 
 def open_times(page):
@@ -118,11 +118,11 @@ def test_booking_works_without_javascript(browser, site_url):
     context = browser.new_context(java_script_enabled=False, viewport=PHONE)
     page = context.new_page()
     page.goto(site_url + "/book/")
-    third_day = page.locator(".slot-days a").nth(2)
-    day = third_day.get_attribute("href").split("day=")[1][:10]
-    third_day.click()
-    expect(page).to_have_url(re.compile(rf"/book/\?day={day}#slot-times$"))
-    expect(page.locator(".slot-days a[aria-current]")).to_have_attribute("href", f"?day={day}#slot-times")
+    day = page.locator(".slot-days button").nth(2).get_attribute("value")
+    page.locator(".slot-days button").nth(2).click()
+    # The form came back with that day's times, scrolled to them.
+    expect(page).to_have_url(re.compile(r"/book/#slot-times$"))
+    expect(page.locator(".slot-days button[aria-current]")).to_have_attribute("value", day)
     page.locator(".slot-option").nth(3).click()
     fill_details(page)
     page.get_by_role("button", name="Send my request").click()
@@ -135,7 +135,7 @@ def test_with_javascript_a_day_shows_its_times_without_reloading(phone_page, sit
     page.goto(site_url + "/book/")
     page.evaluate("window.stillTheSamePage = true")
     first_day_times = page.locator(".slot-day").first
-    third_day = page.locator(".slot-days a").nth(2)
+    third_day = page.locator(".slot-days button").nth(2)
     third_day.click()
     third_day_times = page.locator(".slot-day").nth(1)
     expect(third_day_times).to_be_visible()
@@ -180,7 +180,7 @@ def tab_to(page, selector, most=6):
 def test_booking_with_the_keyboard_alone(phone_page, site_url):
     page = phone_page
     page.goto(site_url + "/book/")
-    tab_to(page, ".slot-days li:nth-child(2) a", most=20)
+    tab_to(page, ".slot-days li:nth-child(2) button", most=20)
     page.keyboard.press("Enter")
     expect(page.locator(".slot-day:not([hidden])")).to_be_focused()
     page.keyboard.press("Tab")

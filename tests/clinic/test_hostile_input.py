@@ -108,6 +108,7 @@ def test_blog_listing_parameters_and_slugs_never_error(site, page, slug):
             "form_token",
             "started",
             "website",
+            "day",  # a day button: the form comes back with that day's times
         ]
     ),
     value=hostile,
@@ -150,3 +151,9 @@ def managing(site, settings):
 @given(action=st.one_of(st.just("move"), hostile), slot=hostile)
 def test_manage_forms_never_error_or_echo_a_payload(managing, action, slot):
     assert_safe(managing.post("/book/manage/", {"action": action, "slot": slot}))
+
+
+@battery
+@given(day=hostile, slot=hostile)
+def test_a_manage_day_button_never_errors_or_echoes_a_payload(managing, day, slot):
+    assert_safe(managing.post("/book/manage/", {"action": "move", "slot": slot, "day": day}))
