@@ -146,7 +146,9 @@ def _initial_from_query(request, care_areas: list[CareArea]) -> dict:
     if concern and concern in {area.slug for area in care_areas}:
         initial["concern"] = concern
     source = request.GET.get("from", "")
-    if source.isdigit() and len(source) < 10 and Page.objects.live().filter(pk=int(source)).exists():
+    # ASCII digits only: isdigit() is also true of "¹" and "①", which int() refuses.
+    is_id = source.isascii() and source.isdigit() and len(source) < 10
+    if is_id and Page.objects.live().filter(pk=int(source)).exists():
         initial["source"] = int(source)
     return initial
 

@@ -169,6 +169,13 @@ def test_concern_and_source_prefill_from_the_query_string(client, booking_page, 
     assert f'name="source" value="{article.pk}"' in html
 
 
+@pytest.mark.parametrize("source", ["¹", "٣", "①", "1²"])
+def test_a_source_in_digits_that_are_not_ascii_is_ignored(client, booking_page, source):
+    # str.isdigit() is true for superscripts and other scripts' digits, which int() refuses.
+    response = client.get("/book/", {"from": source})
+    assert response.status_code == 200
+
+
 def test_unknown_concern_and_source_are_ignored(client, booking_page, care_area):
     response = client.get("/book/?concern=<script>&from=99999999")
     assert response.status_code == 200
