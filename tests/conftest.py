@@ -1,12 +1,16 @@
 """Shared fixtures: a clinic site built from factories, and staff users."""
 
 import os
+import threading
 
 import pytest
 
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connection
+from django.test.testcases import LiveServerThread
 
 from wagtail.models import Page, Site
 
@@ -16,6 +20,29 @@ from tests import factories
 # Playwright runs an event loop in the test thread; Django's database access from that thread is
 # then refused without this (see shared/MACHINE.md). Django reads it at call time.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """live_server's threads share the one connection of the in-memory SQLite test database, so two
+    requests at once (a page's preview and its checks panel) could start a transaction inside the
+    other's ("cannot start a transaction within a transaction"). Connections stay threaded;
+    requests enter Django one at a time."""
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_requests_one_at_a_time_on_sqlite():
+    if connection.vendor == "sqlite":
+        LiveServerThread.server_class = OneRequestAtATimeServer
+    yield
 
 
 @pytest.fixture(autouse=True)

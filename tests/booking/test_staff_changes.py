@@ -358,7 +358,7 @@ def test_the_times_fragment_is_for_staff_who_may_change_requests(client, request
 
 def test_a_refused_move_comes_back_with_the_picker_on_the_chosen_day(desk, visit, booking_page):
     taken = booking_page.free_slots()[-1].start
-    desk.post("/book/", form_data(slot_value(taken), email="other@example.com"))
+    desk.post("/book/", form_data(slot_value(taken), first_name="Zed", email="other@example.com"))
     data = {"status": "new", "new_time": slot_value(taken), "staff_notes": "x"}
     response = desk.post(edit_url(visit), data)
     assert response.status_code == 200
