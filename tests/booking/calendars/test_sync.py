@@ -29,7 +29,14 @@ NY = ZoneInfo("America/New_York")
 
 
 def day(n: int):
-    return timezone.localdate() + timedelta(days=n)
+    """Day n of a working week ahead: day(2) is the Monday at least two days from today, day(3)
+    its Tuesday and so on to day(6), its Friday. The test clinic opens Monday to Friday only, so
+    counting from today would put these visits and busy times on a closed weekend some days."""
+    today = timezone.localdate()
+    monday = today + timedelta(days=(7 - today.weekday()) % 7 or 7)
+    if monday - today < timedelta(days=2):
+        monday += timedelta(days=7)
+    return monday + timedelta(days=n - 2)
 
 
 def ny(date_, hh_mm: str, fold: int = 0) -> datetime:
