@@ -3,15 +3,20 @@ incomplete or hostile archive is refused before anything is restored (clinic/bac
 
 import io
 import json
+import shlex
 import tarfile
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from clinic.backups import archive
 from clinic.backups.retention import backups_to_keep
+from clinic.management.commands.backup import Command as BackupCommand
+from tests.clinic.test_scheduler import unit
 
 NIGHTLY = [datetime(2026, 12, 7, 3, 15, tzinfo=UTC) - timedelta(days=n) for n in range(800)]
 
@@ -120,4 +125,32 @@ def test_a_partial_archive_never_takes_the_final_name(tmp_path):
     with pytest.raises(RuntimeError), archive.sink(path, recipient=None) as out:
         out.write(b"half an archive")
         raise RuntimeError("disk full")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_production_backs_up_every_night_from_a_systemd_timer_with_the_commands_own_arguments():
+    timer, service = unit("clinic-backup.timer"), unit("clinic-backup.service")
+    assert timer["Timer"]["OnCalendar"] == "*-*-* 03:15:00"
+    assert timer["Timer"]["Persistent"] == "true"
+    assert timer["Timer"]["Unit"] == "clinic-backup.service"
+    assert service["Service"]["Type"] == "oneshot"
+    assert service["Service"]["UMask"] == "0077"
+    program, manage_py, *arguments = shlex.split(service["Service"]["ExecStart"])
+    assert manage_py == "manage.py"
+    assert arguments[0] == "backup"
+    options = BackupCommand().create_parser("manage.py", "backup").parse_args(arguments[1:])
+    assert options.to == Path("/var/backups/clinic")
+    assert options.keep_daily == 7
+    assert options.keep_weekly == 4
+    assert options.keep_monthly == 12
+    assert not options.no_encryption
+    worker = unit("clinic-worker.service")
+    for key in ("User", "WorkingDirectory", "EnvironmentFile"):
+        assert service["Service"][key] == worker["Service"][key]
+
+
+def test_a_backup_without_a_key_is_refused_it_would_hold_patient_data_in_clear(tmp_path, monkeypatch):
+    monkeypatch.delenv("BACKUP_GPG_RECIPIENT", raising=False)
+    with pytest.raises(CommandError, match="encrypted"):
+        call_command("backup", to=tmp_path)
     assert list(tmp_path.iterdir()) == []

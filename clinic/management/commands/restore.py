@@ -57,6 +57,10 @@ class Command(BaseCommand):
             "every table's rows match the backup."
         )
         self.report_migrations()
+        self.stdout.write(
+            "Before the site serves: manage.py purge_visit_requests --older-than 365 (the backup may hold "
+            "details purged since it was made) and manage.py invalidate_caches (docs/operations.md)."
+        )
 
     def report_migrations(self) -> None:
         loader = MigrationLoader(connection)
