@@ -79,9 +79,10 @@ def sink(path: Path, *, recipient: str | None) -> Iterator[BinaryIO]:
                 yield file
         else:
             gpg = _gpg(
-                # Compression level 1: the dump and the images are compressed already; SQLite's file
-                # and the manifest are not, and level 1 costs little.
-                ["--encrypt", "--recipient", recipient, "--trust-model", "always", "-z", "1"],
+                # No compression: pg_dump's custom format and the images are compressed already (zlib
+                # level 1 gained next to nothing on bench/backup_restore.py's site, for CPU time);
+                # only a small site's SQLite file would shrink.
+                ["--encrypt", "--recipient", recipient, "--trust-model", "always", "--compress-algo", "none"],
                 "--output",
                 str(partial),
                 stdin=subprocess.PIPE,

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
+from storages.backends.s3 import S3Storage
+
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.core.management.base import CommandError
@@ -17,7 +19,14 @@ PARALLEL = 8
 
 
 def names(storage: Storage, folder: str = "") -> Iterator[str]:
-    """Every file in the store, folders walked depth first."""
+    """Every file in the store: folders walked depth first on disk; in S3 one listing of the
+    bucket (1,000 keys a request), not a request per folder (every original has a folder)."""
+    if isinstance(storage, S3Storage):
+        prefix = f"{storage.location.strip('/')}/" if storage.location.strip("/") else ""
+        for item in storage.bucket.objects.filter(Prefix=prefix):
+            if not item.key.endswith("/"):
+                yield item.key.removeprefix(prefix)
+        return
     try:
         folders, files = storage.listdir(folder)
     except FileNotFoundError:  # no upload yet: MEDIA_ROOT not created
