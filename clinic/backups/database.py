@@ -62,8 +62,13 @@ def verify(vendor: str, dump_file: Path) -> None:
     if vendor == "postgresql":
         _run(["pg_restore", "--list", str(dump_file)], what="pg_restore --list")
         return
-    with sqlite3.connect(f"file:{dump_file}?mode=ro", uri=True) as copy:
+    copy = sqlite3.connect(f"file:{dump_file}?mode=ro", uri=True)
+    try:
         result = copy.execute("PRAGMA integrity_check").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        result = str(error)
+    finally:
+        copy.close()
     if result != "ok":
         raise CommandError(f"The SQLite copy is damaged: {result}")
 

@@ -4,7 +4,9 @@ incomplete or hostile archive is refused before anything is restored (clinic/bac
 import io
 import json
 import shlex
+import sqlite3
 import tarfile
+from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -13,9 +15,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from clinic.backups import archive
+from clinic.backups import archive, database
 from clinic.backups.retention import backups_to_keep
 from clinic.management.commands.backup import Command as BackupCommand
+from tests.booking.live_server import manage
 from tests.clinic.test_scheduler import unit
 
 NIGHTLY = [datetime(2026, 12, 7, 3, 15, tzinfo=UTC) - timedelta(days=n) for n in range(800)]
@@ -73,9 +76,11 @@ def _archive(tmp_path, members: dict[str, bytes], manifest: dict | None = None):
 
 
 def _written(tmp_path, media: list[tuple[str, bytes]]):
-    """An archive as `manage.py backup --no-encryption` writes it."""
+    """An archive as `manage.py backup --no-encryption` writes it, of a one-table SQLite database."""
     dump = tmp_path / "database.sqlite3"
-    dump.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
+    with closing(sqlite3.connect(dump)) as copy, copy:
+        copy.execute("CREATE TABLE booking_visitrequest (id integer primary key)")
+        copy.executemany("INSERT INTO booking_visitrequest VALUES (?)", [(1,), (2,)])
     path = tmp_path / archive.archive_name(datetime.now(UTC), encrypted=False)
     with archive.sink(path, recipient=None) as out:
         archive.write(out, database_file=dump, vendor="sqlite", rows={"booking_visitrequest": 2}, media=media)
@@ -154,3 +159,33 @@ def test_a_backup_without_a_key_is_refused_it_would_hold_patient_data_in_clear(t
     with pytest.raises(CommandError, match="encrypted"):
         call_command("backup", to=tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_verify_only_reads_the_whole_archive_and_writes_nothing(tmp_path):
+    path = _written(tmp_path, [("images/a.webp", b"rendition")])
+    target = tmp_path / "restored.sqlite3"
+    out = manage(f"sqlite:///{target}", "restore", str(path), "--verify-only")
+    assert "The backup is whole: 1 tables (2 rows, sqlite) and 1 media files" in out
+    assert not (tmp_path / "media").exists()
+
+
+def test_a_restore_refuses_a_database_that_has_tables_and_leaves_it_as_it_was(tmp_path):
+    path = _written(tmp_path, [])
+    live = tmp_path / "live.sqlite3"
+    with closing(sqlite3.connect(live)) as copy, copy:
+        copy.execute("CREATE TABLE wagtailcore_page (id integer primary key)")
+        copy.execute("INSERT INTO wagtailcore_page VALUES (7)")
+    with pytest.raises(RuntimeError, match="already has 1 tables"):
+        manage(f"sqlite:///{live}", "restore", str(path))
+    with closing(sqlite3.connect(live)) as copy:
+        assert copy.execute("SELECT id FROM wagtailcore_page").fetchall() == [(7,)]
+        assert copy.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall() == [
+            ("wagtailcore_page",)
+        ]
+
+
+def test_a_restore_of_a_damaged_sqlite_copy_is_refused_before_anything_is_written(tmp_path):
+    dump = tmp_path / "database.sqlite3"
+    dump.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(CommandError, match="damaged"):
+        database.verify("sqlite", dump)
