@@ -66,9 +66,10 @@ def build(n: int = 50_000, *, now: datetime | None = None, seed: int = 16) -> in
     now = now or datetime.now(UTC)
     page = DiscoveryVisitPage.objects.first()
     concerns = list(CareArea.objects.values_list("pk", flat=True)) or [None]
-    sources = list(BlogPage.objects.values_list("pk", flat=True)) + list(
-        Page.objects.filter(depth=2).values_list("pk", flat=True)
-    )
+    # The articles (or, on a site with few, any pages below the home page) patients came from.
+    sources = list(BlogPage.objects.values_list("pk", flat=True))
+    if len(sources) < 100:
+        sources = list(Page.objects.filter(depth__gte=3).values_list("pk", flat=True))
     staff = get_user_model().objects.filter(is_staff=True).first()
     content_type = ContentType.objects.get_for_model(VisitRequest)
     Status = VisitRequest.Status
@@ -208,10 +209,15 @@ def _fetch(base: str, path: str, cookie: str) -> tuple[float | None, float, int,
     return first_at, time.perf_counter() - start, size, ""
 
 
-def measure(base: str, cookie: str, *, repeats: int = 15, exports: int = 2, rss=None) -> dict:
-    """{label: result} for the staff screens served at `base`: p50 ms and kB for pages; first
+def measure(
+    base_url: str, env: dict | None = None, *, cookie: str = "", repeats: int = 15, exports: int = 2, rss=None
+) -> dict:
+    """{label: result} for the staff screens served at `base_url`: p50 ms and kB for pages; first
     byte, total, and (when `rss` gives the server's resident memory in kB) memory growth for
-    exports. A screen that fails says how, and after how long."""
+    exports. A screen that fails says how, and after how long. Signs in through `env`'s database
+    unless given a `cookie`."""
+    base = base_url
+    cookie = cookie or _front_desk_cookie(env or dict(os.environ))
     results = {}
     for label, path in SCREENS:
         _fetch(base, path, cookie)  # warm: the worker's first request loads Wagtail's admin
@@ -278,11 +284,22 @@ class DeployedServer(Server):
         self.process = subprocess.Popen([str(a) for a in args], cwd=REPO, env=env)  # noqa: S603
 
 
+def _front_desk_cookie(env: dict) -> str:
+    out = _django("from bench.scale_requests import front_desk_cookie; print(front_desk_cookie())", env)
+    return out.strip().splitlines()[-1]
+
+
 def _measure_server(env: dict) -> dict:
-    cookie = _django("from bench.scale_requests import front_desk_cookie; print(front_desk_cookie())", env)
-    cookie = cookie.strip().splitlines()[-1]
     with DeployedServer(env) as server:
-        return measure(server.base, cookie, rss=_rss_of_children(server.process.pid))
+        return measure(server.base, env, rss=_rss_of_children(server.process.pid))
+
+
+ADD_SOURCES = """
+from wagtail.models import Page
+home = Page.objects.get(depth=2)
+for i in range({count}):
+    home.add_child(instance=Page(title=f"Source article {{i}}", slug=f"source-article-{{i}}"))
+"""
 
 
 def _cell(result: dict) -> str:
@@ -304,6 +321,7 @@ def table(demo: dict, large: dict, n: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=50_000)
+    parser.add_argument("--sources", type=int, default=500, help="pages the requests come from")
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
     database = f"clinic_bench_requests_{os.getpid()}"
@@ -333,6 +351,9 @@ def main() -> None:
         ):
             _run([PYTHON, "manage.py", *command], env)
         demo = _measure_server(env)
+        # Without bench/scale.py's articles, the demo's few would make a short source report.
+        print(f"Adding {args.sources} pages for requests to come from…")
+        _django(ADD_SOURCES.format(count=args.sources), env)
         print(f"Adding {args.requests:,} visit requests…")
         started = time.perf_counter()
         _django(f"from bench.scale_requests import build; build({args.requests})", env)
