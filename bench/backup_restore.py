@@ -6,8 +6,8 @@ the project's models, and SQL copies of the demo's hip-pain article for the page
 would create one by one in ~25 minutes):
 - 5,000 more articles (copies of the 1,000-word hip-pain guide: page, article, revision and
   search-index rows each);
-- 50,000 visit requests over two years, each with its seat, two emails (Notification rows) and an
-  audit entry; those whose visit is over a year old anonymised, as the purge leaves them;
+- 50,000 visit requests over two years, as bench/scale_requests.py builds them for the front
+  desk's measurements (emails, seats, audit entries; those over a year old anonymised);
 - 1,500 images (1200x800 JPEG originals) with two renditions each, in DJANGO_MEDIA_ROOT.
 
     DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/postgres .venv/bin/python bench/backup_restore.py
@@ -20,20 +20,19 @@ from __future__ import annotations
 
 import io
 import os
-import random
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PIL import Image as Picture
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.scale_requests import build as build_visit_requests  # noqa: E402
 from tests.booking.live_server import manage, postgres_database, prepare_database  # noqa: E402
 
 ARTICLES, VISIT_REQUESTS, IMAGES = 5_000, 50_000, 1_500
@@ -54,7 +53,7 @@ def fill(database_url: str, media_root: Path) -> None:
     _articles()
     print(f"  {ARTICLES:,} articles in {time.monotonic() - started:.0f} s")
     started = time.monotonic()
-    _visit_requests()
+    build_visit_requests(VISIT_REQUESTS)
     print(f"  {VISIT_REQUESTS:,} visit requests in {time.monotonic() - started:.0f} s")
     started = time.monotonic()
     _images()
@@ -145,65 +144,6 @@ def _articles() -> None:
             {"id": "int"},
         )
         Page.objects.filter(pk=index.pk).update(numchild=index.numchild + ARTICLES)
-
-
-def _visit_requests() -> None:
-    from django.contrib.contenttypes.models import ContentType  # noqa: PLC0415
-    from django.db import transaction  # noqa: PLC0415
-
-    from wagtail.models import ModelLogEntry  # noqa: PLC0415
-
-    from booking.models import DiscoveryVisitPage, Notification, SlotSeat, VisitRequest  # noqa: PLC0415
-
-    rng = random.Random(16)
-    now = datetime.now(UTC)
-    page = DiscoveryVisitPage.objects.get()
-    names = ["Maria", "Jose", "Ana", "Luis", "Carmen", "James", "Linda", "Robert", "Patricia", "Michael"]
-    surnames = ["Lopez", "Garcia", "Smith", "Johnson", "Rodriguez", "Martinez", "Brown", "Davis"]
-    content_type = ContentType.objects.get_for_model(VisitRequest)
-    for batch in range(0, VISIT_REQUESTS, 5_000):
-        with transaction.atomic():
-            requests = []
-            for n in range(batch, batch + 5_000):
-                slot = now - timedelta(days=730) + timedelta(minutes=30 * (n // 2))
-                old = slot < now - timedelta(days=365)
-                first, last = rng.choice(names), rng.choice(surnames)
-                requests.append(
-                    VisitRequest(
-                        page=page,
-                        slot_start=slot,
-                        slot_end=slot + timedelta(minutes=30),
-                        status=rng.choice(["new", "confirmed", "attended", "cancelled"]),
-                        first_name="" if old else first,
-                        last_name="" if old else last,
-                        email="" if old else f"{first}.{last}{n}@example.com".lower(),
-                        phone="" if old else f"+1954555{n % 10_000:04d}",
-                        note="" if old else "Hip pain after long runs, worse on hills. " * rng.randint(0, 4),
-                        consented_at=slot - timedelta(days=3),
-                        created_at=slot - timedelta(days=3),
-                        anonymised_at=now if old else None,
-                    )
-                )
-            VisitRequest.objects.bulk_create(requests)
-            SlotSeat.objects.bulk_create(
-                SlotSeat(visit_request=r, slot_start=r.slot_start, seat=n % 2 + 1)
-                for n, r in enumerate(requests, batch)
-            )
-            Notification.objects.bulk_create(
-                Notification(visit_request=r, kind=kind, status="sent", attempts=1, sent_at=r.created_at)
-                for r in requests
-                for kind in ("confirmation", "reminder")
-            )
-            ModelLogEntry.objects.bulk_create(
-                ModelLogEntry(
-                    content_type=content_type,
-                    object_id=str(r.pk),
-                    label=f"Visit request {r.pk}",
-                    action="wagtail.create",
-                    timestamp=r.created_at,
-                )
-                for r in requests
-            )
 
 
 def _images() -> None:
