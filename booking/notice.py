@@ -1,0 +1,13 @@
+"""The notice window: how close to its time a patient may still move or cancel a visit online.
+A pure rule (no database, no request), so its edge is tested to the minute."""
+
+from datetime import datetime, timedelta
+
+
+def within_notice_window(slot_start: datetime | None, *, now: datetime, hours: int) -> bool:
+    """True when the visit at `slot_start` is less than `hours` away (or already begun): changes
+    are then the front desk's, by phone. `hours` 0 turns the window off; a request without a
+    time has nothing to be close to."""
+    if not hours or slot_start is None:
+        return False
+    return now > slot_start - timedelta(hours=hours)
