@@ -7,8 +7,6 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from booking.models import BookingSettings
-
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -46,12 +44,8 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def site_url(live_server, demo_site, settings):
     """The demo clinic, served by a real server whose public URL it is: links in emails and
-    calendar files point at it, so a test follows them as sent.
-
-    No notice window: the journeys move and cancel the first free times, which can be within a
-    day of now (test_notice_window.py turns it on)."""
+    calendar files point at it, so a test follows them as sent."""
     settings.CLINIC_PUBLIC_URL = live_server.url
-    BookingSettings.objects.filter(site=demo_site).update(change_notice_hours=0)
     return live_server.url
 
 
