@@ -8,7 +8,10 @@ import pytest
 import time_machine
 
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
+
+from wagtail.models import Site
 
 from booking import errors, services
 from booking.emails import build_message, manage_url
@@ -16,6 +19,7 @@ from booking.models import BookingSettings, Notification, SlotSeat, VisitRequest
 from booking.notice import within_notice_window
 from booking.services import Patient
 from booking.slots import slot_value
+from tests.admin_forms import form_data as form_data_of
 
 HOURS = 24
 
@@ -185,6 +189,32 @@ def test_with_no_window_a_patient_can_cancel_a_minute_before_the_visit(client, v
         client.get(path_of(visit))
         client.post("/book/manage/cancel/")
     assert VisitRequest.objects.get().status == VisitRequest.Status.CANCELLED
+
+
+# The setting
+
+
+def test_a_superuser_sets_the_notice_in_booking_settings_with_its_help_text(admin_client, booking_page):
+    url = reverse("wagtailsettings:edit", args=["booking", "bookingsettings", Site.objects.get().pk])
+    assert "0 lets them change up to the visit itself" in admin_client.get(url).content.decode()
+    data = form_data_of(admin_client, url)
+    data["change_notice_hours"] = "48"
+    assert admin_client.post(url, data).status_code == 302
+    assert BookingSettings.objects.get().change_notice_hours == 48
+
+
+def test_a_negative_notice_or_one_over_two_weeks_is_refused(admin_client, booking_page):
+    url = reverse("wagtailsettings:edit", args=["booking", "bookingsettings", Site.objects.get().pk])
+    data = form_data_of(admin_client, url)
+    data["change_notice_hours"] = "-1"
+    assert admin_client.post(url, data).status_code == 200
+    data["change_notice_hours"] = str(24 * 14 + 1)
+    assert admin_client.post(url, data).status_code == 200
+    assert BookingSettings.objects.get().change_notice_hours == 0
+
+
+def test_a_new_clinics_notice_is_24_hours(db):
+    assert BookingSettings(site=Site.objects.get()).change_notice_hours == 24
 
 
 # The emails say so
