@@ -3,6 +3,7 @@ the server refuses the patient's move and cancel (GET and POST); staff can chang
 clock is controlled (time-machine) to one minute either side of the window's edge."""
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -40,6 +41,15 @@ HOURS = 24
 def test_the_window_starts_exactly_the_notice_before_the_visit(before_visit, inside):
     start = datetime(2026, 3, 10, 15, 0).astimezone()
     assert within_notice_window(start, now=start - before_visit, hours=24) is inside
+
+
+def test_the_window_counts_hours_that_pass_across_a_dst_change():
+    # Sunday 8 March 2026, 10:00 in Davie, the morning the clocks went forward: 24 hours before
+    # is Saturday 09:00 on the wall clock (the night was an hour short), not 10:00.
+    clinic = ZoneInfo("America/New_York")
+    start = datetime(2026, 3, 8, 10, 0, tzinfo=clinic)
+    assert within_notice_window(start, now=datetime(2026, 3, 7, 8, 59, tzinfo=clinic), hours=24) is False
+    assert within_notice_window(start, now=datetime(2026, 3, 7, 9, 1, tzinfo=clinic), hours=24) is True
 
 
 def test_no_window_when_the_notice_is_zero():
