@@ -10,7 +10,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from clinic.models import CareArea
 
 from ..models import VisitRequest
-from ..selectors import failed_notifications_exist, needs_outcome, possible_duplicates_exist
+from ..selectors import needs_outcome, possible_duplicates_exist, requests_with_failed_emails_ids
 
 
 class VisitRequestFilterSet(WagtailFilterSet):
@@ -40,8 +40,8 @@ class VisitRequestFilterSet(WagtailFilterSet):
     def filter_email_failed(self, queryset, name, value):
         if value is None:
             return queryset
-        failed = failed_notifications_exist()
-        return queryset.filter(failed) if value else queryset.exclude(failed)
+        failed = requests_with_failed_emails_ids()
+        return queryset.filter(pk__in=failed) if value else queryset.exclude(pk__in=failed)
 
     def filter_duplicates(self, queryset, name, value):
         if value is None:
