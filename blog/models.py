@@ -17,6 +17,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -142,6 +143,8 @@ class BlogIndexPage(PublicURLMixin, RoutablePageMixin, ServingMixin, Page):
         # The list's cached fragment: one per index, category or tag, and page of the list.
         variant = [self.pk, care_area.pk if care_area else "", tag.pk if tag else "", listing.number]
         context = {
+            # The language switch goes to the same list in the other language's blog.
+            "language_subpath": request.path.removeprefix(self.get_url(request) or ""),
             "listing": listing,
             "listing_key": ":".join(map(str, variant)),
             "canonical_url": canonical,
@@ -201,7 +204,7 @@ class BlogIndexPage(PublicURLMixin, RoutablePageMixin, ServingMixin, Page):
         return self._listing(
             request,
             self.articles().filter(categories=care_area),
-            heading=f"Articles about {care_area.name}",
+            heading=_("Articles about %(care_area)s") % {"care_area": care_area.translated("name")},
             categories=categories,
             care_area=care_area,
         )
@@ -212,7 +215,7 @@ class BlogIndexPage(PublicURLMixin, RoutablePageMixin, ServingMixin, Page):
         return self._listing(
             request,
             self.articles().filter(tags=tag),
-            heading=f"Articles tagged “{tag.name}”",
+            heading=_("Articles tagged “%(tag)s”") % {"tag": tag.name},
             tag=tag,
         )
 

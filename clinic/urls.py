@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 
 from wagtail import urls as wagtail_urls
@@ -33,7 +34,6 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
-    path("search/", views.search, name="search"),
     # Staff members' private calendar feeds (booking/calendars): a secret address, no page.
     path("calendar-feed/", include("booking.calendars.urls")),
 ]
@@ -58,5 +58,11 @@ urlpatterns += [
         passwords.page_password,
         name="wagtailcore_authenticate_with_password",
     ),
-    path("", include(wagtail_urls)),
 ]
+# Pages and search in each language: English at /, Spanish at /es/ (clinic/languages.py decides
+# the language from the path; no prefix is the default language).
+urlpatterns += i18n_patterns(
+    path("search/", views.search, name="search"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)
