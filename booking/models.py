@@ -20,6 +20,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
+    HelpPanel,
     InlinePanel,
     MultiFieldPanel,
     ObjectList,
@@ -117,6 +118,13 @@ class DiscoveryVisitPage(PublicURLMixin, RoutablePageMixin, ServingMixin, Page):
         FieldPanel("confirmation_text"),
     ]
     availability_panels = [
+        HelpPanel(
+            content=(
+                "<p>One schedule for every language: the booking page in English sets it. On its "
+                "translations (the Spanish page) this tab is not used; they offer the English "
+                "page's times.</p>"
+            ),
+        ),
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("visit_length_minutes"), FieldPanel("buffer_minutes")]),

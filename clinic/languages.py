@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import Http404
 from django.utils import translation
 
-from wagtail.models import Locale, Page
+from wagtail import views as wagtail_views
+from wagtail.models import Locale, Page, Site
 
 from clinic.page_cache import cached, current_generation
 
@@ -60,6 +62,9 @@ def translated_urls(request) -> dict[str, dict[str, tuple[str, str]]]:
     """{translation key: {language: (URL, title)}} for every live public page: what the switch and the
     `hreflang` alternates read. Built once per page-cache generation (any publish, move, unpublish
     or privacy change starts a new one), so it costs no query per page."""
+    urls = getattr(request, "_translated_urls", None)
+    if urls is not None:
+        return urls
     key = translations_key(request)
     urls = cached(request, key)
     if urls is None:
@@ -71,6 +76,7 @@ def translated_urls(request) -> dict[str, dict[str, tuple[str, str]]]:
             if url:
                 urls.setdefault(str(page.translation_key), {})[languages[page.locale_id]] = (url, page.title)
         cache.set(key, urls, timeout=TRANSLATIONS_CACHE_SECONDS)
+    request._translated_urls = urls  # read by the switch, the <head>, the footer: one cache read
     return urls
 
 
@@ -100,3 +106,33 @@ def localized_link(request, page, language: str | None = None) -> tuple[str, str
 
 def localized_url(request, page, language: str | None = None) -> str:
     return localized_link(request, page, language)[0]
+
+
+def localized_root(request, site, *, specific: bool = True):
+    """The site's home page in the request's language, as its own type. The site's root page is
+    the home page in the default language; the shared cache keeps it with its translations already
+    found (HomePage.remember_translations), so neither language costs a query for the Locale.
+    `specific=False`: the default language's as a plain Page will do (a path to search under, a
+    title and URL for the menu)."""
+    root = site.root_page
+    language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
+    if language == settings.LANGUAGE_CODE:
+        return root.specific if specific else root
+    return root.specific.localized.specific
+
+
+def serve(request, path):
+    """Wagtail's page view, routed from `localized_root` (Wagtail's own routing looks up the active
+    Locale on every request)."""
+    if not hasattr(request, "_wagtail_route_for_request"):
+        site = Site.find_for_request(request)
+        route = None
+        if site is not None:
+            try:
+                route = localized_root(request, site).route(
+                    request, [part for part in path.split("/") if part]
+                )
+            except Http404:
+                route = None
+        request._wagtail_route_for_request = route
+    return wagtail_views.serve(request, path)

@@ -19,7 +19,7 @@ from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page, Site
 
 from clinic import health
-from clinic.languages import translated_urls
+from clinic.languages import localized_root, translated_urls
 from clinic.page_cache import reads_query_parameters
 from clinic.public_url import absolute_url
 from clinic.search import MAX_QUERY_CHARS, search_pages, search_terms, with_excerpts
@@ -43,7 +43,7 @@ def search(request):
         pages = Page.objects.live().public()
         if site is not None:
             # The home page in this language: each language's pages are a tree of their own.
-            pages = pages.descendant_of(site.root_page.localized, inclusive=True)
+            pages = pages.descendant_of(localized_root(request, site, specific=False), inclusive=True)
         paginator = Paginator(search_pages(pages, terms), SEARCH_RESULTS_PER_PAGE)
         results = paginator.get_page(request.GET.get("page"))
         results.object_list = with_excerpts(results.object_list)

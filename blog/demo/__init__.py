@@ -129,7 +129,10 @@ def load(*, site, log) -> None:
 
 def _ensure_spanish(index: BlogIndexPage, *, log) -> None:
     """/es/blog/ and the hip-pain guide in Spanish, once the Spanish home exists (clinic's demo)."""
-    ensure_translation(index, log=log, **INDEX_ES)
+    index_es = ensure_translation(index, log=log, **INDEX_ES)
+    # The review runs per language: Spanish articles go live through the same Clinical review.
+    blog_editors_group_ensure(index_page=index_es)
+    clinical_review_ensure(index_page=index_es)
     guide = BlogPage.objects.filter(slug=GUIDE_SLUG, locale=index.locale).first()
     if guide is None or not guide.live:
         return

@@ -259,6 +259,9 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# A new translation starts as a draft, even of a live page: a Spanish article goes live through
+# the Spanish blog's Clinical review like any other (docs/translation.md), never as an English copy.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("CLINIC_TIME_ZONE", "America/New_York")
 USE_I18N = True

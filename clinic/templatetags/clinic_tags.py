@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 
 from wagtail.models import Site
 
-from clinic.languages import alternates, localized_link, localized_url
+from clinic.languages import alternates, localized_link, localized_root, localized_url
 from clinic.page_cache import cached, current_generation
 from clinic.public_url import absolute_url
 from clinic.text import xml_safe_data
@@ -83,7 +83,7 @@ def main_menu(context):
     key = menu_cache_key(request, site)
     menu = cached(request, key)
     if menu is None:
-        root = site.root_page.localized  # the home page in this request's language
+        root = localized_root(request, site, specific=False)  # the home page in this language
         children = root.get_children().live().public().in_menu()
         menu = [MenuItem(page.pk, page.title, page.get_url(request)) for page in [root, *children]]
         cache.set(key, menu, timeout=MENU_CACHE_SECONDS)
