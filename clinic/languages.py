@@ -58,10 +58,10 @@ def translations_key(request) -> str:
     return f"translations:{current_generation(request)}"
 
 
-def translated_urls(request) -> dict[str, dict[str, tuple[str, str]]]:
-    """{translation key: {language: (URL, title)}} for every live public page: what the switch and the
-    `hreflang` alternates read. Built once per page-cache generation (any publish, move, unpublish
-    or privacy change starts a new one), so it costs no query per page."""
+def translated_urls(request) -> dict[str, dict[str, tuple[str, str, int]]]:
+    """{translation key: {language: (URL, title, page id)}} for every live public page: what the
+    switch and the `hreflang` alternates read. Built once per page-cache generation (any publish,
+    move, unpublish or privacy change starts a new one), so it costs no query per page."""
     urls = getattr(request, "_translated_urls", None)
     if urls is not None:
         return urls
@@ -74,7 +74,8 @@ def translated_urls(request) -> dict[str, dict[str, tuple[str, str]]]:
         for page in pages.only("pk", "title", "url_path", "translation_key", "locale_id"):
             url = page.get_url(request)
             if url:
-                urls.setdefault(str(page.translation_key), {})[languages[page.locale_id]] = (url, page.title)
+                found = urls.setdefault(str(page.translation_key), {})
+                found[languages[page.locale_id]] = (url, page.title, page.pk)
         cache.set(key, urls, timeout=TRANSLATIONS_CACHE_SECONDS)
     request._translated_urls = urls  # read by the switch, the <head>, the footer: one cache read
     return urls
@@ -101,7 +102,8 @@ def localized_link(request, page, language: str | None = None) -> tuple[str, str
         return "", ""
     known = translated_urls(request).get(str(page.translation_key), {})
     language = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    return known.get(language) or known.get(settings.LANGUAGE_CODE) or next(iter(known.values()), ("", ""))
+    found = known.get(language) or known.get(settings.LANGUAGE_CODE) or next(iter(known.values()), None)
+    return found[:2] if found else ("", "")
 
 
 def localized_url(request, page, language: str | None = None) -> str:
@@ -118,7 +120,13 @@ def localized_root(request, site, *, specific: bool = True):
     language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
     if language == settings.LANGUAGE_CODE:
         return root.specific if specific else root
-    return root.specific.localized.specific
+    if "_localized_by_language" in root.__dict__:  # the site as the shared cache keeps it
+        return root.localized
+    # Otherwise by its id in the map of translations: one query, as the default language's.
+    translated = translated_urls(request).get(str(root.translation_key), {}).get(language)
+    if translated is None:
+        return root.specific
+    return root.specific_class.objects.get(pk=translated[2])
 
 
 def serve(request, path):

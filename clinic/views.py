@@ -104,7 +104,7 @@ class PageSitemap(Sitemap):
     def _alternates(self, found: dict, subpath: str) -> list[dict]:
         alternates = [
             {"lang_code": language, "location": absolute_url(url + subpath, self.request)}
-            for language, (url, _title) in sorted(found.items())
+            for language, (url, _title, _pk) in sorted(found.items())
         ]
         if settings.LANGUAGE_CODE in found:
             default = absolute_url(found[settings.LANGUAGE_CODE][0] + subpath, self.request)

@@ -5,6 +5,7 @@ the Spanish catalog, and the admin's out-of-date mark on translations."""
 import re
 import shutil
 import subprocess
+from datetime import time
 from pathlib import Path
 
 import polib
@@ -14,6 +15,7 @@ from bs4 import BeautifulSoup
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from wagtail.models import Locale
 
@@ -22,6 +24,7 @@ from tests.factories import (
     BlogIndexPageFactory,
     BlogPageFactory,
     CareAreaFactory,
+    DiscoveryVisitPageFactory,
     StandardPageFactory,
 )
 
@@ -310,3 +313,60 @@ def test_demo_builds_the_spanish_site(client, demo_site):
     footer = soup(client.get("/es/")).find("footer")
     assert footer.find("a", lang="en").get_text() == "Language assistance"
     assert footer.find("a", lang="es")["href"] == "/es/asistencia-con-el-idioma/"
+
+
+# The admin: a translation that fell behind its source
+
+
+@pytest.fixture
+def boss(client, django_user_model):
+    user = django_user_model.objects.create_superuser("boss", "boss@example.com", "pw-boss")
+    client.force_login(user)
+    return user
+
+
+def test_translation_edited_after_its_source_is_not_marked(client, site, boss):
+    response = client.get(f"/admin/pages/{site['article_es'].pk}/edit/")
+    assert response.status_code == 200
+    assert "Out of date" not in response.content.decode()
+
+
+def test_source_published_again_marks_its_translation_out_of_date_in_the_editor(client, site, boss):
+    article = site["article"]
+    article.intro = "What changed since the Spanish was written."
+    article.save_revision().publish()
+    response = client.get(f"/admin/pages/{site['article_es'].pk}/edit/")
+    page = soup(response)
+    warning = next(m for m in page.select(".messages li") if "Out of date" in m.get_text())
+    assert warning.find("a")["href"] == f"/admin/pages/{article.pk}/edit/"
+
+
+def test_source_lists_its_out_of_date_translations_in_the_editor(client, site, boss):
+    article = site["article"]
+    article.save_revision().publish()
+    page = soup(client.get(f"/admin/pages/{article.pk}/edit/"))
+    notice = next(m for m in page.select(".messages li") if "Translations out of date" in m.get_text())
+    assert notice.find("a")["href"] == f"/admin/pages/{site['article_es'].pk}/edit/"
+
+
+def test_saving_the_translation_again_clears_the_mark(client, site, boss):
+    site["article"].save_revision().publish()
+    site["article_es"].save_revision()
+    response = client.get(f"/admin/pages/{site['article_es'].pk}/edit/")
+    assert "Out of date" not in response.content.decode()
+
+
+# The booking page in Spanish offers the English page's schedule
+
+
+def test_spanish_booking_page_offers_the_english_schedule(home, clinic_settings, spanish):
+    english = DiscoveryVisitPageFactory(parent=home, hours=[(day, time(10), time(12)) for day in range(7)])
+    ensure_translation(home, log=quiet, title="Inicio", slug="inicio")
+    translated = ensure_translation(
+        english, log=quiet, title="Reservar", slug="reservar", weekly_hours=[], closures=[]
+    )
+    translated = type(translated).objects.get(pk=translated.pk)  # as served: its own rows only
+    now = timezone.now()
+    assert translated.rules() == english.rules()
+    assert translated.free_slots(now=now) == english.free_slots(now=now)
+    assert translated.free_slots(now=now) != []
