@@ -20,7 +20,8 @@ SPANISH = "es"
 
 def ensure_site(*, log) -> Site:
     """The default Site with the demo home page as its root: where every app's part goes."""
-    home = HomePage.objects.first()
+    # The site's home page is the default language's; its translations are other HomePages.
+    home = HomePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).first()
     if home is None:
         # The root and default locale come from Wagtail's migrations; a flushed database has neither.
         Locale.objects.get_or_create(
