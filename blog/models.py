@@ -460,7 +460,8 @@ class BlogPage(PublicURLMixin, ServingMixin, Page):
         return "?" + urlencode(params) if params else ""
 
     def related_articles(self):
-        """Up to three other live articles: those sharing most categories and tags first, then newest."""
+        """Up to three other live articles in this article's language: those sharing most categories
+        and tags first, then newest."""
         # Correlated subqueries rather than COUNT(DISTINCT) over two joins: the joins multiply
         # rows (articles x categories x tags) and made this the slowest query on the page.
         shared_categories = (
@@ -485,6 +486,7 @@ class BlogPage(PublicURLMixin, ServingMixin, Page):
         return (
             BlogPage.objects.live()
             .public()
+            .filter(locale_id=self.locale_id)
             .exclude(pk=self.pk)
             .annotate(shared=shared)
             .select_related("hero_image")

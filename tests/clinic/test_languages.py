@@ -370,3 +370,10 @@ def test_spanish_booking_page_offers_the_english_schedule(home, clinic_settings,
     assert translated.rules() == english.rules()
     assert translated.free_slots(now=now) == english.free_slots(now=now)
     assert translated.free_slots(now=now) != []
+
+
+def test_spanish_article_relates_only_spanish_articles(client, site):
+    related = soup(client.get("/es/blog/dolor-de-cadera/")).select(".resources .article-card__title a")
+    assert all(a["href"].startswith("/es/") for a in related)
+    english = soup(client.get("/blog/hip-pain/")).select(".resources .article-card__title a")
+    assert [a["href"] for a in english] == ["/blog/knee-pain/"]
