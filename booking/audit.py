@@ -14,6 +14,7 @@ LOG_VIEWED = "booking.visit_request.viewed"
 LOG_STATUS = "booking.visit_request.status_changed"
 LOG_EXPORTED = "booking.visit_request.exported"
 LOG_ANONYMISED = "booking.visit_request.anonymised"
+LOG_OUTCOME = "booking.visit_request.outcome_marked"
 
 ACTIONS = [
     (LOG_LISTED, "List visit requests", "Listed"),
@@ -21,6 +22,7 @@ ACTIONS = [
     (LOG_STATUS, "Change visit request status", "Status changed"),
     (LOG_EXPORTED, "Export visit requests", "Exported"),
     (LOG_ANONYMISED, "Anonymise visit request", "Anonymised"),
+    (LOG_OUTCOME, "Mark who came to a visit", "Outcome marked"),
 ]
 
 
@@ -47,4 +49,22 @@ def log_visit_requests(rows: list[VisitRequest], *, action: str, user, data: dic
             user=user,
         )
         for row in rows
+    )
+
+
+# The object id of an entry about many requests at once (an export): no request has it, and the
+# audit log's report, which looks entries' objects up by id, finds none rather than failing.
+MANY_REQUESTS_ID = "0"
+
+
+def log_visit_request_export(*, action: str, user, data: dict) -> None:
+    """One entry for an export, however many requests it holds: who, when, filters, how many."""
+    ModelLogEntry.objects.create(
+        content_type_id=ContentType.objects.get_for_model(VisitRequest).pk,
+        object_id=MANY_REQUESTS_ID,
+        label=f"Visit requests export ({data['rows']} rows)",
+        action=action,
+        data=data,
+        timestamp=timezone.now(),
+        user=user,
     )

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.db import models
 from django.db.models import Count, Q, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -410,6 +411,9 @@ class VisitRequest(models.Model):
         ATTENDED = "attended", "Attended"
         NO_SHOW = "no_show", "No-show"
         CANCELLED = "cancelled", "Cancelled"
+        # Cancelled inside the notice window (by phone, since the manage link no longer can):
+        # counted apart from an ordinary cancellation, and like one it frees the seat.
+        LATE_CANCEL = "late_cancel", "Late cancel"
 
     class ContactMethod(models.TextChoices):
         EMAIL = "email", "Email"
@@ -463,11 +467,20 @@ class VisitRequest(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     ACTIVE_STATUSES = (Status.NEW, Status.CONTACTED, Status.CONFIRMED)
+    CANCELLED_STATUSES = (Status.CANCELLED, Status.LATE_CANCEL)
+    # What happened at a visit once its time has passed, marked by the front desk.
+    OUTCOME_STATUSES = (Status.ATTENDED, Status.NO_SHOW, Status.LATE_CANCEL)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "visit request"
         permissions = [("export_visitrequest", "Can export visit requests")]
+        # The inbox's "same patient?" lookup compares addresses in any case and phones as stored.
+        # The search's trigram indexes (PostgreSQL only) are in migration 0014.
+        indexes = [
+            models.Index(Lower("email"), name="booking_vr_email_lower"),
+            models.Index(fields=["phone"], name="booking_vr_phone"),
+        ]
 
     def __str__(self) -> str:
         when = visit_time(self.slot_start, with_zone=False) if self.slot_start else "preferred times"
@@ -574,7 +587,16 @@ class BookingSettings(BaseSiteSetting):
         help_text="Staff email addresses told about new visit requests, one per line.",
     )
 
-    panels = [FieldPanel("staff_recipients")]
+    change_notice_hours = models.PositiveSmallIntegerField(
+        "notice for changes (hours)",
+        default=24,
+        validators=[MaxValueValidator(24 * 14)],
+        help_text="Patients can move or cancel online until this many hours before the visit; after "
+        "that the manage link asks them to call. 0 lets them change up to the visit itself. Staff "
+        "can always change a visit in the inbox.",
+    )
+
+    panels = [FieldPanel("staff_recipients"), FieldPanel("change_notice_hours")]
     # Every new request's name and time goes to these addresses: who may change them (clinic.forms).
     base_form_class = PatientDataRoutingForm
     patient_data_routing = {

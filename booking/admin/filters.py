@@ -1,4 +1,5 @@
-"""The inbox's filters: status, visit date, concern, "an email failed" and "possible duplicates"."""
+"""The inbox's filters: status, visit date, concern, "an email failed", "possible duplicates" and
+"needs outcome"."""
 
 import django_filters
 
@@ -9,7 +10,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from clinic.models import CareArea
 
 from ..models import VisitRequest
-from ..selectors import failed_notifications_exist, possible_duplicates_exist
+from ..selectors import needs_outcome, possible_duplicates_exist, requests_with_failed_emails_ids
 
 
 class VisitRequestFilterSet(WagtailFilterSet):
@@ -25,6 +26,13 @@ class VisitRequestFilterSet(WagtailFilterSet):
         help_text="Same email address or phone number as another new, contacted or confirmed request.",
     )
 
+    needs_outcome = django_filters.BooleanFilter(
+        label="Needs outcome",
+        method="filter_needs_outcome",
+        help_text="Visits whose time has passed that are still new, contacted or confirmed: "
+        "mark them attended, no-show or late cancel.",
+    )
+
     class Meta:
         model = VisitRequest
         fields = ["status", "slot_start", "concern"]
@@ -32,8 +40,8 @@ class VisitRequestFilterSet(WagtailFilterSet):
     def filter_email_failed(self, queryset, name, value):
         if value is None:
             return queryset
-        failed = failed_notifications_exist()
-        return queryset.filter(failed) if value else queryset.exclude(failed)
+        failed = requests_with_failed_emails_ids()
+        return queryset.filter(pk__in=failed) if value else queryset.exclude(pk__in=failed)
 
     def filter_duplicates(self, queryset, name, value):
         if value is None:
@@ -42,3 +50,8 @@ class VisitRequestFilterSet(WagtailFilterSet):
         if value:
             return queryset.filter(duplicates, anonymised_at__isnull=True)
         return queryset.exclude(duplicates, anonymised_at__isnull=True)
+
+    def filter_needs_outcome(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(needs_outcome()) if value else queryset.exclude(needs_outcome())
