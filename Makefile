@@ -9,7 +9,7 @@ PORT ?= 8000
 CLINIC_PUBLIC_URL ?= http://$(HOST):$(PORT)
 
 .DEFAULT_GOAL := help
-.PHONY: help run install migrate demo admin test test-fast test-browser lint format check lock clean
+.PHONY: help run install migrate demo admin test test-fast test-browser lint format check lock clean messages
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -e 's/\$$(HOST)/$(HOST)/g' -e 's/\$$(PORT)/$(PORT)/g' \
@@ -26,7 +26,8 @@ $(BIN)/.installed: requirements.txt
 	$(URLLIB3_KEPT) $(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-install: $(BIN)/.installed ## Create .venv and install the pinned requirements
+install: $(BIN)/.installed ## Create .venv and install the pinned requirements (and compile the catalogs)
+	$(PY) manage.py compilemessages --ignore '.venv' --verbosity 0
 
 migrate: install ## Apply database migrations (and create the cache table)
 	$(PY) manage.py migrate --noinput
@@ -65,6 +66,14 @@ lint: install ## ruff check, ruff format --check, Django's checks, missing migra
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=clinic.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=clinic.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+# Only our own code and templates: never the virtualenv, collected static files or the tests.
+MESSAGES_IGNORE := --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'node_modules/*' --ignore 'media/*' \
+	--ignore 'tests/*' --ignore 'bench/*' --ignore 'deploy/*'
+
+messages: install ## Update the Spanish catalog (locale/es) from the code and templates, and compile it
+	$(PY) manage.py makemessages -l es --no-obsolete --add-location file $(MESSAGES_IGNORE)
+	$(PY) manage.py compilemessages --ignore '.venv' --verbosity 0
 
 format: install ## Format and fix what ruff can
 	$(BIN)/ruff format .

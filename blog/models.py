@@ -17,6 +17,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -142,6 +143,8 @@ class BlogIndexPage(PublicURLMixin, RoutablePageMixin, ServingMixin, Page):
         # The list's cached fragment: one per index, category or tag, and page of the list.
         variant = [self.pk, care_area.pk if care_area else "", tag.pk if tag else "", listing.number]
         context = {
+            # The language switch goes to the same list in the other language's blog.
+            "language_subpath": request.path.removeprefix(self.get_url(request) or ""),
             "listing": listing,
             "listing_key": ":".join(map(str, variant)),
             "canonical_url": canonical,
@@ -201,7 +204,7 @@ class BlogIndexPage(PublicURLMixin, RoutablePageMixin, ServingMixin, Page):
         return self._listing(
             request,
             self.articles().filter(categories=care_area),
-            heading=f"Articles about {care_area.name}",
+            heading=_("Articles about %(care_area)s") % {"care_area": care_area.translated("name")},
             categories=categories,
             care_area=care_area,
         )
@@ -212,7 +215,7 @@ class BlogIndexPage(PublicURLMixin, RoutablePageMixin, ServingMixin, Page):
         return self._listing(
             request,
             self.articles().filter(tags=tag),
-            heading=f"Articles tagged “{tag.name}”",
+            heading=_("Articles tagged “%(tag)s”") % {"tag": tag.name},
             tag=tag,
         )
 
@@ -457,7 +460,8 @@ class BlogPage(PublicURLMixin, ServingMixin, Page):
         return "?" + urlencode(params) if params else ""
 
     def related_articles(self):
-        """Up to three other live articles: those sharing most categories and tags first, then newest."""
+        """Up to three other live articles in this article's language: those sharing most categories
+        and tags first, then newest."""
         # Correlated subqueries rather than COUNT(DISTINCT) over two joins: the joins multiply
         # rows (articles x categories x tags) and made this the slowest query on the page.
         shared_categories = (
@@ -482,6 +486,7 @@ class BlogPage(PublicURLMixin, ServingMixin, Page):
         return (
             BlogPage.objects.live()
             .public()
+            .filter(locale_id=self.locale_id)
             .exclude(pk=self.pk)
             .annotate(shared=shared)
             .select_related("hero_image")

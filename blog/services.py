@@ -3,6 +3,7 @@ the 'Blog editors' and 'Clinical reviewers' groups and the 'Clinical review' wor
 
 import re
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.html import escape
@@ -154,13 +155,15 @@ class BlogIndexNotFound(LookupError):
 
 
 def find_blog_index(reference: str = "") -> BlogIndexPage:
-    """The blog index by slug or id, or the only one when `reference` is empty."""
+    """The blog index by id (in any language), or by slug or the only one when `reference` is empty
+    among the default language's (a translation has the same slug; import into one by its id)."""
     pages = BlogIndexPage.objects.all()
     try:
-        if not reference:
-            return pages.get()
         if re.fullmatch(r"\d+", reference):
             return pages.get(pk=int(reference))
+        pages = pages.filter(locale__language_code=settings.LANGUAGE_CODE)
+        if not reference:
+            return pages.get()
         return pages.get(slug=reference)
     except BlogIndexPage.DoesNotExist as error:
         raise BlogIndexNotFound(

@@ -1,6 +1,11 @@
 """schema.org data for an article: BlogPosting, MedicalWebPage (when reviewed), breadcrumbs, FAQs."""
 
+from django.urls import reverse
 from django.utils.html import strip_tags
+from django.utils.translation import gettext
+
+from clinic.languages import content_language
+from clinic.public_url import absolute_url
 
 
 def _person(person) -> dict:
@@ -8,7 +13,7 @@ def _person(person) -> dict:
     if person.credentials:
         data["honorificSuffix"] = person.credentials
     if person.role:
-        data["jobTitle"] = person.role
+        data["jobTitle"] = person.translated("role")
     return data
 
 
@@ -24,7 +29,7 @@ def article_graph(page, *, clinic, home_url: str, index=None, image_url: str = "
         "url": url,
         "mainEntityOfPage": {"@id": f"{url}#webpage"},
         "datePublished": page.date.isoformat(),
-        "inLanguage": "en-US",
+        "inLanguage": content_language(),
         "publisher": {"@id": clinic_node["@id"]},
         "wordCount": page.word_count,
     }
@@ -35,19 +40,20 @@ def article_graph(page, *, clinic, home_url: str, index=None, image_url: str = "
     if image_url:
         posting["image"] = image_url
     if page.sorted_categories:
-        posting["articleSection"] = [area.name for area in page.sorted_categories]
+        posting["articleSection"] = [area.translated("name") for area in page.sorted_categories]
     webpage = {
         "@type": "WebPage",
         "@id": f"{url}#webpage",
         "url": url,
         "name": page.seo_title or page.title,
+        "inLanguage": content_language(),
         "breadcrumb": {"@id": f"{url}#breadcrumb"},
     }
     if page.reviewed_by and page.last_reviewed:
         webpage["@type"] = "MedicalWebPage"
         webpage["reviewedBy"] = _person(page.reviewed_by)
         webpage["lastReviewed"] = page.last_reviewed.isoformat()
-    crumbs = [("Home", home_url)]
+    crumbs = [(gettext("Home"), absolute_url(reverse("wagtail_serve", args=("",)), request))]
     if index is not None:
         crumbs.append((index.title, index.get_full_url(request=request) or ""))
     crumbs.append((page.title, url))

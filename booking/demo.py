@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from wagtail.models import GroupPagePermission
 
+from clinic.demo import ensure_translation
 from clinic.models import ClinicSettings
 
 from .models import BookingSettings, Closure, DiscoveryVisitPage, WeeklyHours
@@ -45,6 +46,10 @@ def load(*, site, log) -> None:
         page.save_revision().publish()
         grant_booking_page(page, Group, GroupPagePermission, Permission)
         log("Created the booking page /book/.")
+    # The same page in Spanish at /es/reservar/; it offers the English page's times (one schedule:
+    # DiscoveryVisitPage.schedule_page), so it keeps no hours or closures of its own.
+    spanish = ensure_translation(page, log=log, weekly_hours=[], closures=[], **SPANISH_PAGE)
+    grant_booking_page(spanish, Group, GroupPagePermission, Permission)
     clinic = ClinicSettings.for_site(site)
     if clinic.appointment_page_id is None:
         clinic.appointment_page = page
@@ -56,6 +61,26 @@ def load(*, site, log) -> None:
     )
     if created:
         log(f"Staff notices of visit requests go to {STAFF_RECIPIENTS}.")
+
+
+SPANISH_PAGE = {
+    "title": "Reserve una Visita de Descubrimiento Gratuita",
+    "slug": "reservar",
+    "seo_title": "Reserve una Visita de Descubrimiento Gratuita",
+    "search_description": (
+        "Reserve en línea una visita de descubrimiento gratuita de 30 minutos, sin compromiso."
+    ),
+    "intro": (
+        "¿No sabe qué le causa el dolor? Conozca a una experta en lesiones de corredores, en una "
+        "visita individual, y salga con un plan claro. Elija una hora abajo; solo le toma dos minutos."
+    ),
+    "reassurance": "Gratis, 30 minutos, sin compromiso.",
+    "no_slot_text": ("¿Ninguna hora le viene bien? Díganos qué días y horas le sirven y le llamaremos."),
+    "confirmation_text": (
+        "<p>Tenemos ganas de conocerle. Venga con ropa cómoda con la que pueda moverse y traiga sus "
+        "zapatos de correr si su dolor tiene que ver con correr.</p>"
+    ),
+}
 
 
 def _holidays() -> tuple[date, date]:

@@ -7,18 +7,21 @@ together by foreign keys; the logic around them lives in slots, services, select
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.db import models
 from django.db.models import Count, Q, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
+    HelpPanel,
     InlinePanel,
     MultiFieldPanel,
     ObjectList,
@@ -116,6 +119,13 @@ class DiscoveryVisitPage(PublicURLMixin, RoutablePageMixin, ServingMixin, Page):
         FieldPanel("confirmation_text"),
     ]
     availability_panels = [
+        HelpPanel(
+            content=(
+                "<p>One schedule for every language: the booking page in English sets it. On its "
+                "translations (the Spanish page) this tab is not used; they offer the English "
+                "page's times.</p>"
+            ),
+        ),
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("visit_length_minutes"), FieldPanel("buffer_minutes")]),
@@ -154,7 +164,24 @@ class DiscoveryVisitPage(PublicURLMixin, RoutablePageMixin, ServingMixin, Page):
         # The clinic's opening hours bound what is bookable; while serving they come with the
         # settings every page shows (from the shared cache), not from a query of their own.
         self._clinic_settings = ClinicSettings.for_request(request)
+        if getattr(request, "LANGUAGE_CODE", None) == settings.LANGUAGE_CODE:
+            # The path decides the language, and the default language's tree holds the schedule.
+            self.schedule_page = self
         return super().serve(request, *args, **kwargs)
+
+    @cached_property
+    def schedule_page(self) -> "DiscoveryVisitPage":
+        """The page whose availability this one offers. The clinic keeps one schedule, on the
+        booking page in the default language; its translations (the Spanish page at /es/) offer
+        the same times, and their own Availability tab is not used (docs/translation.md)."""
+        source = (
+            DiscoveryVisitPage.objects.filter(
+                translation_key=self.translation_key, locale__language_code=settings.LANGUAGE_CODE
+            )
+            .exclude(pk=self.pk)
+            .first()
+        )
+        return source or self
 
     def clinic_opening_hours(self) -> list[slots.WeeklyHours]:
         """The opening hours patients see (Settings › Clinic, in the footer) on this page's site."""
@@ -168,33 +195,35 @@ class DiscoveryVisitPage(PublicURLMixin, RoutablePageMixin, ServingMixin, Page):
         """The weekly hours as edited on the Availability tab (unsaved rows of a draft included)."""
         return [
             slots.WeeklyHours(weekday=h.weekday, start=h.start, end=h.end)
-            for h in self.weekly_hours.all()
+            for h in self.schedule_page.weekly_hours.all()
             if h.weekday is not None and h.start and h.end and h.end > h.start
         ]
 
     def rules(self) -> slots.Rules:
         """Visits are offered where the weekly hours and the clinic's opening hours both say so
         (booking/opening_hours.py): never while patients are told the clinic is closed."""
+        schedule = self.schedule_page
         return slots.Rules(
             hours=bookable_within(self.bookable_hours(), self.clinic_opening_hours()),
             tz=timezone.get_default_timezone(),
-            visit_length=timedelta(minutes=self.visit_length_minutes),
-            buffer=timedelta(minutes=self.buffer_minutes),
-            min_notice=timedelta(hours=self.min_notice_hours),
-            horizon=timedelta(days=self.horizon_days),
-            capacity=self.capacity,
+            visit_length=timedelta(minutes=schedule.visit_length_minutes),
+            buffer=timedelta(minutes=schedule.buffer_minutes),
+            min_notice=timedelta(hours=schedule.min_notice_hours),
+            horizon=timedelta(days=schedule.horizon_days),
+            capacity=schedule.capacity,
         )
 
     def closure_list(self) -> list[slots.Closure]:
         return [
             slots.Closure(start_date=c.start_date, end_date=c.end_date)
-            for c in self.closures.all()
+            for c in self.schedule_page.closures.all()
             if c.start_date and c.end_date and c.end_date >= c.start_date
         ]
 
     def free_slots(self, *, now=None) -> list[slots.Slot]:
         now = now or timezone.now()
-        taken, busy = taken_and_busy(since=now, until=now + timedelta(days=self.horizon_days + 1))
+        horizon_days = self.schedule_page.horizon_days
+        taken, busy = taken_and_busy(since=now, until=now + timedelta(days=horizon_days + 1))
         return slots.free_slots(
             rules=self.rules(), closures=self.closure_list(), taken=taken, busy=busy, now=now
         )

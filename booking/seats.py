@@ -50,7 +50,7 @@ def reclaim_seat(visit_request: VisitRequest) -> None:
     claim_seat(
         visit_request,
         slot_start=visit_request.slot_start,
-        capacity=visit_request.page.capacity if visit_request.page else 1,
+        capacity=visit_request.page.schedule_page.capacity if visit_request.page else 1,
         length=visit_request.slot_end - visit_request.slot_start,
     )
 

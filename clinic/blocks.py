@@ -1,5 +1,7 @@
 """StreamField blocks shared by every page: headings, text, images, quotes, callouts and calls to action."""
 
+from django.utils.dates import WEEKDAYS as DAY_NAMES
+from django.utils.dates import WEEKDAYS_ABBR as DAY_ABBREVIATIONS
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 
@@ -17,6 +19,8 @@ WEEKDAYS = [
     ("sat", "Saturday"),
     ("sun", "Sunday"),
 ]
+# Monday first, as Django's translated day names (django.utils.dates) count.
+WEEKDAY_CODES = [code for code, _ in WEEKDAYS]
 
 
 class HeadingValue(blocks.StructValue):
@@ -129,12 +133,14 @@ class CallToActionBlock(blocks.StructBlock):
 
 
 class OpeningHoursValue(blocks.StructValue):
-    @cached_property
+    @property
     def days_label(self) -> str:
-        """'Mon–Fri', 'Mon, Wed, Fri' or 'Saturday': consecutive runs of days are joined."""
+        """'Mon–Fri', 'Mon, Wed, Fri' or 'Saturday' in the active language (Django's own day names:
+        'lun–vie', 'sábado'): consecutive runs of days are joined. Not cached on the value, which
+        the clinic settings keep in the shared cache for pages in every language."""
         chosen = [code for code, _ in WEEKDAYS if code in (self.get("days") or [])]
         if len(chosen) == 1:
-            return dict(WEEKDAYS)[chosen[0]]
+            return str(DAY_NAMES[WEEKDAY_CODES.index(chosen[0])])
         order = [code for code, _ in WEEKDAYS]
         runs: list[list[str]] = []
         for code in chosen:
@@ -142,7 +148,7 @@ class OpeningHoursValue(blocks.StructValue):
                 runs[-1].append(code)
             else:
                 runs.append([code])
-        short = {code: label[:3] for code, label in WEEKDAYS}
+        short = {code: str(DAY_ABBREVIATIONS[number]) for number, code in enumerate(WEEKDAY_CODES)}
         return ", ".join(
             f"{short[run[0]]}–{short[run[-1]]}" if len(run) > 2 else ", ".join(short[c] for c in run)
             for run in runs

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
+from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +11,7 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, Site
+from wagtail.models import Page, Site, TranslatableMixin
 from wagtail.search import index
 
 from .blocks import BaseBodyBlock, OpeningHoursBlock, ServiceBlock
@@ -23,15 +24,42 @@ from .public_url import PublicURLMixin
 from .serving import ServingMixin
 
 
-class CareArea(models.Model):
+class TranslatedTextsMixin:
+    """Models that are one thing in every language (a care area a visit request names, a person
+    with an admin account) keep their Spanish texts in `<field>_es` beside the English ones, rather
+    than one row per language: visit requests, reports and article authors keep pointing at the one
+    row. `translated(field)` is the text in the active language, the English one when the Spanish
+    is blank (templates: `{{ area|translated:"name" }}`)."""
+
+    def translated(self, field: str) -> str:
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        if language.split("-")[0] != settings.LANGUAGE_CODE:
+            value = getattr(self, f"{field}_{language.split('-')[0]}", "")
+            if value:
+                return value
+        return getattr(self, field)
+
+
+SPANISH_HELP = "Shown on the Spanish pages (/es/); the English text is shown while this is blank."
+
+
+class CareArea(TranslatedTextsMixin, models.Model):
     """An area the clinic treats (hip, knee...): the one list that articles and visit requests share."""
 
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
     description = models.TextField(blank=True, max_length=400)
     sort_order = models.PositiveSmallIntegerField(default=0)
+    name_es = models.CharField("name (Spanish)", max_length=60, blank=True, help_text=SPANISH_HELP)
+    description_es = models.TextField("description (Spanish)", blank=True, max_length=400)
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description"), FieldPanel("sort_order")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("sort_order"),
+        MultiFieldPanel([FieldPanel("name_es"), FieldPanel("description_es")], heading="En español"),
+    ]
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -41,7 +69,7 @@ class CareArea(models.Model):
         return self.name
 
 
-class Person(index.Indexed, models.Model):
+class Person(TranslatedTextsMixin, index.Indexed, models.Model):
     """A member of the team; also the author and medical reviewer of articles."""
 
     name = models.CharField(max_length=100)
@@ -57,6 +85,8 @@ class Person(index.Indexed, models.Model):
         default=True, help_text="List this person in the home page's team section."
     )
     sort_order = models.PositiveSmallIntegerField(default=0)
+    role_es = models.CharField("role (Spanish)", max_length=100, blank=True, help_text=SPANISH_HELP)
+    bio_es = RichTextField("bio (Spanish)", features=["bold", "italic", "link"], blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name="admin account",
@@ -79,6 +109,7 @@ class Person(index.Indexed, models.Model):
         FieldPanel("show_on_team"),
         FieldPanel("sort_order"),
         FieldPanel("user"),
+        MultiFieldPanel([FieldPanel("role_es"), FieldPanel("bio_es")], heading="En español"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
@@ -94,7 +125,10 @@ class Person(index.Indexed, models.Model):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
 
-class Testimonial(models.Model):
+class Testimonial(TranslatableMixin, models.Model):
+    """What a patient said, in the language they said it (or its translation): one row per language,
+    each page showing its own language's (Wagtail's translatable snippets)."""
+
     quote = models.TextField(max_length=800)
     name = models.CharField(max_length=100, help_text="As the patient agreed to be named, e.g. 'Maria G.'")
     detail = models.CharField(max_length=100, blank=True, help_text="For example: Marathon runner")
@@ -102,7 +136,7 @@ class Testimonial(models.Model):
 
     panels = [FieldPanel("quote"), FieldPanel("name"), FieldPanel("detail"), FieldPanel("sort_order")]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         ordering = ["sort_order", "pk"]
 
     def __str__(self) -> str:
@@ -113,7 +147,7 @@ SETTINGS_CACHE_SECONDS = 3600
 
 
 @register_setting(icon="site")
-class ClinicSettings(BaseSiteSetting):
+class ClinicSettings(TranslatedTextsMixin, BaseSiteSetting):
     """Everything about the clinic that staff change without a developer."""
 
     name = models.CharField(max_length=100, default="Our Clinic")
@@ -136,6 +170,14 @@ class ClinicSettings(BaseSiteSetting):
     opening_hours = StreamField([("hours", OpeningHoursBlock())], blank=True, use_json_field=True)
     reviews_url = models.URLField(blank=True, help_text="Where patients read and leave reviews.")
     reviews_label = models.CharField(max_length=60, default="Google Reviews")
+    # The texts a page shows, in Spanish for /es/ (the rest, phone to opening hours, is the same).
+    tagline_es = models.CharField("tagline (Spanish)", max_length=160, blank=True, help_text=SPANISH_HELP)
+    call_banner_text_es = models.CharField(
+        "call banner text (Spanish)", max_length=120, blank=True, help_text=SPANISH_HELP
+    )
+    reviews_label_es = models.CharField(
+        "reviews label (Spanish)", max_length=60, blank=True, help_text=SPANISH_HELP
+    )
     appointment_page = models.ForeignKey(
         "wagtailcore.Page",
         on_delete=models.SET_NULL,
@@ -151,6 +193,17 @@ class ClinicSettings(BaseSiteSetting):
         blank=True,
         related_name="+",
         help_text="Linked from the footer and from every form that asks for personal details.",
+    )
+    language_page = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=(
+            'The notice that free language assistance is available ("Language assistance"), '
+            "linked from the footer of every page in every language."
+        ),
     )
 
     edit_handler = TabbedInterface(
@@ -183,14 +236,18 @@ class ClinicSettings(BaseSiteSetting):
                 heading="Reviews",
             ),
             ObjectList(
-                [FieldPanel("appointment_page"), FieldPanel("privacy_page")],
+                [FieldPanel("appointment_page"), FieldPanel("privacy_page"), FieldPanel("language_page")],
                 heading="Appointments and privacy",
+            ),
+            ObjectList(
+                [FieldPanel("tagline_es"), FieldPanel("call_banner_text_es"), FieldPanel("reviews_label_es")],
+                heading="En español",
             ),
         ]
     )
 
     # Every page links to both (footer, call to action): one query with the settings, not three.
-    select_related = ["appointment_page", "privacy_page"]
+    select_related = ["appointment_page", "privacy_page", "language_page"]
     # The email is the Reply-To of every email to patients: who may change it (clinic.forms).
     base_form_class = PatientDataRoutingForm
     patient_data_routing = {
@@ -325,12 +382,31 @@ class HomePage(PublicURLMixin, ServingMixin, Page):
     class Meta:
         verbose_name = "home page"
 
+    @property
+    def localized(self):
+        """Wagtail routes every request from `site.root_page.localized` (a query for the active
+        Locale, and one for the translation). The site's home page is kept in the shared cache
+        with its translations already found (clinic.serving.SiteLookupMiddleware), per language."""
+        known = self.__dict__.get("_localized_by_language")
+        language = translation.get_language()
+        if known is not None and language in known:
+            return known[language]
+        return super().localized
+
+    def remember_translations(self) -> None:
+        """Finds this page's live translation in every language now, for `localized` to answer."""
+        known = {}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                known[code] = super().localized.specific
+        self.__dict__["_localized_by_language"] = known
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         team = list(Person.objects.filter(show_on_team=True).select_related("photo"))
         prefetch_renditions([self.hero_image, *(person.photo for person in team)])
         context["team"] = team
-        context["testimonials"] = Testimonial.objects.all()[:6]
+        context["testimonials"] = Testimonial.objects.filter(locale_id=self.locale_id)[:6]
         context["sections"] = [
             section
             for make_section in hooks.get_hooks(HOME_PAGE_SECTIONS_HOOK)

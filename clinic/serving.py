@@ -114,11 +114,16 @@ class SiteLookupMiddleware:
             site = Site.find_for_request(request)
             if site is None:
                 return
-            site.root_page.specific  # noqa: B018 - loaded now, so it is kept with the site
+            # The home page as its own type, with its translations (Wagtail routes each request
+            # from the one in the request's language), loaded now so they are kept with the site.
+            site.root_page = site.root_page.specific
+            if hasattr(site.root_page, "remember_translations"):
+                site.root_page.remember_translations()
             put_current(request, key, site, seconds)
         request._wagtail_site = site
         # What every page then reads from the cache, in one round trip (with the database cache,
         # one query rather than three).
+        from clinic.languages import translations_key  # noqa: PLC0415
         from clinic.models import ClinicSettings  # noqa: PLC0415 - clinic.models imports this module
         from clinic.templatetags.clinic_tags import menu_cache_key  # noqa: PLC0415
         from clinic.templatetags.fragment_cache import fragment_cache_key  # noqa: PLC0415
@@ -129,5 +134,6 @@ class SiteLookupMiddleware:
                 ClinicSettings.cache_key(request, site),
                 menu_cache_key(request, site),
                 fragment_cache_key(request, "footer", None),
+                translations_key(request),
             ],
         )

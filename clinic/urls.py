@@ -1,12 +1,13 @@
 from django.conf import settings
-from django.urls import include, path
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path, re_path
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from clinic import passwords, two_factor, views
+from clinic import languages, passwords, two_factor, views
 from clinic.page_cache import reads_query_parameters
 
 urlpatterns = [
@@ -33,7 +34,6 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
-    path("search/", views.search, name="search"),
     # Staff members' private calendar feeds (booking/calendars): a secret address, no page.
     path("calendar-feed/", include("booking.calendars.urls")),
 ]
@@ -58,5 +58,12 @@ urlpatterns += [
         passwords.page_password,
         name="wagtailcore_authenticate_with_password",
     ),
-    path("", include(wagtail_urls)),
 ]
+# Pages and search in each language: English at /, Spanish at /es/ (clinic/languages.py decides
+# the language from the path; no prefix is the default language).
+urlpatterns += i18n_patterns(
+    path("search/", views.search, name="search"),
+    re_path(wagtail_urls.serve_pattern, languages.serve, name="wagtail_serve"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

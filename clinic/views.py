@@ -5,6 +5,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Substr
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -17,6 +19,7 @@ from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page, Site
 
 from clinic import health
+from clinic.languages import localized_root, translated_urls
 from clinic.page_cache import reads_query_parameters
 from clinic.public_url import absolute_url
 from clinic.search import MAX_QUERY_CHARS, search_pages, search_terms, with_excerpts
@@ -28,7 +31,8 @@ SEARCH_RESULTS_PER_PAGE = 10
 @require_safe
 @reads_query_parameters("page", "q")
 def search(request):
-    """/search/?q=: live, public pages of this site, best match first."""
+    """/search/?q= (/es/search/?q=): live, public pages of this site in the search page's language,
+    best match first."""
     query = request.GET.get("q", "")[:MAX_QUERY_CHARS].strip()
     terms = search_terms(query)
     results = None
@@ -38,7 +42,8 @@ def search(request):
         # ones shown.
         pages = Page.objects.live().public()
         if site is not None:
-            pages = pages.descendant_of(site.root_page, inclusive=True)
+            # The home page in this language: each language's pages are a tree of their own.
+            pages = pages.descendant_of(localized_root(request, site, specific=False), inclusive=True)
         paginator = Paginator(search_pages(pages, terms), SEARCH_RESULTS_PER_PAGE)
         results = paginator.get_page(request.GET.get("page"))
         results.object_list = with_excerpts(results.object_list)
@@ -57,18 +62,54 @@ class PageSitemap(Sitemap):
     and page types (the site, a count, the pages, the blog's care areas): pages are of their
     specific type without their own fields, which no entry reads (a URL and dates), and privacy
     is a subquery. Wagtail fetched each page type's fields in a query of its own, and every view
-    restriction in another."""
+    restriction in another.
+
+    Every language's pages are listed (the site's home page and its translations are the tops of
+    their trees), each entry with its `hreflang` alternates and x-default, read from the map of
+    translations the language switch uses (clinic.languages)."""
 
     def items(self):
         root = self.get_wagtail_site().root_page
+        # Under the site's home page or one of its translations: the top-level ancestor (the first
+        # two steps of the tree path) shares the home page's translation key.
+        top = Page.objects.filter(
+            translation_key=root.translation_key, path=Substr(OuterRef("path"), 1, len(root.path))
+        )
         return (
             PublicPageQuerySet(Page)
-            .descendant_of(root, inclusive=True)
+            .filter(Exists(top), depth__gte=root.depth)
             .live()
             .public()
             .order_by("path")
             .specific(defer=True)
         )
+
+    def _urls(self, page, protocol, domain):
+        """As Wagtail's, with each entry's alternates in the other languages."""
+        urls, last_mods = [], set()
+        known = translated_urls(self.request)
+        for item in self.paginator.page(page).object_list.iterator():
+            found = known.get(str(item.translation_key), {})
+            own = absolute_url(item.get_url(self.request) or "", self.request)
+            for url_info in item.get_sitemap_urls(self.request):
+                if len(found) > 1:
+                    subpath = url_info["location"].removeprefix(own)
+                    url_info["alternates"] = self._alternates(found, subpath)
+                urls.append(url_info)
+                last_mods.add(url_info.get("lastmod"))
+        if last_mods and None not in last_mods:
+            self.latest_lastmod = max(last_mods)
+        return urls
+
+    def _alternates(self, found: dict, subpath: str) -> list[dict]:
+        alternates = [
+            {"lang_code": language, "location": absolute_url(url + subpath, self.request)}
+            for language, (url, _title, _pk) in sorted(found.items())
+        ]
+        if settings.LANGUAGE_CODE in found:
+            default = absolute_url(found[settings.LANGUAGE_CODE][0] + subpath, self.request)
+            alternates.append({"lang_code": "x-default", "location": default})
+        return alternates
 
 
 @require_safe

@@ -1,13 +1,17 @@
 """Admin registration for the clinic's snippets, grouped under one 'Clinic' menu, the
 two-step verification screens, and abandoned new pages set aside."""
 
+from django.contrib import messages
 from django.urls import path, reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import page_cache, services, two_factor
+from . import page_cache, services, translation_status, two_factor
 from .forms import ROUTING_LOG_ACTION
 from .models import CareArea, Person, Testimonial
 
@@ -84,3 +88,39 @@ def set_aside_an_abandoned_draft(request, parent_page, page_class):
 def note_the_query_parameters_a_page_reads(page, request, serve_args, serve_kwargs):
     """The page cache keys a page on the query parameters its type reads, and no others."""
     page_cache.note_query_parameters(request, getattr(page, "cache_query_parameters", None))
+
+
+@hooks.register("before_edit_page")
+def flag_out_of_date_translation(request, page):
+    """Opening a translation whose source changed since it was last saved says so at the top of
+    the editor, with a link to the source; opening a source lists its out-of-date translations."""
+    if request.method != "GET":
+        return None
+    stale = translation_status.out_of_date(page)
+    if stale is not None:
+        message = gettext(
+            'Out of date: the <a href="{url}">{language} version</a> was changed on {date}, after this '
+            "translation was last saved. Carry the changes over (on the source page: “Sync translated "
+            "pages”, then translate the new text here) and publish."
+        )
+        messages.warning(
+            request,
+            format_html(
+                message,
+                url=reverse("wagtailadmin_pages:edit", args=[stale.source.pk]),
+                language=stale.source.locale.get_display_name(),
+                date=formats.date_format(timezone.localtime(stale.changed_at), "DATETIME_FORMAT"),
+            ),
+        )
+        return None
+    behind = translation_status.stale_translations(page)
+    if behind:
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("wagtailadmin_pages:edit", args=[t.pk]), t.locale.get_display_name()) for t in behind),
+        )
+        messages.info(
+            request, format_html(gettext("Translations out of date with this page: {links}."), links=links)
+        )
+    return None

@@ -64,7 +64,7 @@ sub vcl_recv {
     }
     # Staff, patients' forms and the manage links, staff calendar feeds, Wagtail's sign-in for
     # private pages: never cached or shared, and their query strings reach Django whole (?next=...).
-    if (req.url ~ "^/(admin|book|_util|calendar-feed)(/|\?|$)" || req.url ~ "^/healthz") {
+    if (req.url ~ "^/(admin|book|es/reservar|_util|calendar-feed)(/|\?|$)" || req.url ~ "^/healthz") {
         return (pass);
     }
     # Someone logged in (session) or holding a form token (CSRF): their pages are their own.
@@ -74,6 +74,11 @@ sub vcl_recv {
     }
     # Anonymous visitor: no other cookie changes what Django renders.
     unset req.http.Cookie;
+    # Nor does the browser's language: the path says the language (/es/... Spanish, the rest
+    # English) and each URL is one entry, so neither language is ever served for the other, and
+    # no response varies on Accept-Language. A browser preferring Spanish is offered /es/ by
+    # static/js/language-offer.js (docs/caching.md, "Languages").
+    unset req.http.Accept-Language;
 
     # Only the query parameters some page reads are kept, in a fixed order: ?utm_source=...,
     # ?fbclid=... and the like neither make an entry of their own nor reach Django. The list is

@@ -2,9 +2,11 @@
 
 import os
 import threading
+from pathlib import Path
 
 import pytest
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
@@ -37,6 +39,18 @@ class OneRequestAtATimeServer(ThreadedWSGIServer):
                 return application(environ, start_response)
 
         super().set_app(one_at_a_time)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogs():
+    """Spanish pages need the compiled catalog; `make install` compiles it, a bare `pytest` after
+    editing the .po would otherwise test the old one (or none: .mo files are not committed)."""
+    for po in Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            call_command(
+                "compilemessages", locale=[po.parent.parent.name], verbosity=0, ignore_patterns=[".venv"]
+            )
 
 
 @pytest.fixture(scope="session", autouse=True)

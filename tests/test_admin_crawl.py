@@ -111,7 +111,7 @@ def crawl(client) -> dict[str, int]:
 def admin_content(client, demo_site, django_user_model):
     """The demo site plus at least one object of everything the admin lists."""
     superuser = django_user_model.objects.create_superuser("root", "root@example.com", "pw-root")
-    booking_page = DiscoveryVisitPage.objects.get()
+    booking_page = DiscoveryVisitPage.objects.get(locale__language_code="en")
     slots = booking_page.free_slots()
     client.post(booking_page.url, form_data(slot_value(slots[0].start)))
     # Four patients: the same patient sending again from this browser would be shown their booking.

@@ -59,7 +59,10 @@ def demo_database(transactional_db, tmp_path):
         pytest.skip("make is not installed")
     call_command("load_demo_content", stdout=open(os.devnull, "w"))  # noqa: SIM115
     article = BlogPageFactory(
-        parent=BlogIndexPage.objects.get(), title="Taper week", slug="taper-week", live=False
+        parent=BlogIndexPage.objects.get(locale__language_code="en"),
+        title="Taper week",
+        slug="taper-week",
+        live=False,
     )
     article.save_revision(approved_go_live_at=timezone.now() + timedelta(seconds=1))
     path = tmp_path / "db.sqlite3"

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from clinic.demo import ensure_translation
 from clinic.models import CareArea, Person
 from clinic.richtext import clean_rich_text
 
@@ -21,10 +22,23 @@ from ..services import (
     blog_article_create,
     blog_editors_group_ensure,
     clinical_review_ensure,
+    stream_blocks_from_parsed,
 )
 from ..workflow import without_emails
 
 GUIDE = Path(__file__).resolve().parent / "hip-pain-in-runners.txt"
+# The guide in US Spanish, translated for the demo: published without a medical review, so it is
+# listed in "Articles due for medical review" until a clinician approves it (docs/translation.md).
+GUIDE_ES = Path(__file__).resolve().parent / "dolor-de-cadera-en-corredores.txt"
+GUIDE_ES_SLUG = "dolor-de-cadera-en-corredores"
+GUIDE_ES_CALL_TO_ACTION = (
+    "Llame al {phone} o [reserve hoy una Visita de Descubrimiento Gratuita], y trabajemos juntos para "
+    "que siga corriendo fuerte, sano y sin dolor."
+)
+INDEX_ES = {
+    "title": "Blog sobre lesiones al correr",
+    "intro": "Consejos gratuitos de nuestros fisioterapeutas para correr sin dolor.",
+}
 GUIDE_SLUG = "hip-pain-in-runners"
 AUTHOR = "Ashley Kranz"
 # Her admin account: no password (set one with `manage.py changepassword ashley` to review as her).
@@ -76,7 +90,7 @@ def load(*, site, log) -> None:
     clinical_review_ensure(index_page=index)
     author = Person.objects.get(name=AUTHOR)
     reviewer = _ensure_reviewer_account(author, log=log)
-    if not BlogPage.objects.filter(slug=GUIDE_SLUG).exists():
+    if not BlogPage.objects.filter(slug=GUIDE_SLUG, locale=index.locale).exists():
         article = parse_article(GUIDE.read_text(encoding="utf-8"))
         guide = blog_article_create(
             article=article,
@@ -94,8 +108,9 @@ def load(*, site, log) -> None:
             review = guide.get_workflow().start(guide, user=None)
             review.current_task_state.approve(user=reviewer)
         log(f"Imported the guide at /blog/{GUIDE_SLUG}/, approved by {reviewer.get_full_name()}.")
+    _ensure_spanish(index, log=log)
     for spec in DEMO_ARTICLES:
-        if BlogPage.objects.filter(slug=spec["slug"]).exists():
+        if BlogPage.objects.filter(slug=spec["slug"], locale=index.locale).exists():
             continue
         page = BlogPage(
             title=spec["title"],
@@ -110,6 +125,38 @@ def load(*, site, log) -> None:
         index.add_child(instance=page)
         page.save_revision().publish()
         log(f"Created the demo article /blog/{spec['slug']}/.")
+
+
+def _ensure_spanish(index: BlogIndexPage, *, log) -> None:
+    """/es/blog/ and the hip-pain guide in Spanish, once the Spanish home exists (clinic's demo)."""
+    index_es = ensure_translation(index, log=log, **INDEX_ES)
+    # The review runs per language: Spanish articles go live through the same Clinical review.
+    blog_editors_group_ensure(index_page=index_es)
+    clinical_review_ensure(index_page=index_es)
+    guide = BlogPage.objects.filter(slug=GUIDE_SLUG, locale=index.locale).first()
+    if guide is None or not guide.live:
+        return
+    article = parse_article(GUIDE_ES.read_text(encoding="utf-8"))
+    body = stream_blocks_from_parsed(article) + [("call_to_action", {"text": GUIDE_ES_CALL_TO_ACTION})]
+    translated = ensure_translation(
+        guide,
+        log=log,
+        title=article.title,
+        slug=GUIDE_ES_SLUG,
+        intro=article.intro[:500],
+        body=body,
+        seo_title="Dolor de cadera en corredores: causas y tratamiento",
+        search_description=(
+            "Por qué duele la cadera al correr, cómo prevenirlo y cuándo pedir ayuda: guía de una "
+            "fisioterapeuta experta en lesiones de corredores en Davie, Florida."
+        ),
+        # Its own review: the English approval does not cover the translation.
+        reviewed_by=None,
+        last_reviewed=None,
+    )
+    if not translated.tags.exists():
+        translated.tags.add("dolor de cadera", "fuerza")
+        translated.save_revision().publish()
 
 
 def _ensure_reviewer_account(person: Person, *, log):

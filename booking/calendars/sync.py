@@ -432,7 +432,7 @@ def flag_collisions(*, now: datetime | None = None) -> int:
     raised = 0
     for visit_request in visits:
         busy_people = _busy_during(busy_times, visit_request.slot_start, visit_request.slot_end)
-        capacity = visit_request.page.capacity if visit_request.page else 1
+        capacity = visit_request.page.schedule_page.capacity if visit_request.page else 1
         if busy_people and taken[visit_request.slot_start] + len(busy_people) > capacity:
             for connection_id in busy_people:
                 raised += raise_alert(

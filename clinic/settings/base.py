@@ -72,6 +72,10 @@ INSTALLED_APPS = [
     "clinic",
     "blog",
     "booking",
+    # Translation workflow for pages and snippets (docs/translation.md); its locales app replaces
+    # wagtail.locales.
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -110,6 +114,9 @@ MIDDLEWARE = [
     "clinic.frontend_cache.CacheSiteMiddleware",
     "clinic.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The language is the path's (/es/... Spanish, the rest English), never the browser's: a cached
+    # page is one language for everyone (clinic/languages.py).
+    "clinic.languages.PathLanguageMiddleware",
     # Before sessions, CSRF and auth: a cached page skips them all (clinic/page_cache.py).
     "clinic.page_cache.PageCacheMiddleware",
     # After the page cache: finds the site and its home page once per generation, not per request.
@@ -247,7 +254,15 @@ PATIENT_DATA_PERMISSIONS = [
 ]
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Clinic admin")
 
-LANGUAGE_CODE = "en-us"
+# English at /, US Spanish at /es/ (Wagtail locales; docs/translation.md).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# A new translation starts as a draft, even of a live page: a Spanish article goes live through
+# the Spanish blog's Clinical review like any other (docs/translation.md), never as an English copy.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("CLINIC_TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True
@@ -359,7 +374,9 @@ WAGTAIL_SITE_NAME = "Clinic"
 WAGTAILADMIN_BASE_URL = (
     os.environ.get("WAGTAILADMIN_BASE_URL", "").strip() or CLINIC_PUBLIC_URL or "http://127.0.0.1:8000"
 )
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend; on PostgreSQL each page is stemmed in its own language (english,
+# spanish) and searched in the visitor's (clinic/search_backend.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "clinic.search_backend"}}
 # Documents always go through Wagtail's view, which checks privacy settings; never a direct
 # link to the file (on S3, "redirect" would hand out the bucket URL of a private document).
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

@@ -5,12 +5,15 @@ import re
 from dataclasses import dataclass
 
 from django import template
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from wagtail.models import Site
 
+from clinic.languages import alternates, localized_link, localized_root, localized_url
 from clinic.page_cache import cached, current_generation
 from clinic.public_url import absolute_url
 from clinic.text import xml_safe_data
@@ -66,7 +69,7 @@ class MenuItem:
 
 
 def menu_cache_key(request, site) -> str:
-    return f"menu:{current_generation(request)}:{site.pk}"
+    return f"menu:{current_generation(request)}:{site.pk}:{translation.get_language()}"
 
 
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
@@ -80,7 +83,7 @@ def main_menu(context):
     key = menu_cache_key(request, site)
     menu = cached(request, key)
     if menu is None:
-        root = site.root_page
+        root = localized_root(request, site, specific=False)  # the home page in this language
         children = root.get_children().live().public().in_menu()
         menu = [MenuItem(page.pk, page.title, page.get_url(request)) for page in [root, *children]]
         cache.set(key, menu, timeout=MENU_CACHE_SECONDS)
@@ -105,7 +108,63 @@ def appointment_url(context) -> str:
     page = clinic.appointment_page
     if page is None or not page.live:
         return ""
-    return page.get_url(request=context.get("request")) or ""
+    request = context.get("request")
+    if request is None:
+        return page.get_url() or ""
+    return localized_url(request, page)
+
+
+@register.simple_tag(takes_context=True)
+def localized_page(context, page, language=None) -> tuple[str, str]:
+    """(URL, title) of a page chosen in the settings (privacy, language assistance) in this
+    request's language, or in `language`; ("", "") when it is not live."""
+    request = context.get("request")
+    if page is None or not page.live:
+        return "", ""
+    if request is None:
+        return page.get_url() or "", page.title
+    return localized_link(request, page, language)
+
+
+@register.filter
+def translated(obj, field: str) -> str:
+    """`{{ area|translated:"name" }}`: the field's text in the active language (TranslatedTextsMixin)."""
+    return obj.translated(field)
+
+
+@register.inclusion_tag("includes/language_switch.html", takes_context=True)
+def language_switch(context):
+    """Links to this same page in the other languages, or a note that it is not translated yet."""
+    request = context.get("request")
+    page = context.get("page")
+    current = translation.get_language()
+    if request is None or page is None or not hasattr(page, "translation_key"):
+        return {"others": [], "current": current}
+    others = [alternate for alternate in page_alternates(context) if alternate.language != current]
+    return {"others": others, "current": current}
+
+
+def page_alternates(context) -> list:
+    """This page's alternates, once per render (the switch and the <head> links both read them)."""
+    if "_page_alternates" not in context.render_context:
+        page = context.get("page")
+        request = context.get("request")
+        subpath = context.get("language_subpath", "")
+        context.render_context["_page_alternates"] = (
+            alternates(request, page, subpath=subpath) if page is not None and request is not None else []
+        )
+    return context.render_context["_page_alternates"]
+
+
+@register.inclusion_tag("includes/hreflang.html", takes_context=True)
+def hreflang_links(context):
+    """`<link rel="alternate" hreflang>` for every language the page exists in, and x-default (the
+    English page, which serves everyone who has no better match)."""
+    found = [alternate for alternate in page_alternates(context) if alternate.url]
+    request = context.get("request")
+    links = [(alternate.language, absolute_url(alternate.url, request)) for alternate in found]
+    default = next((url for language, url in links if language == settings.LANGUAGE_CODE), None)
+    return {"links": links if len(links) > 1 else [], "default": default if len(links) > 1 else None}
 
 
 @register.simple_tag(takes_context=True)
@@ -115,3 +174,14 @@ def clinic_json_ld(context) -> str:
     request = context.get("request")
     home_url = absolute_url("/", request)
     return json_ld({"@context": "https://schema.org", **clinic.schema_org(home_url)})
+
+
+@register.inclusion_tag("includes/language_offer.html", takes_context=True)
+def language_offer(context):
+    """On a default-language page that exists in another language: that page, offered by
+    static/js/language-offer.js to browsers preferring its language (nothing shows without it)."""
+    if translation.get_language() != settings.LANGUAGE_CODE or context.get("page") is None:
+        return {"offer": None}
+    others = [a for a in page_alternates(context) if a.url and a.language != settings.LANGUAGE_CODE]
+    offer = others[0] if others else None
+    return {"offer": offer}

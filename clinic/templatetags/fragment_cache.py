@@ -16,6 +16,7 @@ list's page number).
 from django import template
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import get_language
 
 from clinic.page_cache import cached, current_generation
 
@@ -24,7 +25,8 @@ register = template.Library()
 
 def fragment_cache_key(request, name: str, obj) -> str:
     vary = "" if obj is None else getattr(obj, "pk", obj)
-    return f"fragment:{current_generation(request)}:{request.get_host()}:{name}:{vary}"
+    # The language too: the footer is the same on every page of one language only.
+    return f"fragment:{current_generation(request)}:{request.get_host()}:{get_language()}:{name}:{vary}"
 
 
 class CachedFragmentNode(template.Node):

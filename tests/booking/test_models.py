@@ -62,7 +62,7 @@ def test_free_slots_respect_minimum_notice_and_horizon(booking_page):
 
 
 def test_demo_loader_creates_the_booking_page_once_and_links_it(demo_site):
-    page = DiscoveryVisitPage.objects.get()
+    page = DiscoveryVisitPage.objects.get(locale__language_code="en")
     assert page.url == "/book/"
     assert page.live
     assert page.weekly_hours.count() == 11
@@ -72,8 +72,10 @@ def test_demo_loader_creates_the_booking_page_once_and_links_it(demo_site):
     closure = page.closures.get()
     assert (closure.start_date.month, closure.start_date.day, closure.reason) == (12, 24, "Holidays")
     call_command("load_demo_content", stdout=io.StringIO())
-    assert DiscoveryVisitPage.objects.count() == 1
+    # The English page and its Spanish translation (which keeps no hours: one schedule).
+    assert DiscoveryVisitPage.objects.count() == 2
     assert page.weekly_hours.count() == 11
+    assert DiscoveryVisitPage.objects.exclude(pk=page.pk).get().weekly_hours.count() == 0
 
 
 def test_demo_booking_page_renders_free_weekday_slots(client, demo_site):

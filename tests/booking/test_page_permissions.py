@@ -60,7 +60,7 @@ def test_superusers_can_edit_the_booking_page(admin_client, booking_page):
 
 def test_demo_booking_page_is_editable_by_booking_page_editors(demo_site, django_user_model):
     user = staff(django_user_model, "bookingeditor", BOOKING_PAGE_EDITORS)
-    assert DiscoveryVisitPage.objects.get().permissions_for_user(user).can_edit()
+    assert DiscoveryVisitPage.objects.get(locale__language_code="en").permissions_for_user(user).can_edit()
 
 
 HOSTILE_CONFIRMATION = (

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def booking_page(demo_site):
-    return DiscoveryVisitPage.objects.get()
+    return DiscoveryVisitPage.objects.get(locale__language_code="en")
 
 
 @pytest.fixture

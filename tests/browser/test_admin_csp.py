@@ -49,7 +49,7 @@ def test_dashboard_inbox_and_image_library_raise_no_csp_violation(admin_page, si
 
 
 def test_booking_page_editor_with_inline_panels_raises_no_csp_violation(admin_page, site_url):
-    booking = DiscoveryVisitPage.objects.get()
+    booking = DiscoveryVisitPage.objects.get(locale__language_code="en")
     admin_page.goto(f"{site_url}/admin/pages/{booking.pk}/edit/")
     admin_page.wait_for_load_state("networkidle")
     admin_page.get_by_role("tab", name="Availability").click()

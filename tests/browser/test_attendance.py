@@ -35,7 +35,7 @@ def front_desk(db, django_user_model):
 
 @pytest.fixture
 def booked(site_url):
-    page = DiscoveryVisitPage.objects.get()
+    page = DiscoveryVisitPage.objects.get(locale__language_code="en")
     assert Client().post(page.url, form_data(slot_value(page.free_slots()[0].start))).status_code == 303
     return VisitRequest.objects.get()
 

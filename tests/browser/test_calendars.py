@@ -105,7 +105,7 @@ def test_a_visit_deleted_in_the_calendar_is_an_alert_staff_resolve_on_the_dashbo
     connection = calendar_services.calendar_connect(
         user=front_desk, url=owner.url, username=owner.username, password=APP_PASSWORD
     )
-    booking_page = DiscoveryVisitPage.objects.get()
+    booking_page = DiscoveryVisitPage.objects.get(locale__language_code="en")
     start = booking_page.free_slots()[1].start
     assert Client().post(booking_page.url, form_data(slot_value(start))).status_code == 303
     visit = VisitRequest.objects.get()

@@ -137,7 +137,7 @@ def test_manage_links_never_error(site, token):
 def managing(site, settings):
     """A browser that opened a real manage link, so its posts reach the manage forms."""
     settings.BOOKING_MANAGE_RATE_LIMIT = "0"
-    page = DiscoveryVisitPage.objects.get()
+    page = DiscoveryVisitPage.objects.get(locale__language_code="en")
     visit = services.visit_request_create(
         page=page,
         patient=services.Patient(first_name="M", last_name="G", email="m@example.com", phone="+19545550123"),

@@ -134,6 +134,21 @@ def test_varnish_passes_sign_in_pages_their_whole_query_string(varnish_alone):
     assert requests.get(url, timeout=10).json()["path"] == "/_util/login/?next=/private/&utm_source=mail"
 
 
+def test_varnish_never_passes_on_the_browser_language(varnish_alone):
+    """The path says the language: a cached page must not depend on a header the key ignores."""
+    public, _ = varnish_alone
+    response = requests.get(public + "/hop/language/", headers={"Accept-Language": "es-US,es"}, timeout=10)
+    assert "accept-language" not in received_headers(response)
+
+
+def test_varnish_keeps_each_language_in_its_own_entry(varnish_alone):
+    public, _ = varnish_alone
+    requests.get(public + "/hop/lang/", timeout=10)
+    spanish = requests.get(public + "/es/hop/lang/", headers={"Accept-Language": "en"}, timeout=10)
+    assert spanish.headers["X-Cache"] == "MISS"
+    assert spanish.json()["path"] == "/es/hop/lang/"
+
+
 @pytest.mark.parametrize("method", ["PURGE", "BAN"])
 def test_varnish_refuses_purge_and_ban_from_visitors(varnish_alone, method):
     public, _ = varnish_alone

@@ -63,7 +63,8 @@ def content(cluster) -> dict[str, str]:
     created = cluster.shell(
         "import json; from django.core.files.base import ContentFile; "
         "from wagtail.documents.models import Document; "
-        "from clinic.models import HomePage, StandardPage; home = HomePage.objects.get(); paths = {}\n"
+        "from clinic.models import HomePage, StandardPage; "
+        "home = HomePage.objects.get(locale__language_code='en'); paths = {}\n"
         f"for title in {PAGES!r}:\n"
         "    slug = title.lower().replace(' ', '-')\n"
         "    home.add_child(instance=StandardPage(title=title, slug=slug)).save_revision().publish()\n"
