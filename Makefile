@@ -9,7 +9,7 @@ PORT ?= 8000
 CLINIC_PUBLIC_URL ?= http://$(HOST):$(PORT)
 
 .DEFAULT_GOAL := help
-.PHONY: help run install migrate demo admin test test-fast test-browser lint format check lock clean
+.PHONY: help run install migrate messages demo admin test test-fast test-browser lint format check lock clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -e 's/\$$(HOST)/$(HOST)/g' -e 's/\$$(PORT)/$(PORT)/g' \
@@ -32,7 +32,10 @@ migrate: install ## Apply database migrations (and create the cache table)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 
-demo: migrate ## Load the demo clinic (idempotent) and make sure a demo admin exists
+messages: install ## Compile the translation catalogs (locale/es) that the Spanish pages and emails use
+	$(PY) manage.py compilemessages --ignore '.venv' --ignore node_modules
+
+demo: migrate messages ## Load the demo clinic (idempotent) and make sure a demo admin exists
 	CLINIC_PUBLIC_URL=$(CLINIC_PUBLIC_URL) $(PY) manage.py load_demo_content
 	CLINIC_PUBLIC_URL=$(CLINIC_PUBLIC_URL) $(PY) manage.py ensure_demo_admin
 

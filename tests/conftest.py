@@ -1,7 +1,10 @@
 """Shared fixtures: a clinic site built from factories, and staff users."""
 
 import os
+import shutil
+import subprocess
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +23,20 @@ from tests import factories
 # Playwright runs an event loop in the test thread; Django's database access from that thread is
 # then refused without this (see shared/MACHINE.md). Django reads it at call time.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_configure(config):
+    """Compile the translation catalogs (locale/*/LC_MESSAGES/*.po) the tests render in, as CI
+    and `make run` do; once, before any worker starts, and only those that changed."""
+    if hasattr(config, "workerinput") or not shutil.which("msgfmt"):
+        return
+    for po in (Path(__file__).resolve().parent.parent / "locale").glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        partial = mo.with_suffix(".mo.partial")
+        subprocess.run(["msgfmt", "--check", "-o", str(partial), str(po)], check=True)  # noqa: S603, S607
+        partial.replace(mo)
 
 
 class OneRequestAtATimeServer(ThreadedWSGIServer):

@@ -250,6 +250,9 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Clinic admin")
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("CLINIC_TIME_ZONE", "America/New_York")
 USE_I18N = True
+# English at /, Spanish at /es/ (issue 18). Booking stores each patient's language among these.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
