@@ -7,6 +7,7 @@ import io
 import re
 import shutil
 import subprocess
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 
 from booking import formatting
-from booking.emails import build_message
+from booking.emails import build_message, manage_url
 from booking.languages import current_language, language_name, page_in_language
 from booking.models import Notification, VisitRequest
 from booking.slots import slot_value
@@ -81,6 +82,10 @@ def patient(booking_page, care_area):
         consented_at=timezone.now(),
         language="en",
     )
+
+
+def manage_path(visit) -> str:
+    return manage_url(visit).replace("http://testserver", "")
 
 
 def rendered(visit, kind, *, language: str, with_time: bool) -> dict[str, str]:
@@ -313,3 +318,108 @@ def test_every_patient_facing_booking_message_is_translated_and_none_is_fuzzy(tm
     )
     assert result.stderr == ""
     assert result.returncode == 0
+
+
+# The pages a patient goes through
+
+
+def article_text(response) -> str:
+    """What the page itself says (the site's header and footer are the site's to translate)."""
+    assert response.status_code in (200, 410)
+    soup = BeautifulSoup(response.content, "html.parser")
+    for hidden in soup.select(".hp-field"):
+        hidden.decompose()
+    return " ".join(soup.find("article").get_text(" ").split())
+
+
+def page_fragments(text: str, *, content: list[str]) -> set[str]:
+    """A page's own words: what is left between the editors' content and the values filled in."""
+    values = sorted(content, key=len, reverse=True)
+    pattern = "|".join(re.escape(value) for value in values)
+    text = re.sub(r"\(954\) \S+|\d+:\d\d (AM|PM|a\. m\.|p\. m\.)( ET)?", "\n", text)
+    fragments = set()
+    for piece in re.split(rf"{pattern}|[\n:.,?!–()“”]", text):
+        piece = " ".join(piece.split())
+        if len(re.findall(r"[^\W\d_]{2,}", piece)) >= 2:
+            fragments.add(piece)
+    return fragments
+
+
+def assert_translated(english: str, spanish: str, *, content: list[str]) -> None:
+    english_fragments = page_fragments(english, content=content)
+    assert len(english_fragments) >= 3
+    assert [fragment for fragment in english_fragments if fragment in spanish] == []
+    assert [fragment for fragment in page_fragments(spanish, content=content) if fragment in english] == []
+    assert ENGLISH_DATES.findall(spanish) == []
+
+
+def page_content(page) -> list[str]:
+    """The editors' words on the page and the clinic's details: theirs to translate, not ours."""
+    confirmation = BeautifulSoup(page.confirmation_text, "html.parser").get_text(" ")
+    texts = [page.title, page.intro, page.reassurance, page.no_slot_text, confirmation]
+    return [*texts, "Test Clinic", "1 Main Street", "Davie, FL 33314", "Hip", "Maria Garcia"]
+
+
+def test_the_booking_form_and_its_errors_are_in_spanish(client, booking_page, care_area):
+    # The default text repeats the template's "No time suits you?": editors' words, not ours.
+    booking_page.no_slot_text = "Tell us the days and times that work and we will call you."
+    booking_page.save()
+    slot = slot_value(booking_page.free_slots()[0].start)
+    data = form_data(slot, first_name="", email="nope", note="x" * 501)
+    english = [article_text(client.get("/book/")), article_text(client.post("/book/", data))]
+    with translation.override("es"):
+        spanish = [article_text(client.get("/book/")), article_text(client.post("/book/", data))]
+    for english_text, spanish_text in zip(english, spanish, strict=True):
+        assert_translated(english_text, spanish_text, content=page_content(booking_page))
+    assert "1. Elija una hora" in spanish[0]
+    assert "Hay un problema" in spanish[1]
+    assert "Escriba su nombre." in spanish[1]
+    assert "Por favor, use 500 caracteres o menos (tiene 501)." in spanish[1]
+
+
+def test_the_picker_reads_day_first_in_spanish(client, booking_page, care_area):
+    day = booking_page.free_slots()[0].start.date()
+    with translation.override("es"):
+        html = client.get("/book/").content.decode()
+        expected = f"Horas del {formatting.picker_day(day)}"
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.select_one(".slot-day > legend").get_text(strip=True) == expected
+    weekdays = "lunes|martes|miércoles|jueves|viernes|sábado|domingo"
+    assert re.fullmatch(rf"Horas del ({weekdays}) \d+ de \w+", expected)
+    parts = [legend.get_text() for legend in soup.select(".slot-part__legend")]
+    assert set(parts) <= {"Mañana", "Tarde", "Noche"}
+    clocks = [span.get_text() for span in soup.select(".slot-option span")]
+    assert all(re.fullmatch(r"\d{1,2}:\d\d [ap]\. m\.", clock) for clock in clocks)
+    chosen = soup.select_one("[data-chosen-time]")
+    assert chosen["data-prefix"] == "Su hora:"
+    assert soup.select_one("textarea[data-count]")["data-count-left"] == "Quedan {count} caracteres"
+
+
+def test_the_confirmation_and_manage_pages_are_in_spanish(client, booking_page, care_area):
+    data = form_data(slot_value(booking_page.free_slots()[0].start))
+    pages = {}
+    for language in ("en", "es"):
+        browser = type(client)()
+        with translation.override(language):
+            thanks = browser.post("/book/", data | {"form_token": str(uuid.uuid4())}, follow=True)
+            visit = VisitRequest.objects.latest("created_at")
+            manage = browser.get(manage_path(visit), follow=True)
+            cancel = browser.get("/book/manage/cancel/")
+            cancelled = browser.post("/book/manage/cancel/", follow=True)
+        pages[language] = [article_text(response) for response in (thanks, manage, cancel, cancelled)]
+    for english, spanish in zip(pages["en"], pages["es"], strict=True):
+        assert_translated(english, spanish, content=page_content(booking_page))
+    assert pages["es"][0].startswith("Su visita está reservada")
+    assert pages["es"][3].startswith("Su visita está cancelada")
+
+
+def test_the_link_problem_and_fresh_link_pages_are_in_spanish(client, booking_page):
+    bad = "/book/manage/not-a-token/"
+    english = [article_text(client.get(bad, follow=True)), article_text(client.get("/book/link/"))]
+    english.append(article_text(client.post("/book/link/", {"email": "nope"})))
+    with translation.override("es"):
+        spanish = [article_text(client.get(bad, follow=True)), article_text(client.get("/book/link/"))]
+        spanish.append(article_text(client.post("/book/link/", {"email": "nope"})))
+    for english_text, spanish_text in zip(english, spanish, strict=True):
+        assert_translated(english_text, spanish_text, content=page_content(booking_page))
+    assert "Lo sentimos, este enlace no funciona" in spanish[0]
