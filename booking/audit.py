@@ -48,3 +48,21 @@ def log_visit_requests(rows: list[VisitRequest], *, action: str, user, data: dic
         )
         for row in rows
     )
+
+
+# The object id of an entry about many requests at once (an export): no request has it, and the
+# audit log's report, which looks entries' objects up by id, finds none rather than failing.
+MANY_REQUESTS_ID = "0"
+
+
+def log_visit_request_export(*, action: str, user, data: dict) -> None:
+    """One entry for an export, however many requests it holds: who, when, filters, how many."""
+    ModelLogEntry.objects.create(
+        content_type_id=ContentType.objects.get_for_model(VisitRequest).pk,
+        object_id=MANY_REQUESTS_ID,
+        label=f"Visit requests export ({data['rows']} rows)",
+        action=action,
+        data=data,
+        timestamp=timezone.now(),
+        user=user,
+    )

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.db import models
 from django.db.models import Count, Q, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -448,6 +449,12 @@ class VisitRequest(models.Model):
         ordering = ["-created_at"]
         verbose_name = "visit request"
         permissions = [("export_visitrequest", "Can export visit requests")]
+        # The inbox's "same patient?" lookup compares addresses in any case and phones as stored.
+        # The search's trigram indexes (PostgreSQL only) are in migration 0014.
+        indexes = [
+            models.Index(Lower("email"), name="booking_vr_email_lower"),
+            models.Index(fields=["phone"], name="booking_vr_phone"),
+        ]
 
     def __str__(self) -> str:
         when = visit_time(self.slot_start, with_zone=False) if self.slot_start else "preferred times"

@@ -26,15 +26,15 @@ def live_booking_page(site: Site | None) -> DiscoveryVisitPage | None:
     return DiscoveryVisitPage.objects.live().filter(path__startswith=site.root_page.path).first()
 
 
-def failed_notifications_exist() -> Exists:
-    """True for a visit request with an email that failed for good (for filter/annotate)."""
-    return Exists(
-        Notification.objects.filter(visit_request=OuterRef("pk"), status=Notification.Status.FAILED)
-    )
+def requests_with_failed_emails_ids() -> QuerySet:
+    """The ids of visit requests with an email that failed for good (for `pk__in`). From the
+    (indexed, few) failed emails to their requests: an EXISTS per request would walk every request,
+    newest first, looking for the few with one."""
+    return Notification.objects.filter(status=Notification.Status.FAILED).values("visit_request_id")
 
 
 def visit_requests_with_failed_emails() -> QuerySet[VisitRequest]:
-    return VisitRequest.objects.filter(failed_notifications_exist()).distinct()
+    return VisitRequest.objects.filter(pk__in=requests_with_failed_emails_ids())
 
 
 def _active_requests() -> QuerySet[VisitRequest]:

@@ -9,7 +9,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from clinic.models import CareArea
 
 from ..models import VisitRequest
-from ..selectors import failed_notifications_exist, possible_duplicates_exist
+from ..selectors import possible_duplicates_exist, requests_with_failed_emails_ids
 
 
 class VisitRequestFilterSet(WagtailFilterSet):
@@ -32,8 +32,8 @@ class VisitRequestFilterSet(WagtailFilterSet):
     def filter_email_failed(self, queryset, name, value):
         if value is None:
             return queryset
-        failed = failed_notifications_exist()
-        return queryset.filter(failed) if value else queryset.exclude(failed)
+        failed = requests_with_failed_emails_ids()
+        return queryset.filter(pk__in=failed) if value else queryset.exclude(pk__in=failed)
 
     def filter_duplicates(self, queryset, name, value):
         if value is None:
