@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('booking', '0013_rate_limit_counter_moves_to_clinic'),
+        ('booking', '0014_search_indexes'),
     ]
 
     operations = [
