@@ -54,6 +54,10 @@ def test_a_spanish_speaker_books_on_a_phone_and_cancels_from_the_emailed_link(
     page.get_by_role("textbox", name="Teléfono").fill("(954) 555-0123")
     page.get_by_label("¿Con qué le gustaría que le ayudemos?").select_option(label="Hip")
     page.get_by_label("Pueden contactarme sobre esta solicitud de visita.").check()
+    note = page.get_by_label("¿Algo más que debamos saber? (opcional)")
+    note.fill("Corro los domingos.")
+    if javascript:  # the count booking.js writes, in the page's words
+        expect(page.locator("#id_note-count")).to_have_text("Quedan 481 caracteres")
     page.get_by_role("button", name="Enviar mi solicitud").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Su visita está reservada")
