@@ -14,6 +14,7 @@ LOG_VIEWED = "booking.visit_request.viewed"
 LOG_STATUS = "booking.visit_request.status_changed"
 LOG_EXPORTED = "booking.visit_request.exported"
 LOG_ANONYMISED = "booking.visit_request.anonymised"
+LOG_OUTCOME = "booking.visit_request.outcome_marked"
 
 ACTIONS = [
     (LOG_LISTED, "List visit requests", "Listed"),
@@ -21,6 +22,7 @@ ACTIONS = [
     (LOG_STATUS, "Change visit request status", "Status changed"),
     (LOG_EXPORTED, "Export visit requests", "Exported"),
     (LOG_ANONYMISED, "Anonymise visit request", "Anonymised"),
+    (LOG_OUTCOME, "Mark who came to a visit", "Outcome marked"),
 ]
 
 

@@ -65,6 +65,22 @@ def staff_recipients(visit_request: VisitRequest) -> list[str]:
     return BookingSettings.for_site(site).staff_recipient_list()
 
 
+def change_notice_hours(visit_request: VisitRequest) -> int:
+    """The clinic's notice for changes (Booking settings), in hours; 0 when there is none."""
+    _, site = clinic_for(visit_request)
+    return BookingSettings.for_site(site).change_notice_hours
+
+
+# The emails that tell a patient their visit's time, and so how late they can change it online.
+NOTICE_KINDS = {
+    Notification.Kind.CONFIRMATION,
+    Notification.Kind.REMINDER,
+    Notification.Kind.MOVED,
+    Notification.Kind.CONFIRMED,
+    Notification.Kind.CLINIC_MOVED,
+}
+
+
 def confirmation_copy(page, site: Site) -> dict[str, str]:
     """The page's "what happens next" text for an email: links expanded (Wagtail stores page links
     as ids) and made absolute, since an email has no page to be relative to, and cleaned."""
@@ -129,6 +145,9 @@ def _build_message(notification: Notification, *, staff: bool) -> EmailMultiAlte
         "manage_url": manage_url(visit_request) if not staff and not cancellation else "",
         "book_url": book_url(visit_request) if cancellation else "",
         "admin_url": admin_url(visit_request) if staff else "",
+        "notice_hours": change_notice_hours(visit_request)
+        if kind in NOTICE_KINDS and visit_request.slot_start
+        else 0,
         **confirmation_copy(visit_request.page, site),
     }
     folder = "emails/booking_staff" if staff else "emails/booking_patient"

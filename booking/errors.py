@@ -30,6 +30,29 @@ class RequestClosed(BookingError):
         super().__init__(gettext("This visit request can no longer be changed."))
 
 
+class InsideNoticeWindow(BookingError):
+    """The patient tried to move or cancel a visit that is closer than the clinic's notice for
+    changes (Booking settings); the front desk can still change it by phone."""
+
+    def __init__(self, hours: int):
+        self.hours = hours
+        super().__init__(
+            ngettext(
+                "Your visit is less than %(hours)d hour away, so it can no longer be moved or "
+                "cancelled online. Please call us.",
+                "Your visit is less than %(hours)d hours away, so it can no longer be moved or "
+                "cancelled online. Please call us.",
+                hours,
+            )
+            % {"hours": hours}
+        )
+
+
+class OutcomeTooEarly(BookingError):
+    def __init__(self):
+        super().__init__("A visit's outcome can be marked once its time has come.")
+
+
 class TooManyActive(BookingError):
     def __init__(self, count: int):
         # No dates or times: anyone can type someone else's email address into the form.

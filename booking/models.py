@@ -382,6 +382,9 @@ class VisitRequest(models.Model):
         ATTENDED = "attended", "Attended"
         NO_SHOW = "no_show", "No-show"
         CANCELLED = "cancelled", "Cancelled"
+        # Cancelled inside the notice window (by phone, since the manage link no longer can):
+        # counted apart from an ordinary cancellation, and like one it frees the seat.
+        LATE_CANCEL = "late_cancel", "Late cancel"
 
     class ContactMethod(models.TextChoices):
         # Patients choose among these on the form: in their language.
@@ -444,6 +447,9 @@ class VisitRequest(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     ACTIVE_STATUSES = (Status.NEW, Status.CONTACTED, Status.CONFIRMED)
+    CANCELLED_STATUSES = (Status.CANCELLED, Status.LATE_CANCEL)
+    # What happened at a visit once its time has passed, marked by the front desk.
+    OUTCOME_STATUSES = (Status.ATTENDED, Status.NO_SHOW, Status.LATE_CANCEL)
 
     class Meta:
         ordering = ["-created_at"]
@@ -561,7 +567,16 @@ class BookingSettings(BaseSiteSetting):
         help_text="Staff email addresses told about new visit requests, one per line.",
     )
 
-    panels = [FieldPanel("staff_recipients")]
+    change_notice_hours = models.PositiveSmallIntegerField(
+        "notice for changes (hours)",
+        default=24,
+        validators=[MaxValueValidator(24 * 14)],
+        help_text="Patients can move or cancel online until this many hours before the visit; after "
+        "that the manage link asks them to call. 0 lets them change up to the visit itself. Staff "
+        "can always change a visit in the inbox.",
+    )
+
+    panels = [FieldPanel("staff_recipients"), FieldPanel("change_notice_hours")]
     # Every new request's name and time goes to these addresses: who may change them (clinic.forms).
     base_form_class = PatientDataRoutingForm
     patient_data_routing = {

@@ -2,6 +2,7 @@
 emails, possible duplicates) and the source report. No writes here (those are in services.py)
 and no request or HTML."""
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,6 +15,7 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from clinic.phone import e164, phone_digits
+from clinic.ratelimit import email_key
 
 from .models import DiscoveryVisitPage, Notification, VisitRequest
 
@@ -78,6 +80,51 @@ def other_active_requests(rows: Iterable[VisitRequest]) -> dict[int, list[VisitR
         if others:
             found[pk] = others
     return found
+
+
+def needs_outcome(*, now: datetime | None = None) -> Q:
+    """A visit whose time has come and that is still open (new, contacted or confirmed): the
+    front desk marks it attended, no-show or late cancel (for filter)."""
+    return Q(
+        slot_start__lte=now or timezone.now(),
+        status__in=VisitRequest.ACTIVE_STATUSES,
+        anonymised_at__isnull=True,
+    )
+
+
+def visits_needing_outcome(*, now: datetime | None = None) -> QuerySet[VisitRequest]:
+    """Past visits still open, most recent first (the dashboard's "who came?" list)."""
+    return VisitRequest.objects.filter(needs_outcome(now=now)).order_by("-slot_start")
+
+
+def no_show_counts(rows: Iterable[VisitRequest]) -> dict[int, int]:
+    """{request id: no-shows by its contact}, for the requests given (a page of the inbox, or
+    one), in one query. The contact is the one the per-contact limit counts by: the same email
+    address (one spelling per address, `email_key`) or the same phone number. A request that is
+    itself a no-show counts."""
+    keys = {row.pk: (email_key(row.email), row.phone) for row in rows if not row.anonymised_at}
+    if not keys:
+        return {}
+    # The database's case-insensitive match only narrows the rows down (it differs by engine);
+    # the match itself is email_key's, in Python.
+    match = Q(phone__in={phone for _, phone in keys.values() if phone})
+    for row in rows:
+        if row.pk in keys:
+            match |= Q(email__iexact=unicodedata.normalize("NFKC", row.email.strip()))
+    no_shows = [
+        (email_key(email), phone)
+        for email, phone in VisitRequest.objects.filter(match, status=VisitRequest.Status.NO_SHOW)
+        .order_by()
+        .values_list("email", "phone")
+    ]
+    return {
+        pk: sum(
+            1
+            for other_email, other_phone in no_shows
+            if other_email == email or (phone and other_phone == phone)
+        )
+        for pk, (email, phone) in keys.items()
+    }
 
 
 # Fewer digits than this are a fragment of anything ("12"), not a phone number to look for.
@@ -155,12 +202,19 @@ def visit_agenda(*, now: datetime | None = None, upcoming_limit: int = 20) -> Ag
 
 
 def source_report_rows() -> list[dict]:
-    """Requests per source page per month, newest month first (anonymised requests count too)."""
+    """Requests per source page per month, newest month first (anonymised requests count too),
+    with the patients seen (attended) and the no-shows and late cancels among them."""
+    Status = VisitRequest.Status
     rows = (
         # Months at the clinic: a request made on 31 December at 8 PM is December's.
         VisitRequest.objects.annotate(month=TruncMonth("created_at", tzinfo=timezone.get_default_timezone()))
         .values("month", "source_page")
-        .annotate(requests=Count("pk"))
+        .annotate(
+            requests=Count("pk"),
+            seen=Count("pk", filter=Q(status=Status.ATTENDED)),
+            no_shows=Count("pk", filter=Q(status=Status.NO_SHOW)),
+            late_cancels=Count("pk", filter=Q(status=Status.LATE_CANCEL)),
+        )
         .order_by("-month", "-requests")
     )
     titles = dict(Page.objects.filter(pk__in={r["source_page"] for r in rows}).values_list("pk", "title"))
@@ -171,6 +225,9 @@ def source_report_rows() -> list[dict]:
             if r["source_page"]
             else "Direct / unknown",
             "requests": r["requests"],
+            "seen": r["seen"],
+            "no_shows": r["no_shows"],
+            "late_cancels": r["late_cancels"],
         }
         for r in rows
     ]

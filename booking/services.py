@@ -21,14 +21,17 @@ from clinic.models import CareArea
 
 from . import seats
 from .calendars.tasks import push_after_commit
-from .emails import staff_recipients
+from .emails import change_notice_hours, staff_recipients
 from .errors import (
     AlreadySubmitted,
+    InsideNoticeWindow,
+    OutcomeTooEarly,
     RequestClosed,
     TooManyActive,
 )
 from .languages import current_language
 from .models import DiscoveryVisitPage, Notification, SlotSeat, VisitRequest
+from .notice import within_notice_window
 from .selectors import SPIKE_WINDOW
 from .tasks import enqueue_notification, enqueue_spike_alert
 from .tokens import UNSCHEDULED_MAX_AGE
@@ -176,13 +179,27 @@ def _alert_staff_on_spike(visit_request: VisitRequest, *, now: datetime) -> None
         transaction.on_commit(lambda: enqueue_spike_alert(visit_request.pk, recent))
 
 
-def visit_request_cancel(*, visit_request: VisitRequest, by_patient: bool = True) -> VisitRequest:
-    """Cancel the request and free its seat for someone else."""
+def _check_notice(visit_request: VisitRequest, *, now: datetime) -> None:
+    """A patient's own move or cancel, refused inside the clinic's notice window (staff are not
+    asked: they change visits by phone with the patient)."""
+    hours = change_notice_hours(visit_request)
+    if within_notice_window(visit_request.slot_start, now=now, hours=hours):
+        raise InsideNoticeWindow(hours)
+
+
+def visit_request_cancel(
+    *, visit_request: VisitRequest, by_patient: bool = True, now: datetime | None = None
+) -> VisitRequest:
+    """Cancel the request and free its seat for someone else. The patient's own cancellation is
+    refused inside the notice window (InsideNoticeWindow)."""
+    now = now or timezone.now()
     with transaction.atomic():
         visit_request = VisitRequest.objects.select_for_update().get(pk=visit_request.pk)
         if visit_request.status == VisitRequest.Status.CANCELLED:
             return visit_request
-        seats.cancel_and_free_seat(visit_request, at=timezone.now())
+        if by_patient:
+            _check_notice(visit_request, now=now)
+        seats.cancel_and_free_seat(visit_request, at=now)
         visit_request.save(update_fields=["status", "cancelled_at", "calendar_sequence", "updated_at"])
         push_after_commit(visit_request)
         if by_patient:
@@ -198,6 +215,7 @@ def visit_request_reschedule(
     by_patient: bool = True,
 ) -> VisitRequest:
     """Move an active request to another free slot; its old seat is freed in the same transaction.
+    The patient's own move is refused inside the notice window (InsideNoticeWindow).
 
     A move by staff queues no email here: `visit_request_update` tells the patient, once."""
     now = now or timezone.now()
@@ -205,6 +223,8 @@ def visit_request_reschedule(
         visit_request = VisitRequest.objects.select_for_update().get(pk=visit_request.pk)
         if not visit_request.is_active or visit_request.page is None:
             raise RequestClosed()
+        if by_patient:
+            _check_notice(visit_request, now=now)
         previous = visit_request.slot_start
         SlotSeat.objects.filter(visit_request=visit_request).delete()
         seats.book_seat(visit_request, page=visit_request.page, slot_start=slot_start, now=now)
@@ -235,10 +255,10 @@ def visit_request_set_status(
         raise ValueError(f"Unknown status {status!r}")
     with transaction.atomic():
         visit_request = VisitRequest.objects.select_for_update().get(pk=visit_request.pk)
-        if status == VisitRequest.Status.CANCELLED:
+        if status in VisitRequest.CANCELLED_STATUSES:
             # Cancelling again keeps the time of the first cancellation.
             seats.cancel_and_free_seat(visit_request, at=visit_request.cancelled_at or timezone.now())
-        elif visit_request.status == VisitRequest.Status.CANCELLED and visit_request.slot_start:
+        elif visit_request.status in VisitRequest.CANCELLED_STATUSES and visit_request.slot_start:
             seats.reclaim_seat(visit_request)
             visit_request.cancelled_at = None
             # The patient's calendar may hold the cancellation: only a higher SEQUENCE brings it back.
@@ -249,6 +269,23 @@ def visit_request_set_status(
         visit_request.save()
         push_after_commit(visit_request)
     return visit_request
+
+
+def visit_request_mark_outcome(
+    *, visit_request: VisitRequest, outcome: str, now: datetime | None = None
+) -> VisitRequest:
+    """The front desk records what happened at a visit whose time has come: attended, no-show or
+    late cancel (a mark can be corrected by marking again). No email goes to the patient."""
+    if outcome not in VisitRequest.OUTCOME_STATUSES:
+        raise ValueError(f"Not an outcome: {outcome!r}")
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = VisitRequest.objects.select_for_update().get(pk=visit_request.pk)
+        if locked.slot_start is None or locked.slot_start > now:
+            raise OutcomeTooEarly()
+        if not (locked.is_active or locked.status in VisitRequest.OUTCOME_STATUSES):
+            raise RequestClosed()
+        return visit_request_set_status(visit_request=locked, status=outcome)
 
 
 # The patient-facing emails that tell the patient where their visit stands, and that state.
@@ -300,7 +337,7 @@ def _staff_change_email(
     Housekeeping sends nothing: marking a past visit, or cancelling one that was no longer on."""
     if after.anonymised_at or (after.slot_start and after.slot_start <= now):
         return None
-    if after.status == VisitRequest.Status.CANCELLED:
+    if after.status in VisitRequest.CANCELLED_STATUSES:
         return Notification.Kind.CLINIC_CANCELLED if before.is_active else None
     if moved:
         return Notification.Kind.CLINIC_MOVED

@@ -71,7 +71,7 @@ def read_manage_token(token: str) -> VisitRequest:
     visit_request = VisitRequest.objects.filter(public_id=payload[0]).first() if payload else None
     if visit_request is None or visit_request.anonymised_at:
         raise LinkProblem(_("We cannot find this visit request any more."))
-    if visit_request.status == VisitRequest.Status.CANCELLED:
+    if visit_request.status in VisitRequest.CANCELLED_STATUSES:
         raise LinkProblem(_("This visit was cancelled."))
     now = timezone.now()
     if visit_request.slot_start and visit_request.slot_start <= now:

@@ -17,6 +17,7 @@ from django.test.testcases import LiveServerThread
 
 from wagtail.models import Page, Site
 
+from booking.models import BookingSettings
 from clinic.models import ClinicSettings
 from tests import factories
 
@@ -93,9 +94,13 @@ def clinic_settings(home) -> ClinicSettings:
 
 @pytest.fixture
 def demo_site(db):
-    """The whole demo clinic, as `make run` builds it."""
+    """The whole demo clinic, as `make run` builds it, without the notice window for changes:
+    tests move and cancel the first free times, which can be within a day of now (the window's
+    own tests turn it on)."""
     call_command("load_demo_content", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    return Site.objects.get(is_default_site=True)
+    site = Site.objects.get(is_default_site=True)
+    BookingSettings.objects.filter(site=site).update(change_notice_hours=0)
+    return site
 
 
 def _staff_user(django_user_model, username: str, group: str):

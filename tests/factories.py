@@ -66,6 +66,9 @@ class BookingSettingsFactory(DjangoModelFactory):
         django_get_or_create = ("site",)
 
     staff_recipients = "front-desk@example.com"
+    # Tests of other things move and cancel the first free times, often within a day of now;
+    # the notice window's own tests (tests/booking/test_notice.py) turn it on.
+    change_notice_hours = 0
 
 
 class HomePageFactory(wagtail_factories.PageFactory):

@@ -4,6 +4,9 @@ extra lines of its detail view. Display only; the model keeps the rules (`race_s
 
 from collections.abc import Callable
 
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.timesince import timesince
 
 from wagtail.admin.ui.components import Component
@@ -15,6 +18,7 @@ from .. import selectors
 from ..formatting import visit_day, visit_time
 from ..languages import language_name
 from ..models import VisitRequest
+from ..permissions import can_change_visit_requests
 
 
 def visit_display(visit_request: VisitRequest) -> str:
@@ -97,6 +101,55 @@ class DuplicateColumn(Column):
         return also_booked(getattr(instance, "other_active_requests", []))
 
 
+def no_show_label(count: int) -> str:
+    return f"{count} no-show{'s' if count != 1 else ''}" if count else ""
+
+
+def no_shows_of(visit_request: VisitRequest) -> str:
+    """The detail view's line: how often this contact did not come."""
+    count = selectors.no_show_counts([visit_request]).get(visit_request.pk, 0)
+    return f"{no_show_label(count)} with this email address or phone number" if count else "None"
+
+
+# The one-click outcomes, in the order the buttons show.
+OUTCOMES = [
+    (VisitRequest.Status.ATTENDED, "Attended"),
+    (VisitRequest.Status.NO_SHOW, "No-show"),
+    (VisitRequest.Status.LATE_CANCEL, "Late cancel"),
+]
+
+
+class OutcomeColumn(Column):
+    """Who came: for a visit whose time has come and that is still open, one button per outcome
+    (a POST with the CSRF token, to `visit_requests:outcome`); and the contact's no-shows, which
+    the index view looks up for the whole page at once (`no_show_counts`)."""
+
+    cell_template_name = "booking/admin/outcome_cell.html"
+
+    def get_value(self, instance):
+        return no_show_label(getattr(instance, "no_show_count", 0))
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        request = parent_context.get("request")
+        open_past = bool(
+            instance.slot_start
+            and instance.slot_start <= timezone.now()
+            and instance.is_active
+            and not instance.anonymised_at
+        )
+        if open_past and request is not None and can_change_visit_requests(request.user):
+            context.update(
+                outcomes=OUTCOMES,
+                action=reverse("visit_requests:outcome", args=[instance.pk]),
+                next=request.get_full_path(),
+                # The cell is rendered outside the page's RequestContext.
+                csrf_token=get_token(request),
+                name=instance.full_name,
+            )
+        return context
+
+
 class OtherRequests(Component):
     """The other active requests with this one's email address or phone number, linked."""
 
@@ -139,6 +192,7 @@ LIST_COLUMNS = [
     Column("race", label="Race", accessor=race_label),
     Column("source", label="Source article", accessor=source_title),
     Column("age", label="Received", accessor=received_age),
+    OutcomeColumn("outcome", label="Who came?"),
 ]
 
 # Export columns that are computed rather than read from a field, with their headings: what staff
@@ -183,6 +237,7 @@ INSPECT_COMPUTED: dict[str, tuple[str, Callable[[VisitRequest], str]]] = {
     "visit": ("Visit", visit_display),
     "emails": ("Emails", notification_summary),
     "duplicates": ("Possible duplicates", OtherRequests),
+    "no_shows": ("No-shows", no_shows_of),
     "phone": ("Phone", phone_label),
     "language": ("Language", language_label),
     "consented_at": ("Consented at", consented_at),
@@ -193,6 +248,7 @@ INSPECT_FIELDS = [
     "visit",
     "emails",
     "duplicates",
+    "no_shows",
     "preferred_times",
     *PATIENT_FIELDS,
     "preferred_contact",

@@ -6,7 +6,8 @@ from .. import selectors
 
 
 class DashboardPanel(Component):
-    """Today's and upcoming visits, new requests, and emails that failed for good."""
+    """Today's and upcoming visits, new requests, past visits still to be marked (who came?),
+    and emails that failed for good."""
 
     name = "visit_requests"
     order = 50
@@ -21,6 +22,7 @@ class DashboardPanel(Component):
             "today": agenda.today,
             "upcoming": agenda.upcoming,
             "new_count": selectors.new_visit_request_count(),
+            "to_mark": selectors.visits_needing_outcome()[:10],
             "failed": selectors.visit_requests_with_failed_emails()[:20],
             "spike": selectors.request_spike(),
         }

@@ -1,4 +1,5 @@
-"""The inbox's filters: status, visit date, concern, "an email failed" and "possible duplicates"."""
+"""The inbox's filters: status, visit date, concern, "an email failed", "possible duplicates" and
+"needs outcome"."""
 
 import django_filters
 
@@ -9,7 +10,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from clinic.models import CareArea
 
 from ..models import VisitRequest
-from ..selectors import possible_duplicates_exist, requests_with_failed_emails_ids
+from ..selectors import needs_outcome, possible_duplicates_exist, requests_with_failed_emails_ids
 
 
 class VisitRequestFilterSet(WagtailFilterSet):
@@ -23,6 +24,13 @@ class VisitRequestFilterSet(WagtailFilterSet):
         label="Possible duplicates",
         method="filter_duplicates",
         help_text="Same email address or phone number as another new, contacted or confirmed request.",
+    )
+
+    needs_outcome = django_filters.BooleanFilter(
+        label="Needs outcome",
+        method="filter_needs_outcome",
+        help_text="Visits whose time has passed that are still new, contacted or confirmed: "
+        "mark them attended, no-show or late cancel.",
     )
 
     class Meta:
@@ -42,3 +50,8 @@ class VisitRequestFilterSet(WagtailFilterSet):
         if value:
             return queryset.filter(duplicates, anonymised_at__isnull=True)
         return queryset.exclude(duplicates, anonymised_at__isnull=True)
+
+    def filter_needs_outcome(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(needs_outcome()) if value else queryset.exclude(needs_outcome())

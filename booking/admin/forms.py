@@ -17,7 +17,7 @@ from ..formatting import visit_time, zone_label
 from ..models import VisitRequest
 from ..picker import build_picker
 from ..slots import Slot, parse_slot_value, slot_value
-from .columns import OtherRequests, language_label, notification_summary, visit_display
+from .columns import OtherRequests, language_label, no_shows_of, notification_summary, visit_display
 
 PATIENT_EMAILED = (
     "The patient is emailed when you confirm, cancel or move the visit. "
@@ -128,4 +128,5 @@ class VisitRequestSummaryPanel(Panel):
             context["language"] = language_label(self.instance)
             context["emails"] = notification_summary(self.instance)
             context["others"] = OtherRequests(self.instance)
+            context["no_shows"] = no_shows_of(self.instance)
             return context

@@ -8,12 +8,14 @@ from datetime import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from wagtail.admin.views.generic import EditView, IndexView, InspectView
 from wagtail.admin.widgets import Button
@@ -64,8 +66,11 @@ class VisitRequestIndexView(IndexView):
         # The "same patient?" flag: each row's other active requests, one query for the page.
         rows = list(rows)
         others = selectors.other_active_requests(rows)
+        # Who came: each row's contact's no-shows, one query for the page.
+        no_shows = selectors.no_show_counts(rows)
         for row in rows:
             row.other_active_requests = others.get(row.pk, [])
+            row.no_show_count = no_shows.get(row.pk, 0)
         page.object_list = rows
         return paginator, page, rows, is_paginated
 
@@ -280,6 +285,36 @@ def anonymise_view(request, pk):
     return TemplateResponse(
         request, "booking/admin/confirm_anonymise.html", {"visit_request": visit_request, "title": title}
     )
+
+
+@require_POST
+def outcome_view(request, pk):
+    """Who came: the front desk marks a past visit attended, no-show or late cancel with one
+    click from the inbox (a POST with the CSRF token), and is brought back to the list."""
+    if not can_change_visit_requests(request.user):
+        raise PermissionDenied
+    visit_request = get_object_or_404(VisitRequest, pk=pk)
+    outcome = request.POST.get("outcome")
+    if outcome not in VisitRequest.OUTCOME_STATUSES:
+        return HttpResponseBadRequest("Not an outcome.", content_type="text/plain")
+    before = visit_request.status
+    try:
+        visit_request = services.visit_request_mark_outcome(visit_request=visit_request, outcome=outcome)
+    except errors.BookingError as error:
+        messages.error(request, f"{visit_request.full_name}: {error}")
+    else:
+        audit.log_visit_request(
+            visit_request, action=audit.LOG_OUTCOME, user=request.user, data={"from": before, "to": outcome}
+        )
+        messages.success(request, f"{visit_request.full_name}: marked {visit_request.get_status_display()}.")
+    inbox = reverse("visit_requests:index")
+    back = request.POST.get("next", "")
+    if not (
+        back.startswith(inbox)
+        and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=False)
+    ):
+        back = inbox
+    return redirect(back)
 
 
 SOURCE_REPORT_PER_PAGE = 100

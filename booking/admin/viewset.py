@@ -20,6 +20,7 @@ from .views import (
     VisitRequestInspectView,
     anonymise_view,
     move_times_view,
+    outcome_view,
 )
 
 MENU_LABEL = "Visit requests"
@@ -84,4 +85,5 @@ class VisitRequestViewSet(ModelViewSet):
         return super().get_urlpatterns() + [
             path("anonymise/<int:pk>/", anonymise_view, name="anonymise"),
             path("move-times/<int:pk>/", move_times_view, name="move_times"),
+            path("outcome/<int:pk>/", outcome_view, name="outcome"),
         ]

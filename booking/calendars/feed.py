@@ -27,7 +27,7 @@ def feed_body(visits, *, clinic) -> bytes:
             visit_request,
             clinic=clinic,
             admin_link=admin_url(visit_request),
-            cancelled=visit_request.status == VisitRequest.Status.CANCELLED,
+            cancelled=visit_request.status in VisitRequest.CANCELLED_STATUSES,
         )
         for visit_request in visits
     ]

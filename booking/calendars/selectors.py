@@ -24,7 +24,7 @@ def feed_visits(*, now: datetime | None = None) -> QuerySet[VisitRequest]:
     kept = now - FEED_KEEPS
     return (
         VisitRequest.objects.filter(slot_start__isnull=False, slot_end__isnull=False, slot_start__gte=kept)
-        .filter(~Q(status=VisitRequest.Status.CANCELLED) | Q(cancelled_at__gte=kept))
+        .filter(~Q(status__in=VisitRequest.CANCELLED_STATUSES) | Q(cancelled_at__gte=kept))
         .select_related("page")
         .order_by("slot_start", "pk")
     )

@@ -307,7 +307,7 @@ def _needs_writing(visit_request: VisitRequest, pushed: PushedVisit | None, *, n
 
 
 def _needs_removing(visit_request: VisitRequest, pushed: PushedVisit | None) -> bool:
-    gone = visit_request.status == VisitRequest.Status.CANCELLED or bool(visit_request.anonymised_at)
+    gone = visit_request.status in VisitRequest.CANCELLED_STATUSES or bool(visit_request.anonymised_at)
     return pushed is not None and not pushed.removed and gone
 
 
@@ -332,7 +332,8 @@ def _write_pending(
         alerts += _write(connection, remote, visit_request, pushed_by_visit.get(visit_request.pk))
         written += 1
     to_remove = PushedVisit.objects.filter(connection=connection, removed=False).filter(
-        Q(visit_request__status=VisitRequest.Status.CANCELLED) | Q(visit_request__anonymised_at__isnull=False)
+        Q(visit_request__status__in=VisitRequest.CANCELLED_STATUSES)
+        | Q(visit_request__anonymised_at__isnull=False)
     )
     for pushed in to_remove.select_related("visit_request"):
         _remove(remote, pushed, pushed.visit_request)

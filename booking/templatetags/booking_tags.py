@@ -3,6 +3,7 @@
 from django import template
 
 from booking import formatting
+from booking.admin.reports import no_show_rate
 
 register = template.Library()
 
@@ -39,3 +40,15 @@ def picker_weekday(day) -> str:
 @register.filter
 def picker_later(day) -> str:
     return formatting.picker_later(day) if day else ""
+
+
+@register.filter
+def percent(rate) -> str:
+    """A share from 0 to 1 as '25%'; '—' for none (no outcome marked yet)."""
+    return "—" if rate is None else f"{round(rate * 100)}%"
+
+
+@register.filter
+def row_no_show_rate(row: dict) -> float | None:
+    """The no-show rate of one row of the source report."""
+    return no_show_rate(seen=row["seen"], no_shows=row["no_shows"], late_cancels=row["late_cancels"])

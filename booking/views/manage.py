@@ -12,7 +12,8 @@ from clinic import ratelimit
 
 from .. import errors, picker, services, slots
 from ..forms import FreshLinkForm
-from ..models import VisitRequest
+from ..models import BookingSettings, VisitRequest
+from ..notice import within_notice_window
 from ..tokens import LinkProblem, make_manage_token, read_manage_token
 from .shared import (
     MANAGE_MINUTES,
@@ -93,6 +94,16 @@ def _manage_allowed(request, visit_request) -> bool:
     return per_visit and per_client
 
 
+def _notice(request, visit_request) -> dict:
+    """The clinic's notice for changes and whether this visit is already inside it: then the
+    manage pages show the visit and the phone number, and refuse moves and cancels."""
+    hours = BookingSettings.for_request(request).change_notice_hours
+    return {
+        "notice_hours": hours,
+        "notice_locked": within_notice_window(visit_request.slot_start, now=timezone.now(), hours=hours),
+    }
+
+
 @never_cache
 @noindex
 def manage(request, page):
@@ -104,7 +115,13 @@ def manage(request, page):
     status = 200
     chosen = request.POST.get("slot") if request.method == "POST" else None
     day = None
-    if request.method == "POST" and "day" in request.POST:
+    notice = _notice(request, visit_request)
+    if request.method == "POST" and notice["notice_locked"]:
+        # The buttons are gone from the page, but a form from before the window began (or a
+        # crafted post) must not move the visit either. Nothing is counted.
+        status = 403
+        notice["notice_refused"] = True
+    elif request.method == "POST" and "day" in request.POST:
         # "Show this day" without JavaScript: the page comes back with that day's times and the
         # time chosen kept. Nothing changes, so nothing is counted.
         day = picker.parse_day(request.POST.get("day"))
@@ -124,6 +141,10 @@ def manage(request, page):
                     visit_request = services.visit_request_reschedule(
                         visit_request=visit_request, slot_start=new_start
                     )
+                except errors.InsideNoticeWindow:
+                    # The window began between the page and the post.
+                    status = 403
+                    notice.update(notice_locked=True, notice_refused=True)
                 except errors.BookingError as problem:
                     error = str(problem)
                 else:
@@ -150,6 +171,7 @@ def manage(request, page):
         "error_list": [error] if error else [],
         "ics_url": _route(request, page, "manage_session_ics"),
         "cancel_url": _route(request, page, "manage_cancel"),
+        **notice,
     }
     return no_referrer(TemplateResponse(request, "booking/manage.html", context, status=status))
 
@@ -185,12 +207,20 @@ def manage_cancel(request, page):
         "page": page,
         "visit_request": visit_request,
         "manage_url": _route(request, page, "manage_session"),
+        **_notice(request, visit_request),
     }
     status = 200
-    if request.method == "POST" and not _manage_allowed(request, visit_request):
+    if request.method == "POST" and context["notice_locked"]:
+        context["notice_refused"], status = True, 403
+    elif request.method == "POST" and not _manage_allowed(request, visit_request):
         context["error"], status = MANAGE_RATE_LIMITED, 429
     elif request.method == "POST":
-        services.visit_request_cancel(visit_request=visit_request)
+        try:
+            services.visit_request_cancel(visit_request=visit_request)
+        except errors.InsideNoticeWindow:
+            # The window began between the page and the post.
+            context.update(notice_locked=True, notice_refused=True)
+            return no_referrer(TemplateResponse(request, "booking/manage_cancel.html", context, status=403))
         remember(request, CANCELLED_KEY, str(visit_request.public_id), minutes=MANAGE_MINUTES)
         return no_referrer(see_other(_route(request, page, "manage_cancelled")))
     return no_referrer(TemplateResponse(request, "booking/manage_cancel.html", context, status=status))

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('booking', '0014_search_indexes'),
+        ('booking', '0015_notice_window_and_late_cancel'),
     ]
 
     operations = [
