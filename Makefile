@@ -67,9 +67,12 @@ lint: install ## ruff check, ruff format --check, Django's checks, missing migra
 	DJANGO_SETTINGS_MODULE=clinic.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=clinic.settings.test $(PY) manage.py makemigrations --check --dry-run
 
-# Only our own code and templates: never the virtualenv, collected static files or the tests.
+# Only our own code and templates: never the virtualenv, collected static files or the tests, nor
+# booking's staff-only screens, which stay English (tests/booking/test_languages.py::STAFF_ONLY).
 MESSAGES_IGNORE := --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'node_modules/*' --ignore 'media/*' \
-	--ignore 'tests/*' --ignore 'bench/*' --ignore 'deploy/*'
+	--ignore 'tests/*' --ignore 'bench/*' --ignore 'deploy/*' \
+	--ignore 'booking/admin/*' --ignore 'booking/calendars/*' --ignore 'booking/management/*' \
+	--ignore 'booking/opening_hours.py' --ignore 'templates/booking/admin/*' --ignore 'templates/booking/calendars/*'
 
 messages: install ## Update the Spanish catalog (locale/es) from the code and templates, and compile it
 	$(PY) manage.py makemessages -l es --no-obsolete --add-location file $(MESSAGES_IGNORE)

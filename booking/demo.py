@@ -64,9 +64,9 @@ def load(*, site, log) -> None:
 
 
 SPANISH_PAGE = {
-    "title": "Reserve una Visita de Descubrimiento Gratuita",
+    "title": "Reserve una Visita de Evaluación Gratuita",
     "slug": "reservar",
-    "seo_title": "Reserve una Visita de Descubrimiento Gratuita",
+    "seo_title": "Reserve una Visita de Evaluación Gratuita",
     "search_description": (
         "Reserve en línea una visita de descubrimiento gratuita de 30 minutos, sin compromiso."
     ),

@@ -8,7 +8,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Site
 from wagtail.rich_text import expand_db_html
@@ -19,32 +21,35 @@ from clinic.public_url import public_origin
 
 from . import ics
 from .formatting import visit_time, visit_time_short
+from .languages import page_in_language
 from .models import BookingSettings, Notification, VisitRequest
 from .tokens import make_manage_token
 
 _RELATIVE_HREF = re.compile(r'href="/(?!/)')
 
+# Subjects name the clinic and the time, never the patient or their concern. Patients' are in
+# the patient's language (lazy: rendered inside translation.override); staff's in the site's.
 PATIENT_SUBJECTS = {
-    Notification.Kind.CONFIRMATION: "Your Free Discovery Visit with {clinic} – {when}",
-    Notification.Kind.REMINDER: "Reminder: your Free Discovery Visit with {clinic} – {when}",
-    Notification.Kind.CANCELLED: "Your Free Discovery Visit with {clinic} is cancelled",
-    Notification.Kind.MOVED: "Your Free Discovery Visit with {clinic} has a new time – {when}",
-    Notification.Kind.LINK: "Your link to change your Free Discovery Visit with {clinic}",
-    Notification.Kind.CONFIRMED: "Your Free Discovery Visit with {clinic} is confirmed – {when}",
-    Notification.Kind.CLINIC_MOVED: "Your Free Discovery Visit with {clinic} has a new time – {when}",
-    Notification.Kind.CLINIC_CANCELLED: "Your Free Discovery Visit with {clinic} is cancelled",
+    Notification.Kind.CONFIRMATION: _("Your Free Discovery Visit with %(clinic)s – %(when)s"),
+    Notification.Kind.REMINDER: _("Reminder: your Free Discovery Visit with %(clinic)s – %(when)s"),
+    Notification.Kind.CANCELLED: _("Your Free Discovery Visit with %(clinic)s is cancelled"),
+    Notification.Kind.MOVED: _("Your Free Discovery Visit with %(clinic)s has a new time – %(when)s"),
+    Notification.Kind.LINK: _("Your link to change your Free Discovery Visit with %(clinic)s"),
+    Notification.Kind.CONFIRMED: _("Your Free Discovery Visit with %(clinic)s is confirmed – %(when)s"),
+    Notification.Kind.CLINIC_MOVED: _("Your Free Discovery Visit with %(clinic)s has a new time – %(when)s"),
+    Notification.Kind.CLINIC_CANCELLED: _("Your Free Discovery Visit with %(clinic)s is cancelled"),
 }
 # For requests made without a time (preferred times instead).
 UNSCHEDULED_SUBJECTS = {
-    Notification.Kind.CONFIRMATION: "We received your Free Discovery Visit request, {clinic}",
-    Notification.Kind.CONFIRMED: "Your Free Discovery Visit with {clinic} is confirmed",
+    Notification.Kind.CONFIRMATION: _("We received your Free Discovery Visit request, %(clinic)s"),
+    Notification.Kind.CONFIRMED: _("Your Free Discovery Visit with %(clinic)s is confirmed"),
 }
 # The manage link no longer opens a cancelled visit: these emails offer to book again instead.
 CANCELLATIONS = {Notification.Kind.CANCELLED, Notification.Kind.CLINIC_CANCELLED}
 STAFF_SUBJECTS = {
-    Notification.Kind.STAFF_NEW: "New Free Discovery Visit request – {when}",
-    Notification.Kind.STAFF_CANCELLED: "Free Discovery Visit cancelled by the patient – {when}",
-    Notification.Kind.STAFF_MOVED: "Free Discovery Visit moved by the patient – {when}",
+    Notification.Kind.STAFF_NEW: _("New Free Discovery Visit request – %(when)s"),
+    Notification.Kind.STAFF_CANCELLED: _("Free Discovery Visit cancelled by the patient – %(when)s"),
+    Notification.Kind.STAFF_MOVED: _("Free Discovery Visit moved by the patient – %(when)s"),
 }
 
 
@@ -90,11 +95,18 @@ def confirmation_copy(page, site: Site) -> dict[str, str]:
 
 
 def manage_url(visit_request: VisitRequest) -> str:
-    page = visit_request.page
+    """The patient's manage link, on the booking page in their language."""
+    page = page_in_language(visit_request.page, visit_request.language)
     if page is None:
         return ""
     path = page.reverse_subpage("manage", kwargs={"token": make_manage_token(visit_request)})
     return (page.get_full_url() or "") + path
+
+
+def book_url(visit_request: VisitRequest) -> str:
+    """The booking page in the patient's language, to book again."""
+    page = page_in_language(visit_request.page, visit_request.language)
+    return (page.get_full_url() or "") if page else ""
 
 
 def admin_url(visit_request: VisitRequest) -> str:
@@ -106,15 +118,23 @@ def admin_url(visit_request: VisitRequest) -> str:
 
 
 def build_message(notification: Notification) -> EmailMultiAlternatives:
+    """The email for `notification`: a patient's in the language they booked in, whoever acted
+    (a reminder from the worker, a move by staff in the English admin); staff's in the site's."""
+    staff = notification.kind in STAFF_SUBJECTS
+    language = settings.LANGUAGE_CODE if staff else notification.visit_request.language
+    with translation.override(language):
+        return _build_message(notification, staff=staff)
+
+
+def _build_message(notification: Notification, *, staff: bool) -> EmailMultiAlternatives:
     visit_request = notification.visit_request
     clinic, site = clinic_for(visit_request)
-    when = visit_time_short(visit_request.slot_start) if visit_request.slot_start else "preferred times"
+    when = visit_time_short(visit_request.slot_start) if visit_request.slot_start else _("preferred times")
     kind = notification.kind
-    staff = kind in STAFF_SUBJECTS
     subjects = STAFF_SUBJECTS if staff else PATIENT_SUBJECTS
     if kind in UNSCHEDULED_SUBJECTS and not visit_request.slot_start:
         subjects = UNSCHEDULED_SUBJECTS
-    subject = subjects[kind].format(clinic=clinic.name, when=when)
+    subject = subjects[kind] % {"clinic": clinic.name, "when": when}
     cancellation = kind in CANCELLATIONS
     context = {
         "kind": kind,
@@ -123,7 +143,7 @@ def build_message(notification: Notification) -> EmailMultiAlternatives:
         "when": visit_time(visit_request.slot_start),
         "previous_when": visit_time(notification.previous_slot_start),
         "manage_url": manage_url(visit_request) if not staff and not cancellation else "",
-        "book_url": (visit_request.page.get_full_url() or "") if cancellation and visit_request.page else "",
+        "book_url": book_url(visit_request) if cancellation else "",
         "admin_url": admin_url(visit_request) if staff else "",
         "notice_hours": change_notice_hours(visit_request)
         if kind in NOTICE_KINDS and visit_request.slot_start

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext, ngettext
+
 if TYPE_CHECKING:
     from .models import VisitRequest
 
@@ -15,17 +17,17 @@ class BookingError(Exception):
 
 class SlotTaken(BookingError):
     def __init__(self):
-        super().__init__("Sorry, that time was just taken, please pick another.")
+        super().__init__(gettext("Sorry, that time was just taken, please pick another."))
 
 
 class SlotUnavailable(BookingError):
     def __init__(self):
-        super().__init__("That time is no longer available, please pick another.")
+        super().__init__(gettext("That time is no longer available, please pick another."))
 
 
 class RequestClosed(BookingError):
     def __init__(self):
-        super().__init__("This visit request can no longer be changed.")
+        super().__init__(gettext("This visit request can no longer be changed."))
 
 
 class InsideNoticeWindow(BookingError):
@@ -35,8 +37,14 @@ class InsideNoticeWindow(BookingError):
     def __init__(self, hours: int):
         self.hours = hours
         super().__init__(
-            f"Your visit is less than {hours} hour{'s' if hours != 1 else ''} away, so it can no longer "
-            "be moved or cancelled online. Please call us."
+            ngettext(
+                "Your visit is less than %(hours)d hour away, so it can no longer be moved or "
+                "cancelled online. Please call us.",
+                "Your visit is less than %(hours)d hours away, so it can no longer be moved or "
+                "cancelled online. Please call us.",
+                hours,
+            )
+            % {"hours": hours}
         )
 
 
@@ -49,9 +57,16 @@ class TooManyActive(BookingError):
     def __init__(self, count: int):
         # No dates or times: anyone can type someone else's email address into the form.
         super().__init__(
-            f"You already have {count} visit{'s' if count != 1 else ''} booked or requested with us "
-            "under this email address or phone number. To change one, use the link in your email, "
-            "or ask us for a fresh link. You are welcome to call us, too."
+            ngettext(
+                "You already have %(count)d visit booked or requested with us under this email "
+                "address or phone number. To change it, use the link in your email, or ask us for a "
+                "fresh link. You are welcome to call us, too.",
+                "You already have %(count)d visits booked or requested with us under this email "
+                "address or phone number. To change one, use the link in your email, or ask us for a "
+                "fresh link. You are welcome to call us, too.",
+                count,
+            )
+            % {"count": count}
         )
 
 

@@ -1,9 +1,10 @@
 """How visit times read to patients and staff: in the clinic's time zone, labelled."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import pgettext
 
 # Patients know their zone as "ET", not "EST"/"EDT" (which flips twice a year).
 ZONE_LABELS = {
@@ -21,28 +22,57 @@ def zone_label(moment: datetime) -> str:
 
 
 def visit_time(moment: datetime | None, *, with_zone: bool = True) -> str:
-    """'Tue 1 Dec 2026, 9:00 AM ET' in the clinic's time zone."""
+    """'Tue 1 Dec 2026, 9:00 AM ET' ('lunes 14 de diciembre de 2026, 11:00 a. m. ET') in the
+    clinic's time zone and the active language."""
     if moment is None:
         return ""
     local = _local(moment)
-    text = f"{local:%a} {local.day} {local:%b %Y}, {_clock(local)}"
+    # Translators: a visit's day in Django's date format ("Tue 1 Dec 2026"); \d\e is a literal "de".
+    day = dateformat.format(local, pgettext("visit day", "D j M Y"))
+    text = f"{day}, {_clock(local)}"
     return f"{text} {zone_label(local)}" if with_zone else text
 
 
 def visit_time_short(moment: datetime) -> str:
     """'Tue 1 Dec, 9:00 AM ET' for subjects."""
     local = _local(moment)
-    return f"{local:%a} {local.day} {local:%b}, {_clock(local)} {zone_label(local)}"
+    # Translators: a visit's day in an email subject, Django's date format ("Tue 1 Dec").
+    day = dateformat.format(local, pgettext("visit day in a subject", "D j M"))
+    return f"{day}, {_clock(local)} {zone_label(local)}"
 
 
 def visit_day(moment: datetime) -> str:
     """'3 Dec', the day in the clinic's time zone, for flags in lists."""
-    local = _local(moment)
-    return f"{local.day} {local:%b}"
+    # Translators: a day in a list, Django's date format ("3 Dec").
+    return dateformat.format(_local(moment), pgettext("day in a list", "j M"))
+
+
+def picker_day(day: date) -> str:
+    """'Monday 14 December' ('lunes 14 de diciembre'): the day whose times the picker lists."""
+    # Translators: the day whose times are listed, Django's date format ("Monday 14 December").
+    return dateformat.format(day, pgettext("picker day", "l j F"))
+
+
+def picker_day_button(day: date) -> str:
+    """'14 Dec' ('14 dic'), under the weekday on a day button of the picker."""
+    # Translators: a day button of the picker, Django's date format ("14 Dec").
+    return dateformat.format(day, pgettext("picker day button", "j M"))
+
+
+def picker_weekday(day: date) -> str:
+    """'Mon' ('lun'), above the day on a day button of the picker."""
+    # Translators: a day button's weekday, Django's date format ("Mon").
+    return dateformat.format(day, pgettext("picker weekday", "D"))
+
+
+def picker_later(day: date) -> str:
+    """'Tue 15 Dec' ('mar 15 dic'), on the picker's "Later dates, from ..." button."""
+    # Translators: the first day of the next page of days, Django's date format ("Tue 15 Dec").
+    return dateformat.format(day, pgettext("picker later dates", "D j M"))
 
 
 def clock(moment: datetime, *, with_zone: bool = False) -> str:
-    """'9:00 AM', or '9:00 AM ET' with its zone, in the clinic's time zone."""
+    """'9:00 AM' ('9:00 a. m.'), or '9:00 AM ET' with its zone, in the clinic's time zone."""
     local = _local(moment)
     return f"{_clock(local)} {zone_label(local)}" if with_zone else _clock(local)
 
@@ -59,4 +89,6 @@ def _local(moment: datetime) -> datetime:
 
 
 def _clock(local: datetime) -> str:
-    return f"{local.hour % 12 or 12}:{local:%M} {local:%p}"
+    # Django's "A" is not translated in every language ("AM" in Spanish): ours is.
+    half = pgettext("clock, before noon", "AM") if local.hour < 12 else pgettext("clock, after noon", "PM")
+    return f"{local.hour % 12 or 12}:{local:%M} {half}"

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from clinic.models import CareArea
 from clinic.phone import e164
@@ -22,7 +23,7 @@ STARTED_SALT = "booking.form-started"
 def no_control_characters(value: str) -> None:
     # Line breaks in a name could forge email headers or break CSV exports; nobody's name has one.
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch not in "\u200c\u200d" for ch in value):
-        raise forms.ValidationError("Please use letters only, without line breaks or special characters.")
+        raise forms.ValidationError(_("Please use letters only, without line breaks or special characters."))
 
 
 class NameField(forms.CharField):
@@ -35,74 +36,82 @@ class NameField(forms.CharField):
 class BookingForm(forms.Form):
     slot = forms.CharField(
         max_length=40,
-        error_messages={"required": "Choose a time for your visit, or choose “None of these times suit me”."},
+        error_messages={
+            "required": _("Choose a time for your visit, or choose “None of these times suit me”."),
+        },
     )
     preferred_times = forms.CharField(
-        label="Which days and times suit you?",
+        label=_("Which days and times suit you?"),
         required=False,
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example: Tuesday or Thursday after 4 PM. Up to 300 characters.",
-        error_messages={"max_length": "Please keep this to 300 characters or fewer (it has %(show_value)d)."},
+        help_text=_("For example: Tuesday or Thursday after 4 PM. Up to 300 characters."),
+        error_messages={
+            "max_length": _("Please keep this to 300 characters or fewer (it has %(show_value)d)."),
+        },
     )
-    first_name = NameField(label="First name", error_messages={"required": "Enter your first name."})
-    last_name = NameField(label="Last name", error_messages={"required": "Enter your last name."})
+    first_name = NameField(label=_("First name"), error_messages={"required": _("Enter your first name.")})
+    last_name = NameField(label=_("Last name"), error_messages={"required": _("Enter your last name.")})
     email = forms.EmailField(
-        label="Email",
+        label=_("Email"),
         max_length=254,
         error_messages={
-            "required": "Enter your email address.",
-            "invalid": "Enter an email address like name@example.com.",
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address like name@example.com."),
         },
     )
     phone = forms.CharField(
-        label="Phone",
+        label=_("Phone"),
         max_length=30,
         widget=forms.TextInput(attrs={"type": "tel"}),
-        error_messages={"required": "Enter your phone number."},
-        help_text="For example: (954) 555-0123",
+        error_messages={"required": _("Enter your phone number.")},
+        help_text=_("For example: (954) 555-0123"),
     )
     concern = forms.ChoiceField(
-        label="What would you like help with?",
+        label=_("What would you like help with?"),
         error_messages={
-            "required": "Choose what you would like help with.",
-            "invalid_choice": "Choose one of the areas listed.",
+            "required": _("Choose what you would like help with."),
+            "invalid_choice": _("Choose one of the areas listed."),
         },
     )
     concern_other = forms.CharField(
-        label="If other, what?", required=False, max_length=60, validators=[no_control_characters]
+        label=_("If other, what?"), required=False, max_length=60, validators=[no_control_characters]
     )
     race_date = forms.DateField(
-        label="Upcoming race or event (optional)",
+        label=_("Upcoming race or event (optional)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="If you are training for one, we will try to see you before it.",
-        error_messages={"invalid": "Enter the date like 2026-12-31."},
+        help_text=_("If you are training for one, we will try to see you before it."),
+        error_messages={"invalid": _("Enter the date like 2026-12-31.")},
     )
     note = forms.CharField(
-        label="Anything else we should know? (optional)",
+        label=_("Anything else we should know? (optional)"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Up to 500 characters. Please do not include medical details here; we will ask in person.",
-        error_messages={"max_length": "Please keep this to 500 characters or fewer (it has %(show_value)d)."},
+        help_text=_(
+            "Up to 500 characters. Please do not include medical details here; we will ask in person."
+        ),
+        error_messages={
+            "max_length": _("Please keep this to 500 characters or fewer (it has %(show_value)d)."),
+        },
     )
     preferred_contact = forms.ChoiceField(
-        label="How should we contact you?",
+        label=_("How should we contact you?"),
         choices=VisitRequest.ContactMethod.choices,
         initial=VisitRequest.ContactMethod.EMAIL,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose how we should contact you."},
+        error_messages={"required": _("Choose how we should contact you.")},
     )
     consent = forms.BooleanField(
-        label="You may contact me about this visit request.",
-        error_messages={"required": "Please agree that we may contact you, so we can arrange your visit."},
+        label=_("You may contact me about this visit request."),
+        error_messages={"required": _("Please agree that we may contact you, so we can arrange your visit.")},
     )
     # Hidden: where the patient came from, the one-time token, when the form was shown, a honeypot.
     source = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     form_token = forms.UUIDField(widget=forms.HiddenInput)
     started = forms.CharField(widget=forms.HiddenInput, max_length=100)
-    website = forms.CharField(label="Leave this field empty", required=False, max_length=200)
+    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
 
     AUTOCOMPLETE = {
         "first_name": "given-name",
@@ -118,9 +127,9 @@ class BookingForm(forms.Form):
         areas = list(care_areas if care_areas is not None else CareArea.objects.all())
         self.care_areas = {area.slug: area for area in areas}
         self.fields["concern"].choices = [
-            ("", "Choose one"),
+            ("", _("Choose one")),
             *((a.slug, a.name) for a in areas),
-            ("other", "Other"),
+            ("other", _("Other")),
         ]
         for name, value in self.AUTOCOMPLETE.items():
             self.fields[name].widget.attrs["autocomplete"] = value
@@ -132,6 +141,11 @@ class BookingForm(forms.Form):
             widget = self.fields[name].widget
             widget.attrs.pop("maxlength", None)
             widget.attrs["data-count"] = str(self.fields[name].max_length)
+            # js/booking.js's count under the field, in the patient's language ({count} is filled in).
+            widget.attrs["data-count-left"] = _("{count} characters left")
+            widget.attrs["data-count-left-one"] = _("1 character left")
+            widget.attrs["data-count-over"] = _("{count} characters too many")
+            widget.attrs["data-count-over-one"] = _("1 character too many")
         if not self.is_bound:
             self.initial.setdefault("form_token", uuid.uuid4())
             self.initial.setdefault("started", signing.dumps(time.time(), salt=STARTED_SALT))
@@ -167,7 +181,7 @@ class BookingForm(forms.Form):
             return None
         parsed = parse_slot_value(value)
         if parsed is None:
-            raise forms.ValidationError("Choose one of the times listed.")
+            raise forms.ValidationError(_("Choose one of the times listed."))
         return parsed
 
     def clean_first_name(self):
@@ -182,11 +196,11 @@ class BookingForm(forms.Form):
             # "954-CALL-NOW" would be stored as digits the patient never typed, and an extension
             # ("ext. 12") dropped: ask for the number as it is dialled instead.
             raise forms.ValidationError(
-                "Please type your phone number in digits, for example (954) 555-0123, without letters."
+                _("Please type your phone number in digits, for example (954) 555-0123, without letters.")
             )
         number = e164(typed)
         if not number:
-            raise forms.ValidationError("Enter a phone number such as (954) 555-0123.")
+            raise forms.ValidationError(_("Enter a phone number such as (954) 555-0123."))
         return number
 
     def clean_concern(self):
@@ -197,9 +211,11 @@ class BookingForm(forms.Form):
         value = self.cleaned_data["race_date"]
         today = timezone.localdate()
         if value and value < today:
-            raise forms.ValidationError("That date has passed. Leave it empty if there is no upcoming race.")
+            raise forms.ValidationError(
+                _("That date has passed. Leave it empty if there is no upcoming race.")
+            )
         if value and (value - today).days > 2 * 366:
-            raise forms.ValidationError("Enter a date within the next two years.")
+            raise forms.ValidationError(_("Enter a date within the next two years."))
         return value
 
     def clean_started(self):
@@ -218,14 +234,15 @@ class BookingForm(forms.Form):
         data = super().clean()
         if data.get("website"):
             raise forms.ValidationError(
-                "Your request could not be sent. If you are a person, please call us instead.", code="blocked"
+                _("Your request could not be sent. If you are a person, please call us instead."),
+                code="blocked",
             )
         started = data.get("started")
         minimum = getattr(settings, "BOOKING_MIN_FILL_SECONDS", 3)
         if self.stale:
             self._restart()
             raise forms.ValidationError(
-                "This form was open for a long time, so please check your details and send it again.",
+                _("This form was open for a long time, so please check your details and send it again."),
                 code="stale",
             )
         if minimum and (started is None or time.time() - started < minimum):
@@ -235,12 +252,12 @@ class BookingForm(forms.Form):
             if started is None:
                 self._restart()
             raise forms.ValidationError(
-                "That was quicker than we expected. Please check your details and send the form again.",
+                _("That was quicker than we expected. Please check your details and send the form again."),
                 code="too_fast",
             )
         if "slot" in data and data["slot"] is None and not data.get("preferred_times", "").strip():
             self.add_error(
-                "preferred_times", "Tell us which days and times suit you, or choose a time above."
+                "preferred_times", _("Tell us which days and times suit you, or choose a time above.")
             )
         if data.get("concern", "") is None and not data.get("concern_other", "").strip():
             data["concern_other"] = ""
@@ -256,12 +273,12 @@ class FreshLinkForm(forms.Form):
     """A patient asks for a fresh manage link by email."""
 
     email = forms.EmailField(
-        label="Your email address",
+        label=_("Your email address"),
         max_length=254,
-        help_text="The address you gave when you booked.",
+        help_text=_("The address you gave when you booked."),
         error_messages={
-            "required": "Enter your email address.",
-            "invalid": "Enter an email address like name@example.com.",
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address like name@example.com."),
         },
     )
 

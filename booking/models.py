@@ -416,9 +416,10 @@ class VisitRequest(models.Model):
         LATE_CANCEL = "late_cancel", "Late cancel"
 
     class ContactMethod(models.TextChoices):
-        EMAIL = "email", "Email"
-        PHONE = "phone", "Phone call"
-        TEXT = "text", "Text message"
+        # Patients choose among these on the form: in their language.
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone call")
+        TEXT = "text", _("Text message")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     submission_token = models.UUIDField(
@@ -450,6 +451,14 @@ class VisitRequest(models.Model):
         blank=True,
         related_name="+",
         verbose_name="source article",
+    )
+    # Every message to the patient is in it, whoever sends it (booking.emails); a code of
+    # settings.LANGUAGES, kept without choices so a new site language needs no migration here.
+    language = models.CharField(
+        max_length=7,
+        default="en",
+        editable=False,
+        help_text="The patient's language, for every message to them.",
     )
     staff_notes = models.TextField(blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)

@@ -7,10 +7,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 
+from django.utils.translation import pgettext_lazy
+
 from .slots import Slot, group_by_day, parse_slot_value, slot_value
 
 # Where the day splits into the groups patients scan for ("I can only do mornings").
-PARTS_OF_DAY = (("Morning", time(0)), ("Afternoon", time(12)), ("Evening", time(17)))
+PARTS_OF_DAY = (
+    (pgettext_lazy("part of the day", "Morning"), time(0)),
+    (pgettext_lazy("part of the day", "Afternoon"), time(12)),
+    (pgettext_lazy("part of the day", "Evening"), time(17)),
+)
 # Days listed at once, two rows on a phone; "Earlier/Later dates" page through the rest, so the
 # page stays small however far ahead staff open bookings.
 DAYS_PER_PAGE = 8

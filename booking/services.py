@@ -29,6 +29,7 @@ from .errors import (
     RequestClosed,
     TooManyActive,
 )
+from .languages import current_language
 from .models import DiscoveryVisitPage, Notification, SlotSeat, VisitRequest
 from .notice import within_notice_window
 from .selectors import SPIKE_WINDOW
@@ -58,6 +59,7 @@ def visit_request_create(
     source_page: Page | None = None,
     submission_token: uuid.UUID | None = None,
     booked_here: VisitRequest | None = None,
+    language: str | None = None,
     now: datetime | None = None,
 ) -> VisitRequest:
     """Save a request, at a slot (holding a seat) or at preferred times; queue its emails.
@@ -67,7 +69,9 @@ def visit_request_create(
     database's unique token decides when the two race. Nor does a send from the browser that has
     just booked (`booked_here`, from its session: Back to a fresh form, a second tab) when that
     booking is still to come and the same patient sends (`_same_person`). Both raise
-    AlreadySubmitted with the first request. The per-contact limit comes after, for the rest."""
+    AlreadySubmitted with the first request. The per-contact limit comes after, for the rest.
+
+    `language` (default: the active one, the page's) is the patient's: every message follows it."""
     now = now or timezone.now()
     if submission_token is not None:
         existing = VisitRequest.objects.filter(submission_token=submission_token).first()
@@ -100,6 +104,7 @@ def visit_request_create(
                 preferred_contact=patient.preferred_contact,
                 consented_at=now,
                 source_page=source_page,
+                language=language or current_language(),
                 created_at=now,
             )
             if slot_start is not None:

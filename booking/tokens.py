@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import VisitRequest
 
@@ -64,25 +65,27 @@ def read_manage_token(token: str) -> VisitRequest:
     try:
         payload = _payload(signing.loads(_unwrap(token), salt=SALT, max_age=max_age()))
     except signing.SignatureExpired:
-        raise LinkProblem("This link has expired. We can email you a fresh one.", renewable=True) from None
+        raise LinkProblem(_("This link has expired. We can email you a fresh one."), renewable=True) from None
     except signing.BadSignature:
-        raise LinkProblem("This link is not valid. Please use the link from your email.") from None
+        raise LinkProblem(_("This link is not valid. Please use the link from your email.")) from None
     visit_request = VisitRequest.objects.filter(public_id=payload[0]).first() if payload else None
     if visit_request is None or visit_request.anonymised_at:
-        raise LinkProblem("We cannot find this visit request any more.")
+        raise LinkProblem(_("We cannot find this visit request any more."))
     if visit_request.status in VisitRequest.CANCELLED_STATUSES:
-        raise LinkProblem("This visit was cancelled.")
+        raise LinkProblem(_("This visit was cancelled."))
     now = timezone.now()
     if visit_request.slot_start and visit_request.slot_start <= now:
-        raise LinkProblem("This visit has already taken place, so the link has expired.")
+        raise LinkProblem(_("This visit has already taken place, so the link has expired."))
     if not visit_request.slot_start and visit_request.created_at + UNSCHEDULED_MAX_AGE < now:
-        raise LinkProblem("This link has expired.")
+        raise LinkProblem(_("This link has expired."))
     if not visit_request.is_active:
-        raise LinkProblem("This visit request can no longer be changed online.")
+        raise LinkProblem(_("This visit request can no longer be changed online."))
     if payload[1] != visit_request.link_version:
         raise LinkProblem(
-            "This link was replaced when your visit moved. Please use the link in your latest email, "
-            "or ask us to email you a fresh one.",
+            _(
+                "This link was replaced when your visit moved. Please use the link in your latest "
+                "email, or ask us to email you a fresh one."
+            ),
             renewable=True,
         )
     return visit_request

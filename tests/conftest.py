@@ -1,12 +1,13 @@
 """Shared fixtures: a clinic site built from factories, and staff users."""
 
 import os
+import shutil
+import subprocess
 import threading
 from pathlib import Path
 
 import pytest
 
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
@@ -25,6 +26,20 @@ from tests import factories
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_configure(config):
+    """Compile the translation catalogs (locale/*/LC_MESSAGES/*.po) the tests render in, as CI
+    and `make run` do; once, before any worker starts, and only those that changed."""
+    if hasattr(config, "workerinput") or not shutil.which("msgfmt"):
+        return
+    for po in (Path(__file__).resolve().parent.parent / "locale").glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        partial = mo.with_suffix(".mo.partial")
+        subprocess.run(["msgfmt", "--check", "-o", str(partial), str(po)], check=True)  # noqa: S603, S607
+        partial.replace(mo)
+
+
 class OneRequestAtATimeServer(ThreadedWSGIServer):
     """live_server's threads share the one connection of the in-memory SQLite test database, so two
     requests at once (a page's preview and its checks panel) could start a transaction inside the
@@ -39,18 +54,6 @@ class OneRequestAtATimeServer(ThreadedWSGIServer):
                 return application(environ, start_response)
 
         super().set_app(one_at_a_time)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _compiled_catalogs():
-    """Spanish pages need the compiled catalog; `make install` compiles it, a bare `pytest` after
-    editing the .po would otherwise test the old one (or none: .mo files are not committed)."""
-    for po in Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/django.po"):
-        mo = po.with_suffix(".mo")
-        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            call_command(
-                "compilemessages", locale=[po.parent.parent.name], verbosity=0, ignore_patterns=[".venv"]
-            )
 
 
 @pytest.fixture(scope="session", autouse=True)

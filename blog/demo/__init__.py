@@ -32,7 +32,7 @@ GUIDE = Path(__file__).resolve().parent / "hip-pain-in-runners.txt"
 GUIDE_ES = Path(__file__).resolve().parent / "dolor-de-cadera-en-corredores.txt"
 GUIDE_ES_SLUG = "dolor-de-cadera-en-corredores"
 GUIDE_ES_CALL_TO_ACTION = (
-    "Llame al {phone} o [reserve hoy una Visita de Descubrimiento Gratuita], y trabajemos juntos para "
+    "Llame al {phone} o [reserve hoy una Visita de Evaluación Gratuita], y trabajemos juntos para "
     "que siga corriendo fuerte, sano y sin dolor."
 )
 INDEX_ES = {

@@ -16,6 +16,7 @@ from clinic.phone import e164, readable_phone
 
 from .. import selectors
 from ..formatting import visit_day, visit_time
+from ..languages import language_name
 from ..models import VisitRequest
 from ..permissions import can_change_visit_requests
 
@@ -50,6 +51,11 @@ def status_label(visit_request: VisitRequest) -> str:
 
 def contact_label(visit_request: VisitRequest) -> str:
     return visit_request.get_preferred_contact_display()
+
+
+def language_label(visit_request: VisitRequest) -> str:
+    """'Spanish': the language every email to the patient is in."""
+    return language_name(visit_request.language)
 
 
 def phone_label(visit_request: VisitRequest) -> str:
@@ -182,6 +188,7 @@ LIST_COLUMNS = [
     DuplicateColumn("duplicate", label="Same patient?"),
     Column("when", label="Visit", accessor=visit_display),
     Column("concern", label="Concern", accessor=concern_label),
+    Column("language", label="Language", accessor=language_label),
     Column("race", label="Race", accessor=race_label),
     Column("source", label="Source article", accessor=source_title),
     Column("age", label="Received", accessor=received_age),
@@ -198,6 +205,7 @@ EXPORT_COMPUTED: dict[str, tuple[str, Callable[[VisitRequest], str]]] = {
     "phone": ("Phone", phone_label),
     "concern": ("Concern", concern_label),
     "preferred_contact": ("Preferred contact", contact_label),
+    "language": ("Language", language_label),
     "source_article": ("Source article", source_title),
 }
 # Who the patient is and how to reach them: listed, searched, exported and shown together.
@@ -211,6 +219,7 @@ EXPORT_FIELDS = [
     "concern",
     "race_date",
     "preferred_contact",
+    "language",
     "preferred_times",
     "note",
     "source_article",
@@ -230,6 +239,7 @@ INSPECT_COMPUTED: dict[str, tuple[str, Callable[[VisitRequest], str]]] = {
     "duplicates": ("Possible duplicates", OtherRequests),
     "no_shows": ("No-shows", no_shows_of),
     "phone": ("Phone", phone_label),
+    "language": ("Language", language_label),
     "consented_at": ("Consented at", consented_at),
     "created_at": ("Received", received_at),
 }
@@ -242,6 +252,7 @@ INSPECT_FIELDS = [
     "preferred_times",
     *PATIENT_FIELDS,
     "preferred_contact",
+    "language",
     "concern",
     "concern_other",
     "race_date",

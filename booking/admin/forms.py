@@ -17,7 +17,7 @@ from ..formatting import visit_time, zone_label
 from ..models import VisitRequest
 from ..picker import build_picker
 from ..slots import Slot, parse_slot_value, slot_value
-from .columns import OtherRequests, no_shows_of, notification_summary, visit_display
+from .columns import OtherRequests, language_label, no_shows_of, notification_summary, visit_display
 
 PATIENT_EMAILED = (
     "The patient is emailed when you confirm, cancel or move the visit. "
@@ -124,6 +124,8 @@ class VisitRequestSummaryPanel(Panel):
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
             context["visit"] = visit_display(self.instance)
+            # Staff write in English; the patient's emails go out in this language.
+            context["language"] = language_label(self.instance)
             context["emails"] = notification_summary(self.instance)
             context["others"] = OtherRequests(self.instance)
             context["no_shows"] = no_shows_of(self.instance)

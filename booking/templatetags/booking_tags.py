@@ -1,4 +1,4 @@
-"""Visit times in templates, in the clinic's time zone."""
+"""Visit times and days in templates, in the clinic's time zone and the active language."""
 
 from django import template
 
@@ -17,6 +17,29 @@ def visit_time(moment) -> str:
 def clock(moment, zone="") -> str:
     """'9:00 AM'; `|clock:"zone"` names the zone too: '9:00 AM ET'."""
     return formatting.clock(moment, with_zone=zone == "zone") if moment else ""
+
+
+# The picker's days, in the active language's words and order ("lunes 14 de diciembre").
+
+
+@register.filter
+def picker_day(day) -> str:
+    return formatting.picker_day(day) if day else ""
+
+
+@register.filter
+def picker_day_button(day) -> str:
+    return formatting.picker_day_button(day) if day else ""
+
+
+@register.filter
+def picker_weekday(day) -> str:
+    return formatting.picker_weekday(day) if day else ""
+
+
+@register.filter
+def picker_later(day) -> str:
+    return formatting.picker_later(day) if day else ""
 
 
 @register.filter

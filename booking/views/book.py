@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from wagtail.models import Page
@@ -234,7 +235,7 @@ def thanks(request, page):
             "booking/link_problem.html",
             {
                 "page": page,
-                "problem": "We cannot show this confirmation any more. Your email has the details.",
+                "problem": _("We cannot show this confirmation any more. Your email has the details."),
             },
             status=404,
         )

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from clinic import ratelimit
@@ -33,7 +34,7 @@ MOVED_KEY = "booking_moved"
 CANCELLED_KEY = "booking_cancelled"
 
 
-MANAGE_RATE_LIMITED = (
+MANAGE_RATE_LIMITED = _(
     "You have changed this visit several times in a short while, so we have paused online changes "
     "for now. Your visit is unchanged. If you need to change it today, please call us."
 )
@@ -68,8 +69,10 @@ def _managed_request(request, page) -> tuple[str, VisitRequest]:
     token = remembered(request, MANAGE_SESSION_KEY)
     if not token:
         raise LinkProblem(
-            "Please open the link from your email again. (This page needs your browser to accept "
-            "cookies from our site.)",
+            _(
+                "Please open the link from your email again. (This page needs your browser to accept "
+                "cookies from our site.)"
+            ),
             renewable=True,
         )
     return token, read_manage_token(token)
@@ -132,7 +135,7 @@ def manage(request, page):
         if action == "move":
             new_start = slots.parse_slot_value(chosen)
             if new_start is None:
-                error = "Choose one of the times listed."
+                error = _("Choose one of the times listed.")
             else:
                 try:
                     visit_request = services.visit_request_reschedule(
@@ -178,7 +181,7 @@ def manage(request, page):
 def manage_moved(request, page):
     """The "Your visit has a new time" page, where the move's redirect leads."""
     try:
-        _, visit_request = _managed_request(request, page)
+        _token, visit_request = _managed_request(request, page)
     except LinkProblem as problem:
         return _link_problem(request, page, problem)
     if remembered(request, MOVED_KEY) != str(visit_request.public_id):
@@ -197,7 +200,7 @@ def manage_moved(request, page):
 def manage_cancel(request, page):
     """Cancelling takes a second step: "Cancel your visit on ...?" and a button, no JavaScript."""
     try:
-        _, visit_request = _managed_request(request, page)
+        _token, visit_request = _managed_request(request, page)
     except LinkProblem as problem:
         return _link_problem(request, page, problem)
     context = {
@@ -234,7 +237,7 @@ def manage_cancelled(request, page):
         else None
     )
     if visit_request is None:
-        return _link_problem(request, page, LinkProblem("This visit was cancelled."), status=404)
+        return _link_problem(request, page, LinkProblem(_("This visit was cancelled.")), status=404)
     context = {"page": page, "visit_request": visit_request, "cancelled": True}
     return no_referrer(TemplateResponse(request, "booking/manage_done.html", context))
 
@@ -258,9 +261,9 @@ def _other_free_slots(page, visit_request) -> list[slots.Slot]:
 @noindex
 def manage_times(request, page):
     try:
-        _, visit_request = _managed_request(request, page)
+        _token, visit_request = _managed_request(request, page)
     except LinkProblem:
-        return HttpResponse("This link is not valid.", status=410, content_type="text/plain")
+        return HttpResponse(_("This link is not valid."), status=410, content_type="text/plain")
     return no_referrer(times_fragment(request, _other_free_slots(page, visit_request)))
 
 
@@ -268,21 +271,21 @@ def manage_times(request, page):
 @noindex
 def manage_ics(request, page):
     try:
-        _, visit_request = _managed_request(request, page)
+        _token, visit_request = _managed_request(request, page)
     except LinkProblem:
-        return HttpResponse("This link is not valid.", status=410, content_type="text/plain")
+        return HttpResponse(_("This link is not valid."), status=410, content_type="text/plain")
     if not visit_request.slot_start:
-        return HttpResponse("No time booked yet.", status=404, content_type="text/plain")
+        return HttpResponse(_("No time booked yet."), status=404, content_type="text/plain")
     return no_referrer(ics_response(visit_request))
 
 
-FRESH_LINK_SENT = (
+FRESH_LINK_SENT = _(
     "If we have a booking for that address, we have emailed a link to it. "
     "It can take a few minutes to arrive; please check your spam folder too."
 )
 
 
-FRESH_LINK_LIMITED = (
+FRESH_LINK_LIMITED = _(
     "You have asked for links several times in a short while, so we have paused this for now. "
     "Please check your inbox, or call us."
 )

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .. import ics, picker
 from ..emails import clinic_for, manage_url
@@ -112,7 +113,7 @@ def times_fragment(request, free, *, race=None):
     day = picker.parse_day(request.GET.get("day"))
     built = picker.build_picker(free, tz=timezone.get_default_timezone(), requested_day=day, race_date=race)
     if day is None or built.open_day != day:
-        return HttpResponse("No free times on that day.", status=404, content_type="text/plain")
+        return HttpResponse(_("No free times on that day."), status=404, content_type="text/plain")
     response = TemplateResponse(request, "booking/includes/slot_fragment.html", {"picker": built})
     response["X-Robots-Tag"] = "noindex"
     return response

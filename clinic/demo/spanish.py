@@ -60,14 +60,14 @@ HOME = {
     "seo_title": "Fisioterapia para corredores en Davie, FL",
     "search_description": (
         "Fisioterapia para lesiones de corredores en Davie, Florida. Reserve una Visita de "
-        "Descubrimiento Gratuita con Ashley Kranz, PT, DPT, experta en lesiones de corredores."
+        "Evaluación Gratuita con Ashley Kranz, PT, DPT, experta en lesiones de corredores."
     ),
     "hero_heading": "Vuelva a correr sin dolor",
     "hero_text": (
         "Fisioterapia para corredores en Davie, Florida. Descubra qué causa su dolor y cómo "
         "solucionarlo en una visita de descubrimiento gratuita y sin compromiso."
     ),
-    "hero_cta_label": "Reserve una Visita de Descubrimiento Gratuita",
+    "hero_cta_label": "Reserve una Visita de Evaluación Gratuita",
     "services_heading": "Cómo ayudamos a los corredores",
     "services_intro": (
         "Atención individual de una experta en lesiones de corredores, a la medida de su entrenamiento."
@@ -127,7 +127,7 @@ PAGES = {
                 {
                     "heading": "¿No sabe si podemos ayudarle?",
                     "text": "Hable con nosotros en una visita de descubrimiento gratuita y sin compromiso.",
-                    "button_label": "Reserve una Visita de Descubrimiento Gratuita",
+                    "button_label": "Reserve una Visita de Evaluación Gratuita",
                 },
             ),
         ],
@@ -154,9 +154,9 @@ PAGES = {
             (
                 "call_to_action",
                 {
-                    "heading": "Reserve una Visita de Descubrimiento Gratuita",
+                    "heading": "Reserve una Visita de Evaluación Gratuita",
                     "text": "Treinta minutos, gratis y sin compromiso.",
-                    "button_label": "Reserve una Visita de Descubrimiento Gratuita",
+                    "button_label": "Reserve una Visita de Evaluación Gratuita",
                 },
             ),
         ],

@@ -80,12 +80,13 @@ function repeatChosenTime(form, chosen) {
         if (radio.name !== "slot" || !radio.checked) return;
         chosen.replaceChildren();
         if (radio.dataset.label === "none") {
-            chosen.textContent = "No time chosen: we will contact you about the times that suit you.";
+            // The words come from the page, in the patient's language.
+            chosen.textContent = chosen.dataset.none;
             return;
         }
         const time = document.createElement("strong");
         time.textContent = radio.dataset.label;
-        chosen.append("Your time: ", time);
+        chosen.append(`${chosen.dataset.prefix} `, time);
     });
 }
 
@@ -108,10 +109,12 @@ function countCharacters(field) {
 
     const update = (announce) => {
         const left = limit - field.value.length;
+        // The words come from the field's data-count-* attributes, in the patient's language.
+        const words = field.dataset;
         const text =
             left >= 0
-                ? `${left} character${left === 1 ? "" : "s"} left`
-                : `${-left} character${left === -1 ? "" : "s"} too many`;
+                ? (left === 1 ? words.countLeftOne : words.countLeft).replace("{count}", left)
+                : (left === -1 ? words.countOverOne : words.countOver).replace("{count}", -left);
         shown.textContent = text;
         shown.classList.toggle("field__count--over", left < 0);
         field.setAttribute("aria-describedby", [describedBy, shown.id].filter(Boolean).join(" "));
