@@ -316,6 +316,7 @@ def visit_request_update(
     now = now or timezone.now()
     with transaction.atomic():
         before = VisitRequest.objects.select_for_update().get(pk=visit_request.pk)
+        previous_slot_start = before.slot_start  # rescheduling updates `before` in place
         moving = slot_start is not None and slot_start != before.slot_start
         if moving:
             if status not in VisitRequest.ACTIVE_STATUSES:
@@ -325,7 +326,7 @@ def visit_request_update(
         kind = _staff_change_email(before, visit_request, moved=moving, now=now)
         # A move is always news; a confirmation or cancellation only if not the last word sent.
         if kind and (kind == Notification.Kind.CLINIC_MOVED or _told(visit_request) != _STATE_TOLD[kind]):
-            notify(visit_request, kind, previous_slot_start=before.slot_start if moving else None)
+            notify(visit_request, kind, previous_slot_start=previous_slot_start if moving else None)
     return visit_request
 
 

@@ -2,10 +2,15 @@
 
 import os
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+
+from django.utils import timezone
+
+from booking.models import Closure, DiscoveryVisitPage
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -46,7 +51,18 @@ def site_url(live_server, demo_site, settings):
     """The demo clinic, served by a real server whose public URL it is: links in emails and
     calendar files point at it, so a test follows them as sent."""
     settings.CLINIC_PUBLIC_URL = live_server.url
+    _first_listed_day_is_a_whole_day()
     return live_server.url
+
+
+def _first_listed_day_is_a_whole_day():
+    """Closes today and tomorrow: the tests pick the first listed day's second or eighth time,
+    which today (late in the day, with the 12-hour notice) or tomorrow morning may not have."""
+    today = timezone.localdate()
+    for booking_page in DiscoveryVisitPage.objects.all():
+        Closure.objects.create(
+            page=booking_page, start_date=today, end_date=today + timedelta(days=1), reason="Tests"
+        )
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from blog.models import BlogPage
+from booking.models import DiscoveryVisitPage
 from clinic.models import CareArea, Person
 from tests.browser.conftest import assert_no_axe_violations
 from tests.factories import BlogPageFactory
@@ -65,7 +66,9 @@ PHONE_SCREEN = 844  # the height of the phone_page viewport (390 x 844)
 
 
 def first_booking_link(page):
-    return page.locator("main a[href^='/book/']").first
+    """The first link in the content to the booking page of any language (/book/, /es/reservar/)."""
+    paths = sorted({booking.url for booking in DiscoveryVisitPage.objects.live()})
+    return page.locator(", ".join(f"main a[href^='{path}']" for path in paths)).first
 
 
 def test_booking_is_within_the_first_screen_of_every_article_on_a_phone(phone_page, site_url):

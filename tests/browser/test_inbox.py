@@ -2,6 +2,8 @@
 whose manage link opens their visit; moves a visit with the day-first picker, with and without
 JavaScript."""
 
+import csv
+import io
 import os
 import re
 import time
@@ -142,6 +144,7 @@ def test_front_desk_moves_a_visit_with_the_day_first_picker_and_a_reload_sends_n
 
     message = patient_email("has a new time")
     assert visit_time(new_start) in message.body
+    assert visit_time(booked.slot_start) in message.body  # the time it had, which they may have noted
     booked.refresh_from_db()
     assert booked.slot_start == new_start
     assert booked.staff_notes == "Asked to move, prefers later."
@@ -168,3 +171,34 @@ def test_front_desk_moves_a_visit_without_javascript(browser, site_url, front_de
     booked.refresh_from_db()
     assert booked.slot_start == new_start
     context.close()
+
+
+def test_front_desk_finds_a_patient_by_the_phone_as_they_said_it_and_reads_clinic_time(
+    page, site_url, front_desk, booked
+):
+    """Issue 14, items 7 and 9: the number typed as the caller says it finds the request; the
+    request and the CSV export show when it came in, in the clinic's time with the zone named."""
+    front_desk.groups.get().permissions.add(Permission.objects.get(codename="export_visitrequest"))
+    sign_in(page, site_url, "/admin/visit-requests/")
+    for typed in ["(954) 555-0123", "555-0123", "954.555.0123"]:
+        search = page.get_by_role("textbox", name=re.compile("^Search"))
+        search.fill(typed)
+        search.press("Enter")
+        expect(page.get_by_role("link", name="Maria Garcia")).to_be_visible()
+    search.fill("(954) 555-0199")
+    search.press("Enter")
+    expect(page.get_by_role("link", name="Maria Garcia")).to_have_count(0)
+
+    received = visit_time(booked.created_at)
+    assert received.endswith(" ET")
+    page.goto(f"{site_url}/admin/visit-requests/inspect/{booked.pk}/")
+    expect(page.get_by_text(received, exact=True)).to_have_count(2)  # received and consented
+
+    page.goto(f"{site_url}/admin/visit-requests/")
+    page.get_by_role("button", name="Actions", exact=True).click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download CSV").click()
+    [row] = csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig")))
+    assert row["Received"] == received
+    assert row["Phone"] == "(954) 555-0123"
+    assert row["Status"] == "New"
