@@ -10,7 +10,7 @@ would create one by one in ~25 minutes):
   desk's measurements (emails, seats, audit entries; those over a year old anonymised);
 - 1,500 images (1200x800 JPEG originals) with two renditions each, in DJANGO_MEDIA_ROOT.
 
-    DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/postgres .venv/bin/python bench/backup_restore.py
+    DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/postgres .venv/bin/python -m bench.backup_restore
 
 (`--template NAME` starts from a copy of an already migrated demo database instead of migrating.)
 

@@ -1,6 +1,6 @@
 """Taps and screens for a phone booking from an article, with and without JavaScript (not a test).
 
-    .venv/bin/python bench/booking_journey.py [--no-record]
+    .venv/bin/python -m bench.booking_journey [--no-record]
 
 The demo clinic runs as in bench/side_by_side.py (production settings, SQLite, gunicorn with 2
 sync workers; `BOOKING_MIN_FILL_SECONDS=0` so the script need not wait like a person). Debian's
