@@ -57,3 +57,20 @@ def test_production_runs_publish_scheduled_every_minute_from_a_systemd_timer():
     worker = unit("clinic-worker.service")
     for key in ("User", "WorkingDirectory", "EnvironmentFile"):
         assert service["Service"][key] == worker["Service"][key]
+
+
+def test_production_syncs_calendars_every_five_minutes_from_a_systemd_timer():
+    """The task worker has no clock of its own: the periodic calendar pass is a timer, as
+    publishing is (issue 17; "Sync now" in the admin goes through the worker)."""
+    timer = unit("clinic-calendar-sync.timer")
+    service = unit("clinic-calendar-sync.service")
+    assert timer["Timer"]["OnUnitActiveSec"] == "5min"
+    assert timer["Timer"]["OnBootSec"]  # and once after boot, before the first interval
+    assert timer["Install"]["WantedBy"] == "timers.target"
+    # Without Unit=, a timer starts the service of its own name.
+    assert timer["Timer"].get("Unit", "clinic-calendar-sync.service") == "clinic-calendar-sync.service"
+    assert service["Service"]["Type"] == "oneshot"
+    assert service["Service"]["ExecStart"].endswith("manage.py sync_calendars")
+    worker = unit("clinic-worker.service")
+    for key in ("User", "WorkingDirectory", "EnvironmentFile"):
+        assert service["Service"][key] == worker["Service"][key]
