@@ -323,9 +323,17 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50_000)
     parser.add_argument("--sources", type=int, default=500, help="pages the requests come from")
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument("--database", help="the throwaway database's name (created and dropped)")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards, to measure again")
+    parser.add_argument(
+        "--measure-only",
+        action="store_true",
+        help="measure a database a --keep run left (no build, no record)",
+    )
     args = parser.parse_args()
-    database = f"clinic_bench_requests_{os.getpid()}"
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], check=True)  # noqa: S607
+    database = args.database or f"clinic_bench_requests_{os.getpid()}"
+    if not args.measure_only:
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], check=True)  # noqa: S607
     scratch = Path(tempfile.mkdtemp(prefix="scale-requests-"))
     env = {
         **{k: v for k, v in os.environ.items() if k not in {"REDIS_URL"}},
@@ -341,6 +349,10 @@ def main() -> None:
         "PAGE_CACHE_SECONDS": "0",
         "PYTHONPATH": str(REPO),
     }
+    if args.measure_only:
+        _run([PYTHON, "manage.py", "collectstatic", "--noinput"], env)
+        _measure_server(env)
+        return
     try:
         print("Building the demo clinic on PostgreSQL…")
         for command in (
@@ -361,7 +373,12 @@ def main() -> None:
         _django("from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')", env)
         large = _measure_server(env)
     finally:
-        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", database], check=False)  # noqa: S607
+        if args.keep:
+            print(f"Kept the database {database}")
+        else:
+            subprocess.run(
+                ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", database], check=False
+            )  # noqa: S607
     result = table(demo, large, args.requests)
     print(f"Built in {built:.0f} s\n{result}")
     if not args.no_record:
