@@ -295,8 +295,8 @@ def _measure_server(env: dict) -> dict:
 
 
 ADD_SOURCES = """
-from wagtail.models import Page
-home = Page.objects.get(depth=2)
+from wagtail.models import Page, Site
+home = Site.objects.get(is_default_site=True).root_page
 for i in range({count}):
     home.add_child(instance=Page(title=f"Source article {{i}}", slug=f"source-article-{{i}}"))
 """
