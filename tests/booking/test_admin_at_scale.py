@@ -157,3 +157,21 @@ def test_the_inbox_search_can_use_the_trigram_indexes_on_postgresql(db, text):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "_trgm" in plan
     assert "Seq Scan" not in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_the_inboxs_no_show_lookup_asks_for_addresses_as_the_lower_email_index_answers(db):
+    build(30)
+    rows = list(VisitRequest.objects.filter(anonymised_at__isnull=True).order_by("-created_at")[:10])
+    with CaptureQueriesContext(connection) as captured:
+        selectors.no_show_counts(rows)
+    (query,) = captured.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {query['sql']}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # One lookup in a list of lowered addresses, which the index on lower(email) answers (a table
+    # this small is read through the status index whatever); an UPPER() comparison per address
+    # and row (iexact) could not use it and took 75 ms at 50,000 requests.
+    assert "lower((email)::text) = ANY" in plan
+    assert "upper(" not in plan
