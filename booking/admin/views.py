@@ -2,13 +2,12 @@
 source report. Thin: reads come from selectors, writes go through services, and every look,
 change and export goes to the audit log."""
 
-import tempfile
 from datetime import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -30,6 +29,7 @@ from ..models import DiscoveryVisitPage, VisitRequest
 from ..permissions import can_change_visit_requests, can_export_visit_requests, can_view_visit_requests
 from ..picker import build_picker, parse_day
 from .columns import EXPORT_COMPUTED, INSPECT_COMPUTED
+from .exports import EXPORT_CHUNK_SIZE, spreadsheet_export_start
 from .forms import move_slots
 from .panels import OpeningHoursCheck, opening_hours_from_form, weekly_hours_from_form
 from .reports import source_chart
@@ -44,10 +44,6 @@ def _csv_safe(value):
 def xlsx_clinic_time_format() -> str:
     """An XLSX date cell's format that names the clinic's zone: "Sun 6 Dec 2026, 7:35 PM ET"."""
     return f'ddd d mmm yyyy, h:mm AM/PM "{zone_label(timezone.now())}"'
-
-
-# Rows an export reads from the database at a time: memory stays flat however many there are.
-EXPORT_CHUNK_SIZE = 2_000
 
 
 class VisitRequestIndexView(IndexView):
@@ -78,7 +74,8 @@ class VisitRequestIndexView(IndexView):
         if not self.is_export:
             return super().get(request, *args, **kwargs)
         # An export skips the listing's context (its table, counts and "same patient?" lookups,
-        # which would read every row into memory first) and streams the filtered rows instead.
+        # which would read every row into memory first): CSV streams the filtered rows, XLSX is
+        # built by the task worker (exports.py) and the staff member is shown where it will be.
         if not can_export_visit_requests(request.user):
             raise PermissionDenied
         export_format = request.GET.get("export")
@@ -94,6 +91,9 @@ class VisitRequestIndexView(IndexView):
                 "searched": self.is_searching,
             },
         )
+        if export_format == self.FORMAT_XLSX:
+            export = spreadsheet_export_start(user=request.user, query=request.GET)
+            return redirect("visit_requests:spreadsheet_export", export.pk)
         return self.as_spreadsheet(queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE), export_format)
 
     def export_filters(self) -> dict:
@@ -110,19 +110,6 @@ class VisitRequestIndexView(IndexView):
             rows, action=audit.LOG_LISTED, user=self.request.user, data={"rows": len(rows)}
         )
         return super().render_to_response(context, **response_kwargs)
-
-    def write_xlsx_response(self, queryset):
-        # openpyxl's write-only workbook keeps its rows in a temporary file, not in memory; the
-        # finished workbook goes out from another one, so a worker's memory stays flat.
-        output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
-        self.write_xlsx(queryset, output)
-        output.seek(0)
-        return FileResponse(
-            output,
-            as_attachment=True,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            filename=f"{self.get_filename()}.xlsx",
-        )
 
     def to_row_dict(self, item):
         return {
