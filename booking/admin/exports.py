@@ -79,7 +79,7 @@ def build_spreadsheet_export(export_id: int) -> str:
     try:
         with translation.override(export.language or None), tempfile.TemporaryFile() as output:
             view = inbox_view(user=export.user, query=export.query)
-            rows = _Counted(view.get_queryset().iterator(chunk_size=EXPORT_CHUNK_SIZE))
+            rows = _Counted(view.get_export_queryset().iterator(chunk_size=EXPORT_CHUNK_SIZE))
             view.write_xlsx(rows, output)
             output.seek(0)
             content = output.read()

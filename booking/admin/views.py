@@ -2,11 +2,14 @@
 source report. Thin: reads come from selectors, writes go through services, and every look,
 change and export goes to the audit log."""
 
+from collections.abc import Callable
 from datetime import datetime
+from operator import attrgetter
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -18,7 +21,6 @@ from django.views.decorators.http import require_POST
 
 from wagtail.admin.views.generic import EditView, IndexView, InspectView
 from wagtail.admin.widgets import Button
-from wagtail.coreutils import multigetattr
 from wagtail.models import Site
 
 from clinic.models import ClinicSettings
@@ -46,6 +48,10 @@ def xlsx_clinic_time_format() -> str:
     return f'ddd d mmm yyyy, h:mm AM/PM "{zone_label(timezone.now())}"'
 
 
+# CSV rows sent to the client at a time (about 80 kB).
+CSV_ROWS_PER_CHUNK = 500
+
+
 class VisitRequestIndexView(IndexView):
     # Received (and any other moment) in the clinic's time: text naming the zone in CSV; in XLSX
     # a date cell, which sorts and filters, in the clinic's wall-clock time (Wagtail's would be UTC).
@@ -56,6 +62,16 @@ class VisitRequestIndexView(IndexView):
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("concern", "source_page")
+
+    def get_export_queryset(self):
+        """The rows as listed, with each source article's title alone rather than its whole page
+        (a Wagtail page per row was a tenth of a large export's time)."""
+        return (
+            self.get_queryset()
+            .select_related(None)
+            .select_related("concern")
+            .annotate(source_page_title=F("source_page__title"))
+        )
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
@@ -79,7 +95,7 @@ class VisitRequestIndexView(IndexView):
         if not can_export_visit_requests(request.user):
             raise PermissionDenied
         export_format = request.GET.get("export")
-        queryset = self.get_queryset()
+        queryset = self.get_export_queryset()
         audit.log_visit_request_export(
             action=audit.LOG_EXPORTED,
             user=request.user,
@@ -111,11 +127,26 @@ class VisitRequestIndexView(IndexView):
         )
         return super().render_to_response(context, **response_kwargs)
 
-    def to_row_dict(self, item):
-        return {
-            field: EXPORT_COMPUTED[field][1](item) if field in EXPORT_COMPUTED else multigetattr(item, field)
+    @cached_property
+    def export_getters(self) -> list[tuple[str, Callable]]:
+        # Each column's reader, found once per export rather than once per cell.
+        return [
+            (field, EXPORT_COMPUTED[field][1] if field in EXPORT_COMPUTED else attrgetter(field))
             for field in self.list_export
-        }
+        ]
+
+    def to_row_dict(self, item):
+        return {field: getter(item) for field, getter in self.export_getters}
+
+    def stream_csv(self, queryset):
+        # Rows go out a few hundred at a time: a chunk per row made 50,000 writes to the socket.
+        batch = []
+        for line in super().stream_csv(queryset):
+            batch.append(line)
+            if len(batch) >= CSV_ROWS_PER_CHUNK:
+                yield b"".join(batch)
+                batch = []
+        yield b"".join(batch)
 
     def get_heading(self, queryset, field):
         # The rows come as an iterator; Wagtail reads labels from a queryset's model and,
@@ -128,6 +159,11 @@ class VisitRequestIndexView(IndexView):
         return queryset.filter(selectors.visit_request_search(self.search_query))
 
     def preprocess_field_value(self, field, value, export_format):
+        if type(value) is str:
+            # Most cells are text, which Wagtail passes through force_str after looking for a
+            # preprocessing function (a dozen isinstance checks and a partial per cell, a fifth of
+            # a large export's time): go straight to the end.
+            return _csv_safe(value) if export_format == self.FORMAT_CSV else value
         value = super().preprocess_field_value(field, value, export_format)
         if export_format != self.FORMAT_CSV or not isinstance(value, str):
             return value  # XLSX: Wagtail writes every string as text, never as a formula

@@ -66,6 +66,14 @@ def test_a_csv_export_is_streamed_from_an_iterator_and_audited_once(client, fron
     assert export_entries().count() == 1
 
 
+def test_a_csv_export_goes_out_hundreds_of_rows_at_a_time_not_one(client, front_desk, home):
+    build(1_200)
+    client.force_login(front_desk)
+    chunks = list(client.get(INDEX + "?export=csv").streaming_content)
+    assert sum(chunk.count(b"\n") for chunk in chunks) >= 1_201
+    assert len(chunks) == 3
+
+
 def test_the_csv_exports_first_rows_are_the_newest_requests(client, front_desk, home):
     build(120)
     client.force_login(front_desk)
