@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -210,12 +211,20 @@ def _fetch(base: str, path: str, cookie: str) -> tuple[float | None, float, int,
 
 
 def measure(
-    base_url: str, env: dict | None = None, *, cookie: str = "", repeats: int = 15, exports: int = 2, rss=None
+    base_url: str,
+    env: dict | None = None,
+    *,
+    cookie: str = "",
+    repeats: int = 15,
+    exports: int = 2,
+    rss=None,
+    worker=None,
 ) -> dict:
     """{label: result} for the staff screens served at `base_url`: p50 ms and kB for pages; first
     byte, total, and (when `rss` gives the server's resident memory in kB) memory growth for
-    exports. A screen that fails says how, and after how long. Signs in through `env`'s database
-    unless given a `cookie`."""
+    the CSV export; the XLSX export's build by the task worker when given `worker` (see
+    `run_worker`). A screen that fails says how, and after how long. Signs in through `env`'s
+    database unless given a `cookie`."""
     base = base_url
     cookie = cookie or _front_desk_cookie(env or dict(os.environ))
     results = {}
@@ -228,22 +237,76 @@ def measure(
             "error": next((s[3] for s in samples if s[3]), ""),
         }
         print(label, results[label], flush=True)
-    for fmt in ("csv", "xlsx"):
-        runs = []
-        for _ in range(exports):
-            before = rss() if rss else None
-            first, total, size, error = _fetch(base, f"/admin/visit-requests/?export={fmt}", cookie)
-            runs.append((first, total, size, error, (rss() - before) if rss else None))
-        first, total, size, error, _ = sorted(runs, key=lambda r: r[1])[len(runs) // 2]
-        results[f"{fmt.upper()} export"] = {
+    runs = []
+    for _ in range(exports):
+        before = rss() if rss else None
+        first, total, size, error = _fetch(base, "/admin/visit-requests/?export=csv", cookie)
+        runs.append((first, total, size, error, (rss() - before) if rss else None))
+    first, total, size, error, _ = sorted(runs, key=lambda r: r[1])[len(runs) // 2]
+    results["CSV export"] = {
+        "first_byte_s": first,
+        "total_s": total,
+        "kb": size / 1024,
+        "error": error,
+        "rss_growth_mb": None if rss is None else max(r[4] for r in runs) / 1024,
+    }
+    print("csv", results["CSV export"], flush=True)
+    if worker:
+        results["XLSX export"] = _measure_xlsx(base, cookie, worker, exports)
+        print("xlsx", results["XLSX export"], flush=True)
+    return results
+
+
+def _measure_xlsx(base: str, cookie: str, worker, exports: int) -> dict:
+    """The XLSX export as the front desk gets it: asked for (a redirect to a page saying it is being
+    prepared), built by the task worker (`worker()` runs one and returns the build's seconds and
+    the worker's peak memory), then downloaded from the page's link."""
+    runs = []
+    for _ in range(exports):
+        request = urllib.request.Request(  # noqa: S310 - loopback
+            base + "/admin/visit-requests/?export=xlsx", headers={"Cookie": cookie, "Host": "127.0.0.1"}
+        )
+        start = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 - loopback
+            page = urllib.parse.urlsplit(response.geturl()).path
+            waiting = b"being prepared" in response.read()
+        asked = time.perf_counter() - start
+        built, peak_mb = worker()
+        first, total, size, error = _fetch(base, page + "download/", cookie)
+        runs.append({
+            "asked_ms": asked * 1000,
+            "waiting_page": waiting,
+            "built_s": built,
+            "worker_peak_mb": peak_mb,
             "first_byte_s": first,
             "total_s": total,
             "kb": size / 1024,
             "error": error,
-            "rss_growth_mb": None if rss is None else max(r[4] for r in runs) / 1024,
-        }
-        print(fmt, results[f"{fmt.upper()} export"], flush=True)
-    return results
+        })  # fmt: skip
+    return sorted(runs, key=lambda r: r["built_s"])[len(runs) // 2]
+
+
+def run_worker(env: dict) -> tuple[float, float]:
+    """Run the clinic's task worker until its queue is empty: (seconds the last task took from
+    start to finish, as the queue recorded them; the worker's peak resident memory in MB)."""
+    args = [PYTHON, "manage.py", "db_worker", "--backend", "clinic", "--batch", "--no-startup-delay"]
+    process = subprocess.Popen([str(a) for a in args], cwd=REPO, env=env, stdout=subprocess.DEVNULL)  # noqa: S603
+    peak = 0
+    while process.poll() is None:
+        try:
+            for line in Path(f"/proc/{process.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+        except OSError:
+            pass
+        time.sleep(0.1)
+    took = _django(
+        "from django_tasks_db.models import DBTaskResult\n"
+        "r = DBTaskResult.objects.exclude(finished_at=None).order_by('-finished_at').first()\n"
+        "print((r.finished_at - r.started_at).total_seconds())",
+        env,
+    )
+    return float(took.strip().splitlines()[-1]), peak / 1024
 
 
 def _run(args: list, env: dict) -> str:
@@ -291,12 +354,14 @@ def _front_desk_cookie(env: dict) -> str:
 
 def _measure_server(env: dict) -> dict:
     with DeployedServer(env) as server:
-        return measure(server.base, env, rss=_rss_of_children(server.process.pid))
+        return measure(
+            server.base, env, rss=_rss_of_children(server.process.pid), worker=lambda: run_worker(env)
+        )
 
 
 ADD_SOURCES = """
-from wagtail.models import Page
-home = Page.objects.get(depth=2)
+from wagtail.models import Page, Site
+home = Site.objects.get(is_default_site=True).root_page
 for i in range({count}):
     home.add_child(instance=Page(title=f"Source article {{i}}", slug=f"source-article-{{i}}"))
 """
@@ -307,6 +372,12 @@ def _cell(result: dict) -> str:
         return f"fails after {result.get('total_s', result.get('p50_ms', 0) / 1000):.0f} s: {result['error']}"
     if "p50_ms" in result:
         return f"{result['p50_ms']:.0f} ms, {result['kb']:.0f} kB"
+    if "built_s" in result:
+        return (
+            f"asked: {'waiting page' if result['waiting_page'] else 'page'} in {result['asked_ms']:.0f} ms; "
+            f"built by the worker in {result['built_s']:.1f} s (peak {result['worker_peak_mb']:.0f} MB); "
+            f"download {result['total_s']:.2f} s, {result['kb']:.0f} kB"
+        )
     grown = "" if result["rss_growth_mb"] is None else f", +{result['rss_growth_mb']:.0f} MB"
     first, total = result["first_byte_s"], result["total_s"]
     return f"first byte {first:.2f} s, all {total:.2f} s, {result['kb']:.0f} kB{grown}"
@@ -323,9 +394,17 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50_000)
     parser.add_argument("--sources", type=int, default=500, help="pages the requests come from")
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument("--database", help="the throwaway database's name (created and dropped)")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards, to measure again")
+    parser.add_argument(
+        "--measure-only",
+        action="store_true",
+        help="measure a database a --keep run left (no build, no record)",
+    )
     args = parser.parse_args()
-    database = f"clinic_bench_requests_{os.getpid()}"
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], check=True)  # noqa: S607
+    database = args.database or f"clinic_bench_requests_{os.getpid()}"
+    if not args.measure_only:
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], check=True)  # noqa: S607
     scratch = Path(tempfile.mkdtemp(prefix="scale-requests-"))
     env = {
         **{k: v for k, v in os.environ.items() if k not in {"REDIS_URL"}},
@@ -341,6 +420,11 @@ def main() -> None:
         "PAGE_CACHE_SECONDS": "0",
         "PYTHONPATH": str(REPO),
     }
+    if args.measure_only:
+        for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
+            _run([PYTHON, "manage.py", *command], env)
+        _measure_server(env)
+        return
     try:
         print("Building the demo clinic on PostgreSQL…")
         for command in (
@@ -361,7 +445,12 @@ def main() -> None:
         _django("from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')", env)
         large = _measure_server(env)
     finally:
-        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", database], check=False)  # noqa: S607
+        if args.keep:
+            print(f"Kept the database {database}")
+        else:
+            subprocess.run(
+                ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", database], check=False
+            )  # noqa: S607
     result = table(demo, large, args.requests)
     print(f"Built in {built:.0f} s\n{result}")
     if not args.no_record:

@@ -587,6 +587,35 @@ class Notification(models.Model):
         return f"{self.get_kind_display()}: {self.get_status_display()}"
 
 
+class SpreadsheetExport(models.Model):
+    """An XLSX export of the inbox that the task worker builds (50,000 requests take longer than a
+    web request may) and its file, kept in the database (shared by every server, never under
+    MEDIA) for the staff member who asked, until it expires (`EXPORT_LIFETIME`)."""
+
+    class Status(models.TextChoices):
+        PREPARING = "preparing", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The inbox's query string (filters and search) until the file is built, then emptied: a
+    # search may be a patient's name.
+    query = models.JSONField(default=dict, blank=True)
+    # The admin's language when it was asked for: the worker writes the file in it.
+    language = models.CharField(max_length=10, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREPARING)
+    rows = models.PositiveIntegerField(null=True, blank=True)
+    content = models.BinaryField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Spreadsheet export #{self.pk}"
+
+
 @register_setting(icon="mail")
 class BookingSettings(BaseSiteSetting):
     """Booking's own site-wide options (Settings > Booking settings)."""

@@ -12,6 +12,7 @@ from .. import selectors
 from ..models import VisitRequest
 from ..permissions import can_view_visit_requests
 from .columns import EXPORT_FIELDS, EXPORT_HEADINGS, INSPECT_FIELDS, LIST_COLUMNS, PATIENT_FIELDS
+from .exports import spreadsheet_export_download, spreadsheet_export_view
 from .filters import VisitRequestFilterSet
 from .forms import PATIENT_EMAILED, VisitRequestAdminForm, VisitRequestSummaryPanel
 from .views import (
@@ -86,4 +87,10 @@ class VisitRequestViewSet(ModelViewSet):
             path("anonymise/<int:pk>/", anonymise_view, name="anonymise"),
             path("move-times/<int:pk>/", move_times_view, name="move_times"),
             path("outcome/<int:pk>/", outcome_view, name="outcome"),
+            path("exports/<int:pk>/", spreadsheet_export_view, name="spreadsheet_export"),
+            path(
+                "exports/<int:pk>/download/",
+                spreadsheet_export_download,
+                name="spreadsheet_export_download",
+            ),
         ]

@@ -1,9 +1,12 @@
 """Fixtures for booking: a booking page with availability every day, a valid form's data and a
 Front desk member."""
 
+import io
+import re
 import time
 import uuid
 
+import openpyxl
 import pytest
 
 from django.contrib.auth.models import Group
@@ -63,3 +66,16 @@ def day_button(day, *, current=False) -> str:
     lost when a patient without JavaScript looks at another day."""
     attrs = f'name="day" value="{day.isoformat()}" formaction="#slot-times" formnovalidate'
     return attrs + (' aria-current="true"' if current else "")
+
+
+def download_xlsx(client, query: str = ""):
+    """The inbox's XLSX export as the front desk gets it: asked for from the inbox, prepared by the
+    task worker (at once under the test settings), downloaded from the link on the page it shows.
+    Returns the workbook."""
+    page = client.get("/admin/visit-requests/?export=xlsx" + query, follow=True)
+    assert page.status_code == 200
+    link = re.search(r'href="([^"]+/download/)"', page.content.decode())
+    assert link, "the export page has no download link"
+    response = client.get(link.group(1))
+    assert response.status_code == 200
+    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))

@@ -4,7 +4,6 @@ import csv
 import io
 from datetime import timedelta
 
-import openpyxl
 import pytest
 
 from django.contrib.auth.models import Group
@@ -24,7 +23,7 @@ from booking.admin.viewset import VisitRequestMenuItem
 from booking.models import BookingSettings, Notification, VisitRequest
 from booking.slots import slot_value
 from tests.admin_forms import form_data as form_data_of
-from tests.booking.conftest import form_data
+from tests.booking.conftest import download_xlsx, form_data
 from tests.factories import StandardPageFactory
 
 INDEX = "/admin/visit-requests/"
@@ -188,9 +187,7 @@ def test_csv_export_of_the_filtered_list_is_logged_and_formula_safe(client, fron
 
 def test_xlsx_export_opens_with_openpyxl(client, front_desk, visits):
     client.force_login(front_desk)
-    response = client.get(INDEX + "?export=xlsx")
-    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    sheet = workbook.active
+    sheet = download_xlsx(client).active
     assert sheet.max_row == 4
     assert sheet.cell(1, 1).value == "ID"
 
@@ -201,8 +198,7 @@ def csv_rows(client) -> list[list[str]]:
 
 
 def xlsx_sheet(client):
-    response = client.get(INDEX + "?export=xlsx")
-    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    return download_xlsx(client).active
 
 
 def test_csv_export_headings_are_all_readable(client, front_desk, visits):

@@ -6,11 +6,10 @@ its 50,000."""
 import csv
 import io
 
-import openpyxl
 import pytest
 
 from django.db import connection
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 
 from wagtail.models import ModelLogEntry
@@ -19,6 +18,7 @@ from bench.scale_requests import build
 from booking import audit, selectors
 from booking.admin import views
 from booking.models import Notification, VisitRequest
+from tests.booking.conftest import download_xlsx
 
 INDEX = "/admin/visit-requests/"
 REPORT = "/admin/reports/visit-sources/"
@@ -66,6 +66,14 @@ def test_a_csv_export_is_streamed_from_an_iterator_and_audited_once(client, fron
     assert export_entries().count() == 1
 
 
+def test_a_csv_export_goes_out_hundreds_of_rows_at_a_time_not_one(client, front_desk, home):
+    build(1_200)
+    client.force_login(front_desk)
+    chunks = list(client.get(INDEX + "?export=csv").streaming_content)
+    assert sum(chunk.count(b"\n") for chunk in chunks) >= 1_201
+    assert len(chunks) == 3
+
+
 def test_the_csv_exports_first_rows_are_the_newest_requests(client, front_desk, home):
     build(120)
     client.force_login(front_desk)
@@ -93,12 +101,12 @@ def test_an_export_entry_says_who_when_which_filters_and_how_many_but_not_what_w
     assert "Lopez" not in str(entry.data) + entry.label
 
 
-def test_an_xlsx_export_is_written_through_a_file_and_audited_once(client, front_desk, home):
+def test_an_xlsx_export_is_built_by_the_worker_downloaded_from_its_page_and_audited_once(
+    client, front_desk, home
+):
     build(300)
     client.force_login(front_desk)
-    response = client.get(INDEX + "?export=xlsx&status=new")
-    assert isinstance(response, FileResponse)
-    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    sheet = download_xlsx(client, "&status=new").active
     assert sheet.max_row == VisitRequest.objects.filter(status="new").count() + 1
     entry = export_entries().get()
     assert entry.data["rows"] == sheet.max_row - 1
@@ -157,3 +165,21 @@ def test_the_inbox_search_can_use_the_trigram_indexes_on_postgresql(db, text):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "_trgm" in plan
     assert "Seq Scan" not in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_the_inboxs_no_show_lookup_asks_for_addresses_as_the_lower_email_index_answers(db):
+    build(30)
+    rows = list(VisitRequest.objects.filter(anonymised_at__isnull=True).order_by("-created_at")[:10])
+    with CaptureQueriesContext(connection) as captured:
+        selectors.no_show_counts(rows)
+    (query,) = captured.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {query['sql']}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # One lookup in a list of lowered addresses, which the index on lower(email) answers (a table
+    # this small is read through the status index whatever); an UPPER() comparison per address
+    # and row (iexact) could not use it and took 75 ms at 50,000 requests.
+    assert "lower((email)::text) = ANY" in plan
+    assert "upper(" not in plan

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from booking.models import VisitRequest
 from booking.slots import slot_value
-from tests.booking.conftest import form_data
+from tests.booking.conftest import download_xlsx, form_data
 
 INDEX = "/admin/visit-requests/"
 # 7:35:45 PM on Sunday 6 December in Davie, FL, stored in UTC: 00:35:45 on the 7th.
@@ -37,8 +37,7 @@ def csv_export(client) -> list[dict]:
 
 
 def xlsx_export(client):
-    response = client.get(INDEX + "?export=xlsx")
-    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    sheet = download_xlsx(client).active
     headings = [cell.value for cell in sheet[1]]
     return [dict(zip(headings, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
 

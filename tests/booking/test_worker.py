@@ -2,13 +2,17 @@
 
 import io
 
+import openpyxl
 import pytest
 from django_tasks_db.models import DBTaskResult
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.core.management import call_command
 
-from booking.models import DiscoveryVisitPage, Notification
+from bench.scale_requests import build
+from booking.models import DiscoveryVisitPage, Notification, VisitRequest
 from booking.slots import slot_value
 from tests.booking.conftest import form_data
 
@@ -62,3 +66,25 @@ def test_a_failed_send_is_requeued_for_later_with_backoff(database_queue, client
     assert retry is not None
     assert retry.run_after is not None
     assert retry.run_after >= notification.next_attempt_at.replace(microsecond=0)
+
+
+def test_an_xlsx_export_waits_for_the_worker_and_then_downloads(database_queue, client, booking_page):
+    build(40)
+    # Built here: a transactional test's flush empties the group the data migration made.
+    group, _ = Group.objects.get_or_create(name="Front desk")
+    group.permissions.add(
+        *Permission.objects.filter(
+            codename__in=["access_admin", "view_visitrequest", "change_visitrequest", "export_visitrequest"]
+        )
+    )
+    desk = get_user_model().objects.create_user(username="desk", password="pw-desk")
+    desk.groups.add(group)
+    client.force_login(desk)
+    waiting = client.get("/admin/visit-requests/?export=xlsx", follow=True)
+    assert "Your spreadsheet is being prepared" in waiting.content.decode()
+    run_worker()
+    ready = client.get(waiting.request["PATH_INFO"]).content.decode()
+    assert "Your spreadsheet is ready" in ready
+    download = client.get(waiting.request["PATH_INFO"] + "download/")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    assert sheet.max_row == VisitRequest.objects.count() + 1

@@ -1,9 +1,11 @@
-"""Queue reminder emails for visits in the next 24 hours, and retry emails that are due.
+"""Queue reminder emails for visits in the next 24 hours, retry emails that are due, and delete
+spreadsheet exports past their lifetime.
 
 Safe to run every few minutes from cron: a visit is reminded at most once."""
 
 from django.core.management.base import BaseCommand
 
+from booking.admin.exports import spreadsheet_exports_delete_expired
 from booking.housekeeping import visit_reminders_queue
 from booking.tasks import retry_due_notifications
 
@@ -14,4 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         reminded = visit_reminders_queue()
         retried = retry_due_notifications()
-        self.stdout.write(f"Queued {reminded} reminder(s); retried {retried} email(s).")
+        deleted = spreadsheet_exports_delete_expired()
+        self.stdout.write(
+            f"Queued {reminded} reminder(s); retried {retried} email(s); deleted {deleted} expired export(s)."
+        )
