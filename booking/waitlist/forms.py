@@ -55,9 +55,13 @@ class WishesForm(forms.Form):
             self.initial.setdefault("weekdays", [0, 1, 2, 3, 4])
             self.initial.setdefault("parts", ["morning", "afternoon", "evening"])
             self.initial.setdefault("until", timezone.localdate() + timedelta(days=horizon_days))
-        widget = self.fields["until"].widget
-        widget.attrs["aria-describedby"] = "id_until-hint"
-        if self.is_bound and "until" in self.errors:
+        self.fields["until"].widget.attrs["aria-describedby"] = "id_until-hint"
+
+    def full_clean(self):
+        super().full_clean()
+        # The date input points at its error message too (the checkbox groups' fieldsets do).
+        if "until" in self._errors:
+            widget = self.fields["until"].widget
             widget.attrs["aria-invalid"] = "true"
             widget.attrs["aria-describedby"] = "id_until-hint id_until-error"
 
