@@ -382,7 +382,8 @@ def taken_and_busy(*, since, until) -> tuple[dict, list[slots.Busy]]:
     )
     taken: dict = {}
     busy_times = []
-    for start, end, who in seats.union(held, busy, all=True):
+    # Busy second: PostgreSQL types a UNION pairwise, and two NULL columns first would be text.
+    for start, end, who in seats.union(busy, held, all=True):
         if who is None:
             taken[start] = taken.get(start, 0) + 1
         else:
