@@ -89,7 +89,9 @@ class WaitlistMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_waitlist_menu_item():
-    return WaitlistMenuItem("Waitlist", reverse("booking_waitlist"), name="waitlist", icon_name="time", order=151)
+    return WaitlistMenuItem(
+        "Waitlist", reverse("booking_waitlist"), name="waitlist", icon_name="time", order=151
+    )
 
 
 # The move picker and the opening hours check, on the screens that have them (the script looks for

@@ -144,7 +144,9 @@ def _export(request, status: str) -> HttpResponse:
 def _safe(values: list[str]) -> list[str]:
     # A cell starting with = + - @ is a formula to a spreadsheet: quote it. A phone's "+1..." is
     # a number, left as it is.
-    return ["'" + v if v[:1] in ("=", "-", "@") or (v[:1] == "+" and not v[1:].isdigit()) else v for v in values]
+    return [
+        "'" + v if v[:1] in ("=", "-", "@") or (v[:1] == "+" and not v[1:].isdigit()) else v for v in values
+    ]
 
 
 def offer_view(request, pk):
@@ -178,7 +180,9 @@ def offer_view(request, pk):
                 title=_title(entry),
                 data={"offer": offer.pk, "slot_start": offer.slot_start.isoformat()},
             )
-            messages.success(request, f"{entry.full_name} is offered {visit_time(offer.slot_start)} and emailed.")
+            messages.success(
+                request, f"{entry.full_name} is offered {visit_time(offer.slot_start)} and emailed."
+            )
             return redirect("booking_waitlist")
     context = {
         "entry": entry,

@@ -4,7 +4,7 @@ claimed time goes through booking.services like any booking, so a claim takes a 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -216,3 +216,26 @@ def _book(offer: WaitlistOffer, entry: WaitlistEntry, *, now: datetime) -> Visit
         now=now,
         check_limit=False,
     )
+
+
+def waitlist_entries_purge(*, older_than: timedelta, now: datetime | None = None) -> int:
+    """The retention purge (purge_visit_requests): anonymise entries that ended, or were made,
+    more than `older_than` ago; one still waiting so long is ended first. Counts stay."""
+    now = now or timezone.now()
+    cutoff = now - older_than
+    stale = WaitlistEntry.objects.filter(anonymised_at__isnull=True).filter(
+        Q(ended_at__lt=cutoff) | Q(ended_at__isnull=True, created_at__lt=cutoff)
+    )
+    count = 0
+    for entry in stale.iterator():
+        waitlist_entry_leave(entry=entry, by_staff=True, now=now)
+        WaitlistEntry.objects.filter(pk=entry.pk).update(
+            first_name="Anonymised",
+            last_name="",
+            email="anonymised@invalid",
+            phone="",
+            concern_other="",
+            anonymised_at=now,
+        )
+        count += 1
+    return count

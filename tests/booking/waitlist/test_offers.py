@@ -1,12 +1,14 @@
 """A freed time goes to the waitlist: to the right patient under each policy, held for them and
 hidden from /book/ meanwhile, handed on when the hold expires, never inside the notice window."""
 
+import io
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
 
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 
 from booking import services
@@ -249,3 +251,16 @@ def test_wants_compares_the_local_day_and_part(settings):
     assert not wants(weekdays=[0], parts=["evening"], until=date(2026, 11, 30), slot_start=start, tz=tz)
     assert not wants(weekdays=[6], parts=["morning"], until=date(2026, 11, 30), slot_start=start, tz=tz)
     assert not wants(weekdays=[6], parts=["evening"], until=date(2026, 10, 31), slot_start=start, tz=tz)
+
+
+def test_the_retention_purge_anonymises_old_waitlist_entries(small_page):
+    old = join(small_page, 1)
+    recent = join(small_page, 2)
+    WaitlistEntry.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=400))
+    call_command("purge_visit_requests", older_than=365, stdout=io.StringIO())
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.first_name, old.email, old.phone) == ("Anonymised", "anonymised@invalid", "")
+    assert old.anonymised_at is not None
+    assert old.status == WaitlistEntry.Status.REMOVED
+    assert recent.email == "pat2@example.com"

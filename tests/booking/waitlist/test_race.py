@@ -62,13 +62,16 @@ print("COUNTS", VisitRequest.objects.filter(slot_start=slot).count(),
     scope="module",
     params=[
         pytest.param(
-            "sqlite", marks=pytest.mark.skipif(ON_POSTGRES, reason="the run without DATABASE_URL covers SQLite")
+            "sqlite",
+            marks=pytest.mark.skipif(ON_POSTGRES, reason="the run without DATABASE_URL covers SQLite"),
         ),
         pytest.param(
             "postgres",
             marks=[
                 pytest.mark.postgres,
-                pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL: set DATABASE_URL=postgres://..."),
+                pytest.mark.skipif(
+                    not ON_POSTGRES, reason="needs PostgreSQL: set DATABASE_URL=postgres://..."
+                ),
             ],
         ),
     ],

@@ -119,7 +119,9 @@ def test_the_join_form_is_rate_limited_like_the_booking_form(client, booking_pag
     assert "paused new ones from this connection" in response.content.decode()
 
 
-def test_a_patient_claims_an_offer_from_the_emailed_link(client, small_page, django_capture_on_commit_callbacks):
+def test_a_patient_claims_an_offer_from_the_emailed_link(
+    client, small_page, django_capture_on_commit_callbacks
+):
     join(small_page, 1)
     mail.outbox.clear()
     cancel_first(small_page, django_capture_on_commit_callbacks)
@@ -140,7 +142,9 @@ def test_a_patient_claims_an_offer_from_the_emailed_link(client, small_page, dja
     assert client.get("/book/thanks/").status_code == 200
 
 
-def test_the_second_claimant_sees_the_time_was_just_taken(client, small_page, django_capture_on_commit_callbacks):
+def test_the_second_claimant_sees_the_time_was_just_taken(
+    client, small_page, django_capture_on_commit_callbacks
+):
     set_policy(small_page, BookingSettings.WaitlistPolicy.EVERYONE_AT_ONCE)
     join(small_page, 1), join(small_page, 2)
     mail.outbox.clear()
