@@ -25,6 +25,4 @@ class Command(BaseCommand):
         count = visit_requests_purge(older_than=timedelta(days=older_than))
         self.stdout.write(f"Anonymised {count} visit request(s) older than {older_than} days.")
         entries = waitlist_entries_purge(older_than=timedelta(days=older_than))
-        self.stdout.write(
-            f"Anonymised {entries} waitlist entr{'y' if entries == 1 else 'ies'} older than {older_than} days."
-        )
+        self.stdout.write(f"Anonymised {entries} waitlist entry(ies) older than {older_than} days.")

@@ -8,10 +8,11 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from wagtail.models import ModelLogEntry
+
 from booking import services
 from booking.slots import slot_value
 from booking.waitlist.models import WaitlistEntry, WaitlistOffer
-from wagtail.models import ModelLogEntry
 
 from .conftest import join
 
