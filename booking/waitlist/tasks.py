@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import emails, offers
+from .models import WaitlistEntry
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +26,8 @@ def offer_after_commit() -> None:
     committed. Queueing must never cost the change itself; `waitlist_advance` catches up."""
 
     def enqueue():
+        if not WaitlistEntry.objects.filter(status=WaitlistEntry.Status.WAITING).exists():
+            return  # nobody waits: no task to queue on every cancel and publish
         try:
             offer_free_times_task.enqueue()
         except Exception:  # noqa: BLE001
