@@ -95,6 +95,10 @@ class WaitlistForm(PatientForm, WishesForm):
         "consent",
     ]
 
+    consent = forms.BooleanField(
+        label=_("You may contact me about the waitlist and this visit request."),
+        error_messages={"required": _("Please agree that we may contact you, so we can arrange your visit.")},
+    )
+
     def __init__(self, *args, care_areas=None, horizon_days: int = 30, **kwargs):
         super().__init__(*args, care_areas=care_areas, horizon_days=horizon_days, **kwargs)
-        self.fields["consent"].label = _("You may contact me about the waitlist and this visit request.")

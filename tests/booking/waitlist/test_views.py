@@ -14,6 +14,7 @@ from booking.forms import STARTED_SALT
 from booking.models import BookingSettings, VisitRequest
 from booking.waitlist.models import WaitlistEntry, WaitlistOffer
 from booking.waitlist.services import offer_claim
+from clinic.demo import ensure_translation
 from tests.booking.conftest import form_data
 
 from .conftest import join, links_in, path_of, set_policy
@@ -191,3 +192,27 @@ def test_a_booked_patient_asks_for_an_earlier_time_from_the_manage_page(
     assert response["Location"] == "/book/manage/moved/"
     later.refresh_from_db()
     assert later.slot_start == small_page.booked[0].slot_start
+
+
+def test_a_spanish_speaker_joins_at_the_spanish_booking_page_and_hears_in_spanish(
+    client, booking_page, care_area, django_capture_on_commit_callbacks
+):
+    ensure_translation(booking_page.get_parent().specific, log=print, title="Inicio", slug="inicio")
+    spanish = ensure_translation(booking_page, log=print, slug="reservar")
+    url = type(spanish).objects.get(pk=spanish.pk).url + "waitlist/"
+    assert url == "/es/reservar/waitlist/"
+    form = client.get(url).content.decode()
+    assert "Apuntarme a la lista de espera" in form
+    assert "¿Qué días le convienen?" in form
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, join_data())
+    assert response["Location"] == "/es/reservar/waitlist/joined/"
+    assert WaitlistEntry.objects.get().language == "es"
+    # Free times suit her already: the confirmation, then an offer, both in Spanish.
+    email, offer = mail.outbox
+    assert email.subject.startswith("Está en la lista de espera para una Visita de Evaluación Gratuita")
+    assert offer.subject.startswith("Se ha liberado un horario en Test Clinic – ")
+    assert "/es/reservar/waitlist/offer/" in offer.body
+    assert "lunes, martes, miércoles, jueves o viernes" in email.body
+    assert "/es/reservar/waitlist/leave/" in email.body
