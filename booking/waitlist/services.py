@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .. import services
-from ..errors import AlreadySubmitted, BookingError, TooManyActive
+from ..errors import AlreadySubmitted, BookingError, InsideNoticeWindow, TooManyActive
 from ..languages import current_language
 from ..models import DiscoveryVisitPage, SlotSeat, VisitRequest
 from . import tasks
@@ -145,6 +145,8 @@ def offer_claim(*, offer: WaitlistOffer, now: datetime | None = None) -> VisitRe
             try:
                 with transaction.atomic():
                     visit_request = _book(offer, entry, now=now)
+            except InsideNoticeWindow:
+                gone = "too_late"  # the visit to move is inside the notice window: by phone now
             except BookingError:
                 gone = "taken"
         if gone is not None:
