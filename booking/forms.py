@@ -33,23 +33,10 @@ class NameField(forms.CharField):
         super().__init__(max_length=60, **kwargs)
 
 
-class BookingForm(forms.Form):
-    slot = forms.CharField(
-        max_length=40,
-        error_messages={
-            "required": _("Choose a time for your visit, or choose “None of these times suit me”."),
-        },
-    )
-    preferred_times = forms.CharField(
-        label=_("Which days and times suit you?"),
-        required=False,
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("For example: Tuesday or Thursday after 4 PM. Up to 300 characters."),
-        error_messages={
-            "max_length": _("Please keep this to 300 characters or fewer (it has %(show_value)d)."),
-        },
-    )
+class PatientForm(forms.Form):
+    """Who the patient is and how to reach them, their consent, and the form's spam protection
+    (one-time token, minimum fill time, honeypot): the booking form and the waitlist's share it."""
+
     first_name = NameField(label=_("First name"), error_messages={"required": _("Enter your first name.")})
     last_name = NameField(label=_("Last name"), error_messages={"required": _("Enter your last name.")})
     email = forms.EmailField(
@@ -77,25 +64,6 @@ class BookingForm(forms.Form):
     concern_other = forms.CharField(
         label=_("If other, what?"), required=False, max_length=60, validators=[no_control_characters]
     )
-    race_date = forms.DateField(
-        label=_("Upcoming race or event (optional)"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("If you are training for one, we will try to see you before it."),
-        error_messages={"invalid": _("Enter the date like 2026-12-31.")},
-    )
-    note = forms.CharField(
-        label=_("Anything else we should know? (optional)"),
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "Up to 500 characters. Please do not include medical details here; we will ask in person."
-        ),
-        error_messages={
-            "max_length": _("Please keep this to 500 characters or fewer (it has %(show_value)d)."),
-        },
-    )
     preferred_contact = forms.ChoiceField(
         label=_("How should we contact you?"),
         choices=VisitRequest.ContactMethod.choices,
@@ -120,6 +88,8 @@ class BookingForm(forms.Form):
         "phone": "tel",
         "website": "off",
     }
+    # Textareas whose length is counted as the patient types (js/booking.js).
+    COUNTED: tuple[str, ...] = ()
 
     def __init__(self, *args, care_areas=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,7 +105,7 @@ class BookingForm(forms.Form):
             self.fields[name].widget.attrs["autocomplete"] = value
         self.fields["website"].widget.attrs["tabindex"] = "-1"
         self.fields["email"].widget.attrs["spellcheck"] = "false"
-        for name in ("preferred_times", "note"):
+        for name in self.COUNTED:
             # No maxlength: the browser would cut what the patient typed or pasted without a word.
             # The limit is said in the hint, counted as they type (js/booking.js), and checked.
             widget = self.fields[name].widget
@@ -168,21 +138,12 @@ class BookingForm(forms.Form):
                 field.widget.attrs["aria-invalid"] = "true"
             else:
                 field.widget.attrs.pop("aria-invalid", None)
-            if ids and not isinstance(field.widget, forms.RadioSelect):
+            if ids and not isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
             else:
                 field.widget.attrs.pop("aria-describedby", None)
 
     # Validation
-
-    def clean_slot(self):
-        value = self.cleaned_data["slot"]
-        if value == NO_SLOT:
-            return None
-        parsed = parse_slot_value(value)
-        if parsed is None:
-            raise forms.ValidationError(_("Choose one of the times listed."))
-        return parsed
 
     def clean_first_name(self):
         return self.cleaned_data["first_name"].strip()
@@ -206,17 +167,6 @@ class BookingForm(forms.Form):
     def clean_concern(self):
         value = self.cleaned_data["concern"]
         return None if value == "other" else self.care_areas[value]
-
-    def clean_race_date(self):
-        value = self.cleaned_data["race_date"]
-        today = timezone.localdate()
-        if value and value < today:
-            raise forms.ValidationError(
-                _("That date has passed. Leave it empty if there is no upcoming race.")
-            )
-        if value and (value - today).days > 2 * 366:
-            raise forms.ValidationError(_("Enter a date within the next two years."))
-        return value
 
     def clean_started(self):
         # A stamp with no maximum age would let a bot fetch one and reuse it forever.
@@ -255,10 +205,6 @@ class BookingForm(forms.Form):
                 _("That was quicker than we expected. Please check your details and send the form again."),
                 code="too_fast",
             )
-        if "slot" in data and data["slot"] is None and not data.get("preferred_times", "").strip():
-            self.add_error(
-                "preferred_times", _("Tell us which days and times suit you, or choose a time above.")
-            )
         if data.get("concern", "") is None and not data.get("concern_other", "").strip():
             data["concern_other"] = ""
         return data
@@ -267,6 +213,93 @@ class BookingForm(forms.Form):
         # A fresh start time: a person who reads the message and sends again gets through.
         self.data = self.data.copy()
         self.data["started"] = signing.dumps(time.time(), salt=STARTED_SALT)
+
+
+class BookingForm(PatientForm):
+    slot = forms.CharField(
+        max_length=40,
+        error_messages={
+            "required": _("Choose a time for your visit, or choose “None of these times suit me”."),
+        },
+    )
+    preferred_times = forms.CharField(
+        label=_("Which days and times suit you?"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: Tuesday or Thursday after 4 PM. Up to 300 characters."),
+        error_messages={
+            "max_length": _("Please keep this to 300 characters or fewer (it has %(show_value)d)."),
+        },
+    )
+    race_date = forms.DateField(
+        label=_("Upcoming race or event (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("If you are training for one, we will try to see you before it."),
+        error_messages={"invalid": _("Enter the date like 2026-12-31.")},
+    )
+    note = forms.CharField(
+        label=_("Anything else we should know? (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Up to 500 characters. Please do not include medical details here; we will ask in person."
+        ),
+        error_messages={
+            "max_length": _("Please keep this to 500 characters or fewer (it has %(show_value)d)."),
+        },
+    )
+
+    # The page's order, which is also the order of the error summary.
+    field_order = [
+        "slot",
+        "preferred_times",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "concern",
+        "concern_other",
+        "race_date",
+        "note",
+        "preferred_contact",
+        "consent",
+        "source",
+        "form_token",
+        "started",
+        "website",
+    ]
+    COUNTED = ("preferred_times", "note")
+
+    def clean_slot(self):
+        value = self.cleaned_data["slot"]
+        if value == NO_SLOT:
+            return None
+        parsed = parse_slot_value(value)
+        if parsed is None:
+            raise forms.ValidationError(_("Choose one of the times listed."))
+        return parsed
+
+    def clean_race_date(self):
+        value = self.cleaned_data["race_date"]
+        today = timezone.localdate()
+        if value and value < today:
+            raise forms.ValidationError(
+                _("That date has passed. Leave it empty if there is no upcoming race.")
+            )
+        if value and (value - today).days > 2 * 366:
+            raise forms.ValidationError(_("Enter a date within the next two years."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if "slot" in data and data["slot"] is None and not data.get("preferred_times", "").strip():
+            self.add_error(
+                "preferred_times", _("Tell us which days and times suit you, or choose a time above.")
+            )
+        return data
 
 
 class FreshLinkForm(forms.Form):

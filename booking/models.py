@@ -51,6 +51,7 @@ from .calendars.models import (  # noqa: F401 - calendar sync's models are booki
 from .formatting import visit_time
 from .opening_hours import bookable_within, opening_hours_of
 from .page_permissions import BookingPagePermissionTester
+from .waitlist.models import WaitlistEntry, WaitlistOffer  # noqa: F401 - the waitlist's models are booking's
 
 WEEKDAYS = [
     (0, "Monday"),
@@ -295,6 +296,37 @@ class DiscoveryVisitPage(PublicURLMixin, RoutablePageMixin, ServingMixin, Page):
 
         return manage_cancelled(request, self)
 
+    @path("manage/earlier/")
+    def manage_earlier(self, request):
+        from .waitlist.views import earlier  # noqa: PLC0415
+
+        return earlier(request, self)
+
+    # The waitlist (booking/waitlist/views.py): join, joined, leave, an offer and its claim.
+    @path("waitlist/")
+    def waitlist(self, request):
+        from .waitlist.views import join  # noqa: PLC0415
+
+        return join(request, self)
+
+    @path("waitlist/joined/")
+    def waitlist_joined(self, request):
+        from .waitlist.views import joined  # noqa: PLC0415
+
+        return joined(request, self)
+
+    @re_path(r"^waitlist/leave/(?P<token>[A-Za-z0-9_\-]{1,300})/$")
+    def waitlist_leave(self, request, token):
+        from .waitlist.views import leave  # noqa: PLC0415
+
+        return leave(request, self, token)
+
+    @re_path(r"^waitlist/offer/(?P<token>[A-Za-z0-9_\-]{1,300})/$")
+    def waitlist_offer(self, request, token):
+        from .waitlist.views import offer  # noqa: PLC0415
+
+        return offer(request, self, token)
+
     @path("manage/times/")
     def manage_times(self, request):
         from .views.manage import manage_times  # noqa: PLC0415
@@ -321,10 +353,21 @@ def taken_seats(*, since) -> dict:
 
 
 def taken_and_busy(*, since, until) -> tuple[dict, list[slots.Busy]]:
-    """Seats taken from `since` on, and connected staff's busy times between the two, in one
-    query: the booking page's query count stays as it was before calendars were connected."""
+    """Seats taken (or held for a waitlist offer) from `since` on, and connected staff's busy
+    times between the two, in one query: the booking page's query count stays as it was before
+    calendars and the waitlist came."""
     seats = (
         SlotSeat.objects.filter(slot_start__gte=since)
+        .order_by()
+        .values_list(
+            "slot_start",
+            Value(None, output_field=models.DateTimeField()),
+            Value(None, output_field=models.BigIntegerField()),
+        )
+    )
+    # Times held for a waitlist offer count as taken while the hold lasts (booking/waitlist).
+    held = (
+        WaitlistOffer.objects.filter(status="open", expires_at__gt=since, slot_start__gte=since)
         .order_by()
         .values_list(
             "slot_start",
@@ -339,7 +382,8 @@ def taken_and_busy(*, since, until) -> tuple[dict, list[slots.Busy]]:
     )
     taken: dict = {}
     busy_times = []
-    for start, end, who in seats.union(busy, all=True):
+    # Busy second: PostgreSQL types a UNION pairwise, and two NULL columns first would be text.
+    for start, end, who in seats.union(busy, held, all=True):
         if who is None:
             taken[start] = taken.get(start, 0) + 1
         else:
@@ -634,7 +678,33 @@ class BookingSettings(BaseSiteSetting):
         "can always change a visit in the inbox.",
     )
 
-    panels = [FieldPanel("staff_recipients"), FieldPanel("change_notice_hours")]
+    class WaitlistPolicy(models.TextChoices):
+        ONE_AT_A_TIME = "one_at_a_time", "One at a time, in the order patients joined"
+        EVERYONE_AT_ONCE = "everyone_at_once", "Everyone at once, first to claim"
+
+    waitlist_policy = models.CharField(
+        "offering freed times",
+        max_length=16,
+        choices=WaitlistPolicy.choices,
+        default=WaitlistPolicy.ONE_AT_A_TIME,
+        help_text="One at a time: the first patient on the waitlist who wants the time has it held "
+        "for them for the minutes below, then it passes to the next. Everyone at once: every patient "
+        "who wants it is emailed and the first to claim it books it.",
+    )
+    waitlist_hold_minutes = models.PositiveSmallIntegerField(
+        "hold an offered time for (minutes)",
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
+        help_text="One at a time only: how long a patient has to claim an offered time.",
+    )
+
+    panels = [
+        FieldPanel("staff_recipients"),
+        FieldPanel("change_notice_hours"),
+        MultiFieldPanel(
+            [FieldPanel("waitlist_policy"), FieldPanel("waitlist_hold_minutes")], heading="Waitlist"
+        ),
+    ]
     # Every new request's name and time goes to these addresses: who may change them (clinic.forms).
     base_form_class = PatientDataRoutingForm
     patient_data_routing = {

@@ -17,6 +17,8 @@ PARTS_OF_DAY = (
     (pgettext_lazy("part of the day", "Afternoon"), time(12)),
     (pgettext_lazy("part of the day", "Evening"), time(17)),
 )
+# The same parts by key, in the same order: what the waitlist stores for "mornings only".
+PART_KEYS = ("morning", "afternoon", "evening")
 # Days listed at once, two rows on a phone; "Earlier/Later dates" page through the rest, so the
 # page stays small however far ahead staff open bookings.
 DAYS_PER_PAGE = 8
@@ -84,6 +86,12 @@ def parts_of_day(day_slots: Sequence[Slot]) -> tuple[PartOfDay, ...]:
         if choices:
             parts.append(PartOfDay(name=name, choices=choices))
     return tuple(parts)
+
+
+def part_of_day(moment: time) -> str:
+    """The key (PART_KEYS) of the part of the day a local wall-clock time falls in."""
+    index = max(i for i, (_name, starts) in enumerate(PARTS_OF_DAY) if moment >= starts)
+    return PART_KEYS[index]
 
 
 def build_picker(

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 
 from . import slots
 from .errors import SlotTaken, SlotUnavailable
-from .models import DiscoveryVisitPage, SlotSeat, VisitRequest, busy_during
+from .models import DiscoveryVisitPage, SlotSeat, VisitRequest, WaitlistOffer, busy_during
 
 
 def cancel_and_free_seat(visit_request: VisitRequest, *, at: datetime) -> None:
@@ -25,14 +25,21 @@ def cancel_and_free_seat(visit_request: VisitRequest, *, at: datetime) -> None:
 
 
 def book_seat(
-    visit_request: VisitRequest, *, page: DiscoveryVisitPage, slot_start: datetime, now: datetime
+    visit_request: VisitRequest,
+    *,
+    page: DiscoveryVisitPage,
+    slot_start: datetime,
+    now: datetime,
+    claiming: WaitlistOffer | None = None,
 ) -> None:
     """A patient picks a time: it must be one the page offers now, with a seat left, or this
-    raises SlotUnavailable / SlotTaken."""
+    raises SlotUnavailable / SlotTaken. A time held for a waitlist offer is taken for everyone
+    but the patient `claiming` that offer."""
     rules = page.rules()
     closures = page.closure_list()
     # Only the slot's own count matters here; the seat insert below is what really decides.
-    taken = {slot_start: SlotSeat.objects.filter(slot_start=slot_start).count()}
+    held = held_seats(slot_start, now=now, excluding=claiming)
+    taken = {slot_start: SlotSeat.objects.filter(slot_start=slot_start).count() + held}
     if not slots.slot_is_free(slot_start, rules=rules, closures=closures, taken={}, now=now):
         raise SlotUnavailable()
     # Staff busy in their own calendar take a seat each: fewer seats to number, so the database
@@ -42,6 +49,16 @@ def book_seat(
         raise SlotTaken()
     seats = rules.capacity - len({b.who for b in busy})
     claim_seat(visit_request, slot_start=slot_start, capacity=seats, length=rules.visit_length)
+
+
+def held_seats(slot_start: datetime, *, now: datetime, excluding: WaitlistOffer | None = None) -> int:
+    """Seats of `slot_start` held for waitlist offers that have not expired."""
+    holds = WaitlistOffer.objects.filter(
+        slot_start=slot_start, status=WaitlistOffer.Status.OPEN, expires_at__gt=now
+    )
+    if excluding is not None:
+        holds = holds.exclude(pk=excluding.pk)
+    return holds.count()
 
 
 def reclaim_seat(visit_request: VisitRequest) -> None:

@@ -30,11 +30,12 @@ from .errors import (
     TooManyActive,
 )
 from .languages import current_language
-from .models import DiscoveryVisitPage, Notification, SlotSeat, VisitRequest
+from .models import DiscoveryVisitPage, Notification, SlotSeat, VisitRequest, WaitlistOffer
 from .notice import within_notice_window
 from .selectors import SPIKE_WINDOW
 from .tasks import enqueue_notification, enqueue_spike_alert
 from .tokens import UNSCHEDULED_MAX_AGE
+from .waitlist.tasks import offer_after_commit
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ def visit_request_create(
     submission_token: uuid.UUID | None = None,
     booked_here: VisitRequest | None = None,
     language: str | None = None,
+    offer: WaitlistOffer | None = None,
+    check_limit: bool = True,
     now: datetime | None = None,
 ) -> VisitRequest:
     """Save a request, at a slot (holding a seat) or at preferred times; queue its emails.
@@ -71,7 +74,9 @@ def visit_request_create(
     booking is still to come and the same patient sends (`_same_person`). Both raise
     AlreadySubmitted with the first request. The per-contact limit comes after, for the rest.
 
-    `language` (default: the active one, the page's) is the patient's: every message follows it."""
+    `language` (default: the active one, the page's) is the patient's: every message follows it.
+    `offer`: the waitlist offer being claimed, whose hold on the time is the patient's own (the
+    per-contact limit was checked when they joined the waitlist: `check_limit` False)."""
     now = now or timezone.now()
     if submission_token is not None:
         existing = VisitRequest.objects.filter(submission_token=submission_token).first()
@@ -85,7 +90,8 @@ def visit_request_create(
             and _same_person(booked_here, patient)
         ):
             raise AlreadySubmitted(booked_here, same_patient=True)
-    _check_active_limit(patient, now=now)
+    if check_limit:
+        _check_active_limit(patient, now=now)
     try:
         with transaction.atomic():
             visit_request = VisitRequest.objects.create(
@@ -108,7 +114,7 @@ def visit_request_create(
                 created_at=now,
             )
             if slot_start is not None:
-                seats.book_seat(visit_request, page=page, slot_start=slot_start, now=now)
+                seats.book_seat(visit_request, page=page, slot_start=slot_start, now=now, claiming=offer)
             notify(visit_request, Notification.Kind.CONFIRMATION, Notification.Kind.STAFF_NEW)
             _alert_staff_on_spike(visit_request, now=now)
             push_after_commit(visit_request)
@@ -202,6 +208,7 @@ def visit_request_cancel(
         seats.cancel_and_free_seat(visit_request, at=now)
         visit_request.save(update_fields=["status", "cancelled_at", "calendar_sequence", "updated_at"])
         push_after_commit(visit_request)
+        offer_after_commit()
         if by_patient:
             notify(visit_request, Notification.Kind.CANCELLED, Notification.Kind.STAFF_CANCELLED)
     return visit_request
@@ -213,6 +220,7 @@ def visit_request_reschedule(
     slot_start: datetime,
     now: datetime | None = None,
     by_patient: bool = True,
+    offer: WaitlistOffer | None = None,
 ) -> VisitRequest:
     """Move an active request to another free slot; its old seat is freed in the same transaction.
     The patient's own move is refused inside the notice window (InsideNoticeWindow).
@@ -227,7 +235,9 @@ def visit_request_reschedule(
             _check_notice(visit_request, now=now)
         previous = visit_request.slot_start
         SlotSeat.objects.filter(visit_request=visit_request).delete()
-        seats.book_seat(visit_request, page=visit_request.page, slot_start=slot_start, now=now)
+        seats.book_seat(
+            visit_request, page=visit_request.page, slot_start=slot_start, now=now, claiming=offer
+        )
         visit_request.reminder_sent_at = None
         # Links sent before the move stop working; the "new time" email carries the new one.
         visit_request.link_version += 1
@@ -237,6 +247,8 @@ def visit_request_reschedule(
             update_fields=["reminder_sent_at", "link_version", "calendar_sequence", "updated_at"]
         )
         push_after_commit(visit_request)
+        if previous:
+            offer_after_commit()  # the old time is free for the waitlist
         if by_patient:
             notify(
                 visit_request,
@@ -257,6 +269,8 @@ def visit_request_set_status(
         visit_request = VisitRequest.objects.select_for_update().get(pk=visit_request.pk)
         if status in VisitRequest.CANCELLED_STATUSES:
             # Cancelling again keeps the time of the first cancellation.
+            if visit_request.is_active and visit_request.slot_start:
+                offer_after_commit()
             seats.cancel_and_free_seat(visit_request, at=visit_request.cancelled_at or timezone.now())
         elif visit_request.status in VisitRequest.CANCELLED_STATUSES and visit_request.slot_start:
             seats.reclaim_seat(visit_request)
@@ -368,6 +382,7 @@ def visit_request_anonymise(*, visit_request: VisitRequest, now: datetime | None
         visit_request = VisitRequest.objects.select_for_update().get(pk=visit_request.pk)
         if visit_request.is_active:
             seats.cancel_and_free_seat(visit_request, at=now)
+            offer_after_commit()
         visit_request.first_name = "Anonymised"
         visit_request.last_name = ""
         visit_request.email = "anonymised@invalid"

@@ -16,6 +16,7 @@ from .admin.views import opening_hours_check_page, opening_hours_check_site, sou
 from .admin.viewset import VisitRequestViewSet
 from .calendars import wagtail_hooks as calendar_hooks  # noqa: F401 - registers calendar sync's hooks
 from .permissions import can_view_visit_requests
+from .waitlist import admin as waitlist_admin
 
 visit_request_viewset = VisitRequestViewSet()
 
@@ -33,7 +34,7 @@ def add_visit_panel(request, panels):
 
 @hooks.register("register_log_actions")
 def register_booking_log_actions(actions):
-    for action, label, past_tense in audit.ACTIONS:
+    for action, label, past_tense in audit.ACTIONS + waitlist_admin.ACTIONS:
         actions.register_action(action, label, past_tense)
 
 
@@ -41,6 +42,9 @@ def register_booking_log_actions(actions):
 def register_report_url():
     return [
         path("reports/visit-sources/", source_report, name="booking_source_report"),
+        path("booking/waitlist/", waitlist_admin.index_view, name="booking_waitlist"),
+        path("booking/waitlist/<int:pk>/offer/", waitlist_admin.offer_view, name="booking_waitlist_offer"),
+        path("booking/waitlist/<int:pk>/remove/", waitlist_admin.remove_view, name="booking_waitlist_remove"),
         path(
             "booking/opening-hours-check/page/<int:page_id>/",
             opening_hours_check_page,
@@ -75,6 +79,18 @@ def register_source_report_menu_item():
         name="visit-sources",
         icon_name="doc-full",
         order=900,
+    )
+
+
+class WaitlistMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_view_visit_requests(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_waitlist_menu_item():
+    return WaitlistMenuItem(
+        "Waitlist", reverse("booking_waitlist"), name="waitlist", icon_name="time", order=151
     )
 
 

@@ -3,6 +3,7 @@
 from wagtail.admin.ui.components import Component
 
 from .. import selectors
+from ..waitlist.admin import waiting_count
 
 
 class DashboardPanel(Component):
@@ -25,4 +26,5 @@ class DashboardPanel(Component):
             "to_mark": selectors.visits_needing_outcome()[:10],
             "failed": selectors.visit_requests_with_failed_emails()[:20],
             "spike": selectors.request_spike(),
+            "waiting_count": waiting_count(),
         }

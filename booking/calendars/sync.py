@@ -25,6 +25,7 @@ from django.utils import timezone
 from ..emails import admin_url, clinic_for
 from ..models import DiscoveryVisitPage, SlotSeat, VisitRequest
 from ..permissions import can_view_visit_requests
+from ..waitlist.tasks import offer_after_commit
 from . import busy, crypto
 from .alerts import raise_alert
 from .ics import is_ours, single_event_calendar, staff_uid, visit_event
@@ -286,6 +287,8 @@ def _rebuild_busy(connection: CalendarConnection, changes, *, now: datetime) -> 
             batch_size=500,
         )
         CalendarConnection.objects.filter(pk=connection.pk).update(busy_window=key)
+        # A busy time that ended or moved may have freed a time someone on the waitlist wants.
+        offer_after_commit()
     return len(texts), len(intervals)
 
 

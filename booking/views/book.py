@@ -204,6 +204,7 @@ def _render_form(
             # The browser that has just booked is reminded of it, on every view of the form.
             "booked_here": _booked_here(request),
             "thanks_url": page.get_url(request) + page.reverse_subpage("thanks"),
+            "waitlist_url": page.get_url(request) + page.reverse_subpage("waitlist"),
         }
     )
     return TemplateResponse(request, "booking/discovery_visit_page.html", context, status=status)

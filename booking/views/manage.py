@@ -171,6 +171,7 @@ def manage(request, page):
         "error_list": [error] if error else [],
         "ics_url": _route(request, page, "manage_session_ics"),
         "cancel_url": _route(request, page, "manage_cancel"),
+        "earlier_url": _route(request, page, "manage_earlier"),
         **notice,
     }
     return no_referrer(TemplateResponse(request, "booking/manage.html", context, status=status))

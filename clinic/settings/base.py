@@ -447,3 +447,6 @@ CALENDAR_FEED_RATE_LIMIT = os.environ.get("CALENDAR_FEED_RATE_LIMIT", "60/h")
 # Plain-HTTP CalDAV addresses are refused in production (passwords would cross the network in
 # clear); development and tests talk to a local server.
 CALENDAR_ALLOW_HTTP = False
+
+# The minute jobs `manage.py run_scheduler` runs beside `make run` (production: systemd timers).
+SCHEDULER_COMMANDS = ["publish_scheduled", "waitlist_advance"]

@@ -1,16 +1,19 @@
-"""Anonymise old visit requests: names, contact details and notes go; counts for reports stay."""
+"""Anonymise old visit requests and waitlist entries: names, contact details and notes go; counts
+for reports stay."""
 
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
 from booking.housekeeping import visit_requests_purge
+from booking.waitlist.services import waitlist_entries_purge
 
 
 class Command(BaseCommand):
     help = (
         "Anonymise visit requests whose visit (or request, when no time was booked) is older than "
-        "--older-than DAYS. Keeps status, time, concern and source article for reports."
+        "--older-than DAYS, and waitlist entries that ended (or were made) that long ago. Keeps status, "
+        "time, concern and source article for reports."
     )
 
     def add_arguments(self, parser):
@@ -21,3 +24,5 @@ class Command(BaseCommand):
             raise CommandError("--older-than must be at least 1 day.")
         count = visit_requests_purge(older_than=timedelta(days=older_than))
         self.stdout.write(f"Anonymised {count} visit request(s) older than {older_than} days.")
+        entries = waitlist_entries_purge(older_than=timedelta(days=older_than))
+        self.stdout.write(f"Anonymised {entries} waitlist entry(ies) older than {older_than} days.")

@@ -1,11 +1,13 @@
-"""Runs Wagtail's `publish_scheduled` every minute until stopped, so scheduled pages (articles) go
-live, and expired ones come down, on time. `make run` starts it beside the development server and
-it stops with it; production runs `publish_scheduled` from a systemd timer instead
-(deploy/systemd/clinic-publish-scheduled.timer, docs/deployment.md)."""
+"""Runs the minute jobs (settings.SCHEDULER_COMMANDS: Wagtail's `publish_scheduled`, so scheduled
+pages go live and expired ones come down on time, and booking's `waitlist_advance`, which hands
+expired waitlist holds on) every minute until stopped. `make run` starts it beside the development
+server and it stops with it; production runs each from a systemd timer instead
+(deploy/systemd/clinic-publish-scheduled.timer, clinic-waitlist-advance.timer, docs/deployment.md)."""
 
 import os
 import time
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, connections
@@ -13,8 +15,9 @@ from django.db import DatabaseError, connections
 
 class Command(BaseCommand):
     help = (
-        "Publish scheduled pages (Wagtail's publish_scheduled) now and every --every seconds, until "
-        "stopped or until the process that started it ends (make run's shell)."
+        "Run the minute jobs (SCHEDULER_COMMANDS: publish scheduled pages, advance the waitlist) now "
+        "and every --every seconds, until stopped or until the process that started it ends (make "
+        "run's shell)."
     )
 
     def add_arguments(self, parser):
@@ -26,12 +29,13 @@ class Command(BaseCommand):
         runs = 0
         while True:
             _close_stale_connections()
-            try:
-                call_command("publish_scheduled", stdout=self.stdout, stderr=self.stderr)
-            except DatabaseError as error:
-                # The database is busy or being migrated (make run migrates before it serves): the
-                # next run catches up, since publish_scheduled publishes everything that is due.
-                self.stderr.write(f"publish_scheduled failed, trying again in {every:g} s: {error}")
+            for command in settings.SCHEDULER_COMMANDS:
+                try:
+                    call_command(command, stdout=self.stdout, stderr=self.stderr)
+                except DatabaseError as error:
+                    # The database is busy or being migrated (make run migrates before it serves):
+                    # the next run catches up, since each job does everything that is due.
+                    self.stderr.write(f"{command} failed, trying again in {every:g} s: {error}")
             runs += 1
             if times and runs >= times:
                 return

@@ -1,0 +1,266 @@
+"""A freed time goes to the waitlist: to the right patient under each policy, held for them and
+hidden from /book/ meanwhile, handed on when the hold expires, never inside the notice window."""
+
+import io
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+import time_machine
+
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from booking import services
+from booking.errors import SlotTaken
+from booking.models import BookingSettings
+from booking.waitlist.models import WaitlistEntry, WaitlistOffer
+from booking.waitlist.offers import offer_by_staff, offer_free_times, waitlist_advance, wants
+from booking.waitlist.services import OfferGone, offer_claim, waitlist_entry_create, waitlist_entry_leave
+from tests import factories
+
+from .conftest import ALL_DAYS, book, join, patient, set_policy
+
+ONE = BookingSettings.WaitlistPolicy.ONE_AT_A_TIME
+EVERYONE = BookingSettings.WaitlistPolicy.EVERYONE_AT_ONCE
+
+pytestmark = pytest.mark.django_db
+
+
+def cancel_first(page, django_capture_on_commit_callbacks, *, by_patient=True):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.visit_request_cancel(visit_request=page.booked[0], by_patient=by_patient)
+    return page.booked[0].slot_start
+
+
+def test_a_cancel_offers_the_time_to_the_first_to_join_only_under_one_at_a_time(
+    small_page, django_capture_on_commit_callbacks
+):
+    first, second = join(small_page, 1), join(small_page, 2)
+    mail.outbox.clear()
+    freed = cancel_first(small_page, django_capture_on_commit_callbacks)
+    offer = WaitlistOffer.objects.get()
+    assert offer.entry == first
+    assert offer.slot_start == freed
+    assert offer.expires_at is not None
+    assert not second.offers.exists()
+    offered = [m for m in mail.outbox if "A time has opened up" in m.subject]
+    assert [m.to for m in offered] == [["pat1@example.com"]]
+
+
+def test_a_cancel_offers_the_time_to_everyone_who_wants_it_under_everyone_at_once(
+    small_page, django_capture_on_commit_callbacks
+):
+    set_policy(small_page, EVERYONE)
+    entries = [join(small_page, n) for n in range(3)]
+    mail.outbox.clear()
+    cancel_first(small_page, django_capture_on_commit_callbacks)
+    assert {o.entry_id for o in WaitlistOffer.objects.all()} == {e.pk for e in entries}
+    assert all(o.expires_at is None for o in WaitlistOffer.objects.all())
+    assert sorted(m.to[0] for m in mail.outbox if "A time has opened up" in m.subject) == [
+        "pat0@example.com",
+        "pat1@example.com",
+        "pat2@example.com",
+    ]
+
+
+def test_a_patient_who_wants_another_day_is_not_offered_the_time(
+    small_page, target_day, django_capture_on_commit_callbacks
+):
+    other_days = [d for d in ALL_DAYS if d != target_day.weekday()]
+    join(small_page, 1, weekdays=other_days)
+    join(small_page, 2, parts=["afternoon", "evening"])
+    wanted = join(small_page, 3)
+    cancel_first(small_page, django_capture_on_commit_callbacks)
+    assert [o.entry for o in WaitlistOffer.objects.all()] == [wanted]
+
+
+def test_a_held_time_is_not_on_the_booking_page_during_the_hold(
+    small_page, django_capture_on_commit_callbacks
+):
+    join(small_page, 1)
+    cancel_first(small_page, django_capture_on_commit_callbacks)
+    assert small_page.free_slots() == []
+
+
+def test_a_held_time_cannot_be_booked_from_the_booking_form(small_page, django_capture_on_commit_callbacks):
+    join(small_page, 1)
+    freed = cancel_first(small_page, django_capture_on_commit_callbacks)
+    with pytest.raises(SlotTaken):
+        services.visit_request_create(page=small_page, patient=patient(50), slot_start=freed)
+
+
+def test_claiming_a_held_time_books_it_for_the_patient(small_page, django_capture_on_commit_callbacks):
+    entry = join(small_page, 1)
+    freed = cancel_first(small_page, django_capture_on_commit_callbacks)
+    visit = offer_claim(offer=WaitlistOffer.objects.get())
+    assert visit.slot_start == freed
+    assert visit.email == "pat1@example.com"
+    entry.refresh_from_db()
+    assert entry.status == WaitlistEntry.Status.BOOKED
+    assert WaitlistOffer.objects.get().status == WaitlistOffer.Status.CLAIMED
+
+
+def test_under_everyone_at_once_the_second_claim_finds_the_time_taken(
+    small_page, django_capture_on_commit_callbacks
+):
+    set_policy(small_page, EVERYONE)
+    join(small_page, 1), join(small_page, 2)
+    cancel_first(small_page, django_capture_on_commit_callbacks)
+    first, second = WaitlistOffer.objects.order_by("pk")
+    offer_claim(offer=second)
+    with pytest.raises(OfferGone) as gone:
+        offer_claim(offer=first)
+    assert gone.value.reason == "taken"
+    first.refresh_from_db()
+    assert first.status == WaitlistOffer.Status.TAKEN
+    assert first.entry.status == WaitlistEntry.Status.WAITING
+
+
+def test_an_expired_hold_passes_to_the_next_patient(small_page, django_capture_on_commit_callbacks):
+    first, second = join(small_page, 1), join(small_page, 2)
+    cancel_first(small_page, django_capture_on_commit_callbacks)
+    offer = WaitlistOffer.objects.get()
+    with time_machine.travel(offer.expires_at - timedelta(seconds=1)):
+        assert waitlist_advance()["expired"] == 0
+    with time_machine.travel(offer.expires_at + timedelta(seconds=1)):
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            counts = waitlist_advance()
+        with pytest.raises(OfferGone) as gone:
+            offer_claim(offer=offer)
+    assert counts["expired"] == 1
+    assert gone.value.reason == "expired"
+    handed = WaitlistOffer.objects.get(entry=second)
+    assert handed.slot_start == offer.slot_start
+    assert [m.to for m in mail.outbox] == [["pat2@example.com"]]
+    assert first.offers.get().status == WaitlistOffer.Status.EXPIRED
+
+
+def test_no_offer_inside_the_notice_window(small_page, django_capture_on_commit_callbacks):
+    settings_ = BookingSettings.for_site(small_page.get_site())
+    settings_.change_notice_hours = 24 * 10
+    settings_.save()
+    join(small_page, 1)
+    cancel_first(small_page, django_capture_on_commit_callbacks, by_patient=False)  # staff may
+    assert not WaitlistOffer.objects.exists()
+
+
+def test_an_open_offer_is_withdrawn_once_the_notice_window_begins(
+    small_page, django_capture_on_commit_callbacks
+):
+    settings_ = BookingSettings.for_site(small_page.get_site())
+    settings_.change_notice_hours = 24
+    settings_.save()
+    set_policy(small_page, EVERYONE)
+    join(small_page, 1)
+    cancel_first(small_page, django_capture_on_commit_callbacks)
+    offer = WaitlistOffer.objects.get()
+    with time_machine.travel(offer.slot_start - timedelta(hours=23)):
+        assert waitlist_advance()["withdrawn"] == 1
+    offer.refresh_from_db()
+    assert offer.status == WaitlistOffer.Status.WITHDRAWN
+
+
+def test_leaving_frees_the_held_time_for_the_next_patient(small_page, django_capture_on_commit_callbacks):
+    first, second = join(small_page, 1), join(small_page, 2)
+    cancel_first(small_page, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        waitlist_entry_leave(entry=first)
+    assert WaitlistOffer.objects.get(entry=second).status == WaitlistOffer.Status.OPEN
+
+
+def test_a_second_offer_pass_offers_nothing_twice(small_page, django_capture_on_commit_callbacks):
+    set_policy(small_page, EVERYONE)
+    join(small_page, 1)
+    cancel_first(small_page, django_capture_on_commit_callbacks)
+    assert offer_free_times() == 0
+    assert WaitlistOffer.objects.count() == 1
+
+
+def test_a_booked_patient_waiting_for_earlier_has_their_visit_moved(
+    small_page, django_capture_on_commit_callbacks
+):
+    later = small_page.booked[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = waitlist_entry_create(
+            page=small_page,
+            visit_request=later,
+            weekdays=ALL_DAYS,
+            parts=["morning"],
+            until=timezone.localdate() + timedelta(days=30),
+        )
+    assert not WaitlistOffer.objects.exists()  # nothing earlier is free
+    freed = cancel_first(small_page, django_capture_on_commit_callbacks)
+    offer = WaitlistOffer.objects.get(entry=entry)
+    moved = offer_claim(offer=offer)
+    assert moved.pk == later.pk
+    assert moved.slot_start == freed
+    assert moved.__class__.objects.filter(status__in=moved.ACTIVE_STATUSES).count() == 1
+
+
+def test_staff_can_offer_a_time_by_hand(small_page, django_capture_on_commit_callbacks):
+    set_policy(small_page, EVERYONE)
+    entry = join(small_page, 1, weekdays=[])
+    freed = cancel_first(small_page, django_capture_on_commit_callbacks)
+    assert not WaitlistOffer.objects.exists()
+    offer = offer_by_staff(entry=entry, slot_start=freed)
+    assert offer.by_staff
+    assert offer.expires_at is not None
+
+
+def test_a_hold_is_handed_on_by_the_clock_across_the_end_of_daylight_saving_time(
+    home, clinic_settings, django_capture_on_commit_callbacks
+):
+    """Offered at 01:45 EDT on 1 November 2026, a 30-minute hold ends at 01:15 EST: earlier on
+    the wall clock, 30 minutes later in fact. It is neither cut short nor stretched by an hour."""
+    with time_machine.travel(datetime(2026, 10, 30, 16, 0, tzinfo=UTC), tick=False):
+        page = factories.DiscoveryVisitPageFactory(
+            parent=home, hours=[(0, time(9), time(10))], horizon_days=5
+        )
+        clinic_settings.appointment_page = page
+        clinic_settings.save()
+        factories.BookingSettingsFactory(site=clinic_settings.site)
+        booked = [book(page, slot.start, n=100 + i) for i, slot in enumerate(page.free_slots())]
+        assert [b.slot_start.astimezone(UTC).hour for b in booked] == [14, 14]  # Monday 9:00 EST
+        first, second = join(page, 1), join(page, 2)
+    offered_at = datetime(2026, 11, 1, 5, 45, tzinfo=UTC)  # 01:45 EDT
+    with time_machine.travel(offered_at, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.visit_request_cancel(visit_request=booked[0])
+        offer = first.offers.get()
+    assert offer.expires_at == offered_at + timedelta(minutes=30)
+    local = offer.expires_at.astimezone(timezone.get_default_timezone())
+    assert (local.hour, local.minute, local.tzname()) == (1, 15, "EST")
+    with time_machine.travel(datetime(2026, 11, 1, 6, 10, tzinfo=UTC), tick=False):  # 01:10 EST
+        assert waitlist_advance()["expired"] == 0
+    with (
+        time_machine.travel(datetime(2026, 11, 1, 6, 16, tzinfo=UTC), tick=False),  # 01:16 EST
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        counts = waitlist_advance()
+    assert counts["expired"] == 1
+    assert second.offers.get().slot_start == booked[0].slot_start
+
+
+def test_wants_compares_the_local_day_and_part(settings):
+    tz = timezone.get_default_timezone()
+    # 2026-11-02 01:30 UTC is Sunday 1 November 20:30 EST: an evening, on a Sunday.
+    start = datetime(2026, 11, 2, 1, 30, tzinfo=UTC)
+    assert wants(weekdays=[6], parts=["evening"], until=date(2026, 11, 1), slot_start=start, tz=tz)
+    assert not wants(weekdays=[0], parts=["evening"], until=date(2026, 11, 30), slot_start=start, tz=tz)
+    assert not wants(weekdays=[6], parts=["morning"], until=date(2026, 11, 30), slot_start=start, tz=tz)
+    assert not wants(weekdays=[6], parts=["evening"], until=date(2026, 10, 31), slot_start=start, tz=tz)
+
+
+def test_the_retention_purge_anonymises_old_waitlist_entries(small_page):
+    old = join(small_page, 1)
+    recent = join(small_page, 2)
+    WaitlistEntry.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=400))
+    call_command("purge_visit_requests", older_than=365, stdout=io.StringIO())
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.first_name, old.email, old.phone) == ("Anonymised", "anonymised@invalid", "")
+    assert old.anonymised_at is not None
+    assert old.status == WaitlistEntry.Status.REMOVED
+    assert recent.email == "pat2@example.com"
