@@ -101,3 +101,10 @@ def _clock(local: datetime) -> str:
     # Django's "A" is not translated in every language ("AM" in Spanish): ours is.
     half = pgettext("clock, before noon", "AM") if local.hour < 12 else pgettext("clock, after noon", "PM")
     return f"{local.hour % 12 or 12}:{local:%M} {half}"
+
+
+def spreadsheet_safe(value) -> str:
+    """A cell's text that a spreadsheet shows as text: one starting with = + - @ (or a tab or
+    carriage return) is a formula to Excel and LibreOffice, and patients type into these fields."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text

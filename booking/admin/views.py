@@ -26,7 +26,7 @@ from wagtail.models import Site
 from clinic.models import ClinicSettings
 
 from .. import audit, errors, selectors, services
-from ..formatting import clinic_wall_time, visit_time, zone_label
+from ..formatting import clinic_wall_time, spreadsheet_safe, visit_time, zone_label
 from ..models import DiscoveryVisitPage, VisitRequest
 from ..permissions import can_change_visit_requests, can_export_visit_requests, can_view_visit_requests
 from ..picker import build_picker, parse_day
@@ -35,12 +35,6 @@ from .exports import EXPORT_CHUNK_SIZE, spreadsheet_export_start
 from .forms import move_slots
 from .panels import OpeningHoursCheck, opening_hours_from_form, weekly_hours_from_form
 from .reports import source_chart
-
-
-def _csv_safe(value):
-    # Spreadsheet apps run cells starting with = + - @ as formulas; patients type into these.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
 def xlsx_clinic_time_format() -> str:
@@ -163,11 +157,11 @@ class VisitRequestIndexView(IndexView):
             # Most cells are text, which Wagtail passes through force_str after looking for a
             # preprocessing function (a dozen isinstance checks and a partial per cell, a fifth of
             # a large export's time): go straight to the end.
-            return _csv_safe(value) if export_format == self.FORMAT_CSV else value
+            return spreadsheet_safe(value) if export_format == self.FORMAT_CSV else value
         value = super().preprocess_field_value(field, value, export_format)
         if export_format != self.FORMAT_CSV or not isinstance(value, str):
             return value  # XLSX: Wagtail writes every string as text, never as a formula
-        return _csv_safe(value)
+        return spreadsheet_safe(value)
 
     def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
         for cell in super().generate_xlsx_row(worksheet, row_dict, date_format=date_format):

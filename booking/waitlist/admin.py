@@ -17,7 +17,10 @@ from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
-from ..formatting import clinic_wall_time, visit_time
+from clinic.phone import readable_phone
+
+from ..formatting import spreadsheet_safe, visit_time
+from ..languages import language_name
 from ..permissions import can_change_visit_requests, can_export_visit_requests, can_view_visit_requests
 from ..slots import parse_slot_value, slot_value
 from .emails import wishes
@@ -38,7 +41,7 @@ ACTIONS = [
 EXPORT_HEADINGS = [
     "Entry",
     "Status",
-    "Joined (clinic time)",
+    "Joined",
     "First name",
     "Last name",
     "Email",
@@ -119,13 +122,14 @@ def _export(request, status: str) -> HttpResponse:
             [
                 entry.pk,
                 entry.get_status_display(),
-                clinic_wall_time(entry.created_at).strftime("%Y-%m-%d %H:%M"),
-                *_safe([entry.first_name, entry.last_name, entry.email, entry.phone]),
+                visit_time(entry.created_at),
+                *map(spreadsheet_safe, [entry.first_name, entry.last_name, entry.email]),
+                spreadsheet_safe(readable_phone(entry.phone)),
                 entry.visit_request_id or "",
                 words["days"],
                 words["parts"],
                 entry.until.isoformat(),
-                entry.language,
+                language_name(entry.language),
                 len(offers),
                 visit_time(claimed.slot_start) if claimed else "",
             ]
@@ -139,14 +143,6 @@ def _export(request, status: str) -> HttpResponse:
         data={"status": status, "rows": count},
     )
     return response
-
-
-def _safe(values: list[str]) -> list[str]:
-    # A cell starting with = + - @ is a formula to a spreadsheet: quote it. A phone's "+1..." is
-    # a number, left as it is.
-    return [
-        "'" + v if v[:1] in ("=", "-", "@") or (v[:1] == "+" and not v[1:].isdigit()) else v for v in values
-    ]
 
 
 def offer_view(request, pk):

@@ -2,6 +2,9 @@
 time by hand and removes an entry; editors do not see it; the dashboard counts waiting patients;
 every look and change is in the audit log."""
 
+import csv
+import io
+
 import pytest
 
 from django.core import mail
@@ -11,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import ModelLogEntry
 
 from booking import services
+from booking.formatting import visit_time
 from booking.slots import slot_value
 from booking.waitlist.models import WaitlistEntry, WaitlistOffer
 
@@ -96,3 +100,18 @@ def test_the_export_has_the_entries_and_is_logged(client, front_desk, small_page
     assert response["Content-Type"].startswith("text/csv")
     assert "pat1@example.com" in body
     assert ModelLogEntry.objects.filter(action="booking.waitlist.exported").exists()
+
+
+def test_the_export_reads_as_the_inbox_export_does(client, front_desk, small_page):
+    """Clinic time with its zone, the phone as dialled (text to a spreadsheet, not +1954… as a
+    number), the language by name, formulas inert (issue 14's rules for every export)."""
+    entry = join(small_page, 1)
+    entry.first_name = "=HYPERLINK(1)"
+    entry.save()
+    client.force_login(front_desk)
+    [row] = csv.DictReader(io.StringIO(client.get("/admin/booking/waitlist/?export=csv").content.decode()))
+    assert row["Joined"] == visit_time(entry.created_at)
+    assert row["Joined"].endswith(" ET")
+    assert row["Phone"] == "(954) 555-0001"
+    assert row["Language"] == "English"
+    assert row["First name"] == "'=HYPERLINK(1)"
