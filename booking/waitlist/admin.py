@@ -7,6 +7,7 @@ import csv
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -65,6 +66,10 @@ def entries(*, status: str = "waiting"):
     return rows.order_by("created_at", "pk")
 
 
+# Entries a page of the listing shows (the inbox shows 50 requests a page too).
+PER_PAGE = 50
+
+
 def waiting_count() -> int:
     return WaitlistEntry.objects.filter(status=WaitlistEntry.Status.WAITING).count()
 
@@ -81,7 +86,8 @@ def index_view(request):
         status = "waiting"
     if request.GET.get("export") == "csv":
         return _export(request, status)
-    rows = list(entries(status=status)[:200])
+    page = Paginator(entries(status=status), PER_PAGE).get_page(request.GET.get("p"))
+    rows = list(page.object_list)
     # Who looked at which patients' entries, one audit entry each, as the inbox logs its listings.
     content_type_id = ContentType.objects.get_for_model(WaitlistEntry).pk
     ModelLogEntry.objects.bulk_create(
@@ -97,7 +103,17 @@ def index_view(request):
         for entry in rows
     )
     context = {
-        "rows": [{"entry": entry, **wishes(entry)} for entry in rows],
+        "rows": [
+            {
+                "entry": entry,
+                "phone": readable_phone(entry.phone),
+                "language": language_name(entry.language),
+                **wishes(entry),
+            }
+            for entry in rows
+        ],
+        "items": page,
+        "elided_page_range": page.paginator.get_elided_page_range(page.number),
         "status": status,
         "statuses": [*WaitlistEntry.Status.choices, ("all", "All")],
         "can_change": can_change_visit_requests(request.user),

@@ -52,6 +52,18 @@ def test_the_waitlist_listing_takes_the_same_queries_for_2_or_20_entries(client,
     assert len(many) == len(few)
 
 
+def test_the_listing_pages_through_every_entry_and_shows_the_phone_as_dialled(client, front_desk, small_page):
+    for n in range(1, 53):
+        join(small_page, n, language="es" if n == 52 else "en")
+    client.force_login(front_desk)
+    first = client.get("/admin/booking/waitlist/").content.decode()
+    assert "Pat1 Waiting" in first and "Pat50 Waiting" in first and "Pat51 Waiting" not in first
+    assert "(954) 555-0001" in first and "+19545550001" not in first
+    second = client.get("/admin/booking/waitlist/?p=2").content.decode()
+    assert "Pat51 Waiting" in second and "Pat52 Waiting" in second and "Pat1 Waiting" not in second
+    assert "(Spanish)" in second
+
+
 def test_an_editor_does_not_see_the_waitlist(client, editor, small_page):
     client.force_login(editor)
     assert client.get("/admin/booking/waitlist/").status_code in (302, 403)
