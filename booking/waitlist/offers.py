@@ -7,6 +7,7 @@ minute, never an offer. Which entries want which time is `wants`, a pure functio
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, timedelta, tzinfo
 
 from django.db import IntegrityError, transaction
@@ -17,9 +18,11 @@ from wagtail.models import Site
 from ..models import BookingSettings, DiscoveryVisitPage, VisitRequest
 from ..notice import within_notice_window
 from ..picker import part_of_day
-from . import tasks
+from . import emails, tasks
 from .emails import OFFER_EMAIL
 from .models import WaitlistEntry, WaitlistOffer
+
+logger = logging.getLogger(__name__)
 
 
 def wants(
@@ -198,7 +201,28 @@ def waitlist_advance(*, now: datetime | None = None) -> dict[str, int]:
     counts["taken"] = _end_offers(taken, WaitlistOffer.Status.TAKEN, now=now)
     counts["ended"] = _end_entries(now=now)
     counts["offered"] = offer_free_times(now=now)
+    counts["resent"] = _send_unsent_offers(now=now)
     return counts
+
+
+# An offer's email is queued when it is made; one still unsent this long after was lost on the
+# way (the mail server refused it, the worker was down): the minute's pass sends it itself.
+UNSENT_AFTER = timedelta(minutes=2)
+
+
+def _send_unsent_offers(*, now: datetime) -> int:
+    """Open offers whose email never went out, sent again: a failing mail server costs the patient
+    a few minutes of their hold, never the offer."""
+    unsent = WaitlistOffer.objects.filter(
+        status=WaitlistOffer.Status.OPEN, email_sent_at__isnull=True, created_at__lte=now - UNSENT_AFTER
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in unsent:
+        try:
+            sent += emails.send(OFFER_EMAIL, pk, now=now) == "sent"
+        except Exception:  # noqa: BLE001 (the next minute tries again; the others still go out)
+            logger.warning("Waitlist offer #%s: its email failed again", pk, exc_info=True)
+    return sent
 
 
 def _end_offers(pks: list[int], status: str, *, now: datetime) -> int:

@@ -264,3 +264,24 @@ def test_the_retention_purge_anonymises_old_waitlist_entries(small_page):
     assert old.anonymised_at is not None
     assert old.status == WaitlistEntry.Status.REMOVED
     assert recent.email == "pat2@example.com"
+
+
+def test_an_offer_whose_email_failed_is_sent_by_the_next_minutes_pass(
+    small_page, settings, django_capture_on_commit_callbacks
+):
+    """A failing mail server costs the patient a few minutes of their hold, never the offer."""
+    join(small_page, 1)
+    # A real SMTP connection to a closed port: refused at once.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    cancel_first(small_page, django_capture_on_commit_callbacks)
+    offer = WaitlistOffer.objects.get()
+    assert offer.email_sent_at is None
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox.clear()
+    assert waitlist_advance(now=offer.created_at + timedelta(seconds=30))["resent"] == 0  # maybe queued
+    assert waitlist_advance(now=offer.created_at + timedelta(minutes=3))["resent"] == 1
+    assert [m.to for m in mail.outbox] == [["pat1@example.com"]]
+    assert waitlist_advance(now=offer.created_at + timedelta(minutes=4))["resent"] == 0  # once
+    offer.refresh_from_db()
+    assert offer.status == WaitlistOffer.Status.OPEN
