@@ -30,13 +30,28 @@ def search_pages(pages: QuerySet, terms: str, *, limit: int = MAX_RESULTS) -> li
     pages: "hip pain" would otherwise rank a short Services page above the hip-pain guide."""
     if not terms:
         return []
-    in_title = list(pages.search(terms, fields=["title"], operator="and")[:limit])
+    in_title = _best(pages, terms, limit=limit, fields=["title"], operator="and")
     seen = {page.pk for page in in_title}
-    everywhere = [page for page in pages.search(terms, operator="and")[:limit] if page.pk not in seen]
+    everywhere = [page for page in _best(pages, terms, limit=limit, operator="and") if page.pk not in seen]
     results = in_title + everywhere
     if not results:
-        results = list(pages.search(terms, operator="or")[:limit])
+        results = _best(pages, terms, limit=limit, operator="or")
     return results[:limit]
+
+
+def _best(pages: QuerySet, terms: str, *, limit: int, **options) -> list:
+    """The best `limit` matches of at most `limit` candidates: the newest pages that match, ranked.
+
+    Ranking reads every match's indexed text (a 1,000-word article's is ~3 kB): over the 2,350
+    articles of 5,000 that say "hip" it cost more than the rest of the page. Matching alone is an
+    index lookup (clinic/migrations/0011_search_indexes), so the newest `limit` matches are found
+    without ranking and only they are ranked; a search with fewer matches than that (the usual
+    case) ranks them all, as before."""
+    newest = pages.order_by("-first_published_at")
+    candidates = [page.pk for page in newest.search(terms, order_by_relevance=False, **options)[:limit]]
+    if not candidates:
+        return []
+    return list(Page.objects.filter(pk__in=candidates).search(terms, **options)[:limit])
 
 
 def _intro_lookups() -> list[str]:

@@ -121,6 +121,9 @@ MIDDLEWARE = [
     "clinic.page_cache.PageCacheMiddleware",
     # After the page cache: finds the site and its home page once per generation, not per request.
     "clinic.serving.SiteLookupMiddleware",
+    # A page's URL asked for without the request (`{{ page.url }}` in Wagtail's page explorer)
+    # reads the site root paths once per request, not once per page (clinic/public_url.py).
+    "clinic.public_url.RequestURLCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
