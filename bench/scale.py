@@ -597,9 +597,11 @@ def crawl(args) -> None:
                 print(f"crawl: {hits:,} hits of {len(urls):,} in {rounds[-1][2]:.0f} s", flush=True)
         memory = ""
         if args.redis:
+            # This database's keys only (the server may be shared): their memory, summed.
             memory = _django(
                 "from django.core.cache import cache; c = cache._cache.get_client(); "
-                "info = c.info('memory'); print(info['used_memory_human'], c.dbsize())",
+                "n = sum(c.memory_usage(k) or 0 for k in c.scan_iter(count=1000)); "
+                "print(f'{c.dbsize():,} keys, {n / 1e6:.0f} MB')",
                 env,
             ).strip()
         else:

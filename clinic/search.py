@@ -9,7 +9,8 @@ from wagtail.models import Page, get_page_models
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 12
-MAX_RESULTS = 200
+# Ten pages of ten results: nobody reads further, and each result is ranked and made a page.
+MAX_RESULTS = 100
 _WORD = re.compile(r"[^\W_]+")
 
 
