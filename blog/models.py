@@ -476,9 +476,10 @@ class BlogPage(PublicURLMixin, ServingMixin, Page):
         with_tags = BlogPageTag.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=tag_ids)
         others = BlogPage.objects.live().public().filter(locale_id=self.locale_id).exclude(pk=self.pk)
         # Scoring is two counting subqueries an article: over every live article it was the slowest
-        # query at 5,000 (issue 16). Only the newest articles that share something are scored: the
-        # three that share most are almost always among them, and nothing older can share more
-        # than everything.
+        # query at 5,000 (issue 16). Only the newest RELATED_CANDIDATES articles that share
+        # something are scored: an older one that shares more is missed (docs/scale.md), and the
+        # work no longer grows with the blog. When fewer than three share anything, one more query
+        # fills the places with the newest, as the old ordering did.
         candidates = (
             others.filter(Exists(in_categories) | Exists(with_tags))
             .order_by("-date", "-pk")
