@@ -478,8 +478,7 @@ class BlogPage(PublicURLMixin, ServingMixin, Page):
         # Scoring is two counting subqueries an article: over every live article it was the slowest
         # query at 5,000 (issue 16). Only the newest RELATED_CANDIDATES articles that share
         # something are scored: an older one that shares more is missed (docs/scale.md), and the
-        # work no longer grows with the blog. When fewer than three share anything, one more query
-        # fills the places with the newest, as the old ordering did.
+        # work no longer grows with the blog.
         candidates = (
             others.filter(Exists(in_categories) | Exists(with_tags))
             .order_by("-date", "-pk")
@@ -490,16 +489,15 @@ class BlogPage(PublicURLMixin, ServingMixin, Page):
         shared_categories = in_categories.order_by().values("blogpage_id").annotate(n=Count("*")).values("n")
         shared_tags = with_tags.order_by().values("content_object_id").annotate(n=Count("*")).values("n")
         shared = Coalesce(Subquery(shared_categories), 0) + Coalesce(Subquery(shared_tags), 0)
-        related = list(
-            BlogPage.objects.filter(pk__in=candidates)
+        # The newest three as well: when fewer than three share anything, they fill the places
+        # (shared = 0), as the old ordering did, in the same query.
+        newest = others.order_by("-date", "-pk").values("pk")[:RELATED_ARTICLES]
+        return list(
+            BlogPage.objects.filter(Q(pk__in=candidates) | Q(pk__in=newest))
             .annotate(shared=shared)
             .select_related("hero_image")
             .order_by("-shared", "-date", "-pk")[:RELATED_ARTICLES]
         )
-        if len(related) < RELATED_ARTICLES:  # too few share anything: the newest fill the places
-            newest = others.exclude(pk__in=[article.pk for article in related]).select_related("hero_image")
-            related += list(newest.order_by("-date", "-pk")[: RELATED_ARTICLES - len(related)])
-        return related
 
     def load_people(self) -> None:
         """Author and reviewer with their photos in one query, unless they came with the article
