@@ -11,7 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -58,6 +58,8 @@ class ArticleRendering:
 
 
 RELATED_ARTICLES = 3
+# How many of the newest articles sharing a category or tag are scored for related articles.
+RELATED_CANDIDATES = 200
 # What an article page shows beside its own fields, fetched with it.
 ARTICLE_SELECT_RELATED = ["author__photo", "reviewed_by__photo", "hero_image", "booking_concern"]
 
@@ -129,7 +131,10 @@ class BlogIndexPage(PublicURLMixin, RoutablePageMixin, ServingMixin, Page):
 
     def care_areas(self):
         """The care areas that have live articles here: the category pages worth listing."""
-        return CareArea.objects.filter(articles__in=self.articles().values("pk")).distinct()
+        # One EXISTS per care area, which stops at its newest article: a DISTINCT over the join
+        # of every live article and its categories read them all (issue 16).
+        filed = self.articles().filter(categories=OuterRef("pk"))
+        return CareArea.objects.filter(Exists(filed))
 
     def _listing(self, request, articles, *, heading: str, categories=None, **context):
         listing = Listing(articles, request.GET.get("page"))
@@ -260,6 +265,7 @@ class BlogPage(PublicURLMixin, ServingMixin, Page):
     date = models.DateField(
         "first published",
         default=timezone.localdate,
+        db_index=True,  # every list is newest first
         help_text="The date readers see; lists are ordered by it, newest first.",
     )
     hero_image = models.ForeignKey(
@@ -461,33 +467,33 @@ class BlogPage(PublicURLMixin, ServingMixin, Page):
 
     def related_articles(self):
         """Up to three other live articles in this article's language: those sharing most categories
-        and tags first, then newest."""
+        and tags first, then newest; among the newest RELATED_CANDIDATES that share any."""
+        category_ids = [area.pk for area in self.sorted_categories]
+        tag_ids = [tag.pk for tag in self.tag_list]
+        in_categories = BlogPage.categories.through.objects.filter(
+            blogpage_id=OuterRef("pk"), carearea_id__in=category_ids
+        )
+        with_tags = BlogPageTag.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=tag_ids)
+        others = BlogPage.objects.live().public().filter(locale_id=self.locale_id).exclude(pk=self.pk)
+        # Scoring is two counting subqueries an article: over every live article it was the slowest
+        # query at 5,000 (issue 16). Only the newest RELATED_CANDIDATES articles that share
+        # something are scored: an older one that shares more is missed (docs/scale.md), and the
+        # work no longer grows with the blog.
+        candidates = (
+            others.filter(Exists(in_categories) | Exists(with_tags))
+            .order_by("-date", "-pk")
+            .values("pk")[:RELATED_CANDIDATES]
+        )
         # Correlated subqueries rather than COUNT(DISTINCT) over two joins: the joins multiply
-        # rows (articles x categories x tags) and made this the slowest query on the page.
-        shared_categories = (
-            BlogPage.categories.through.objects.filter(
-                blogpage_id=OuterRef("pk"), carearea_id__in=[area.pk for area in self.sorted_categories]
-            )
-            .order_by()
-            .values("blogpage_id")
-            .annotate(n=Count("*"))
-            .values("n")
-        )
-        shared_tags = (
-            BlogPageTag.objects.filter(
-                content_object_id=OuterRef("pk"), tag_id__in=[tag.pk for tag in self.tag_list]
-            )
-            .order_by()
-            .values("content_object_id")
-            .annotate(n=Count("*"))
-            .values("n")
-        )
+        # rows (articles x categories x tags).
+        shared_categories = in_categories.order_by().values("blogpage_id").annotate(n=Count("*")).values("n")
+        shared_tags = with_tags.order_by().values("content_object_id").annotate(n=Count("*")).values("n")
         shared = Coalesce(Subquery(shared_categories), 0) + Coalesce(Subquery(shared_tags), 0)
-        return (
-            BlogPage.objects.live()
-            .public()
-            .filter(locale_id=self.locale_id)
-            .exclude(pk=self.pk)
+        # The newest three as well: when fewer than three share anything, they fill the places
+        # (shared = 0), as the old ordering did, in the same query.
+        newest = others.order_by("-date", "-pk").values("pk")[:RELATED_ARTICLES]
+        return list(
+            BlogPage.objects.filter(Q(pk__in=candidates) | Q(pk__in=newest))
             .annotate(shared=shared)
             .select_related("hero_image")
             .order_by("-shared", "-date", "-pk")[:RELATED_ARTICLES]

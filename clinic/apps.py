@@ -15,7 +15,7 @@ class ClinicConfig(AppConfig):
         # clinic.accounts uses the auth models, clinic.page_cache Wagtail's page, image and
         # snippet models, clinic.two_factor django-otp's: the app registry gives them out only
         # once ready.
-        from clinic import frontend_cache, page_cache  # noqa: PLC0415
+        from clinic import checks, frontend_cache, page_cache  # noqa: F401, PLC0415 - checks registers itself
         from clinic.accounts import start_staff_session  # noqa: PLC0415
         from clinic.two_factor import DEVICE_MODELS, forget_device  # noqa: PLC0415
 

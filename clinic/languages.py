@@ -58,14 +58,33 @@ def translations_key(request) -> str:
     return f"translations:{current_generation(request)}"
 
 
+# This process's copy of the map, with the key (generation) it was read under. The map grows with
+# the site (760 kB in the database cache at 5,000 articles: reading it was most of an uncached
+# page's time, issue 16); each process reads it once per generation instead of once per request.
+# A content change starts a new generation everywhere, so no process uses a stale copy.
+_process_copy: tuple[str, dict] = ("", {})
+
+
+def translations_to_read(request) -> list[str]:
+    """The map's cache key when this process has no copy for the current generation, else nothing:
+    what the site lookup prefetches with the settings (clinic.serving)."""
+    key = translations_key(request)
+    return [] if _process_copy[0] == key else [key]
+
+
 def translated_urls(request) -> dict[str, dict[str, tuple[str, str, int]]]:
     """{translation key: {language: (URL, title, page id)}} for every live public page: what the
     switch and the `hreflang` alternates read. Built once per page-cache generation (any publish,
     move, unpublish or privacy change starts a new one), so it costs no query per page."""
+    global _process_copy
     urls = getattr(request, "_translated_urls", None)
     if urls is not None:
         return urls
     key = translations_key(request)
+    copy_key, copy = _process_copy
+    if copy_key == key:
+        request._translated_urls = copy
+        return copy
     urls = cached(request, key)
     if urls is None:
         urls = {}
@@ -77,6 +96,7 @@ def translated_urls(request) -> dict[str, dict[str, tuple[str, str, int]]]:
                 found = urls.setdefault(str(page.translation_key), {})
                 found[languages[page.locale_id]] = (url, page.title, page.pk)
         cache.set(key, urls, timeout=TRANSLATIONS_CACHE_SECONDS)
+    _process_copy = (key, urls)
     request._translated_urls = urls  # read by the switch, the <head>, the footer: one cache read
     return urls
 

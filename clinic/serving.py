@@ -123,7 +123,7 @@ class SiteLookupMiddleware:
         request._wagtail_site = site
         # What every page then reads from the cache, in one round trip (with the database cache,
         # one query rather than three).
-        from clinic.languages import translations_key  # noqa: PLC0415
+        from clinic.languages import translations_to_read  # noqa: PLC0415
         from clinic.models import ClinicSettings  # noqa: PLC0415 - clinic.models imports this module
         from clinic.templatetags.clinic_tags import menu_cache_key  # noqa: PLC0415
         from clinic.templatetags.fragment_cache import fragment_cache_key  # noqa: PLC0415
@@ -134,6 +134,6 @@ class SiteLookupMiddleware:
                 ClinicSettings.cache_key(request, site),
                 menu_cache_key(request, site),
                 fragment_cache_key(request, "footer", None),
-                translations_key(request),
+                *translations_to_read(request),
             ],
         )

@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import index as sitemap_index
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -24,12 +25,20 @@ urlpatterns = [
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    # Django's sitemap view pages its entries with ?p= (past 50,000 URLs).
+    # /sitemap.xml is an index of the sitemap's pages, /sitemap-pages.xml?p=1, 2...: each page
+    # stays small and fast however many pages the site has, and none passes the protocol's
+    # 50,000 URLs (views.PageSitemap.limit).
     path(
         "sitemap.xml",
-        reads_query_parameters("p")(sitemap),
-        {"sitemaps": {"wagtail": views.PageSitemap}},
+        sitemap_index,
+        {"sitemaps": views.SITEMAPS, "sitemap_url_name": "sitemap_pages"},
         name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        reads_query_parameters("p")(sitemap),
+        {"sitemaps": views.SITEMAPS},
+        name="sitemap_pages",
     ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),

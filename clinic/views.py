@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, OuterRef
 from django.db.models.functions import Substr
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -58,15 +58,24 @@ def search(request):
 
 
 class PageSitemap(Sitemap):
-    """Wagtail's sitemap (/sitemap.xml) in the same few queries whatever the number of pages
-    and page types (the site, a count, the pages, the blog's care areas): pages are of their
-    specific type without their own fields, which no entry reads (a URL and dates), and privacy
-    is a subquery. Wagtail fetched each page type's fields in a query of its own, and every view
-    restriction in another.
+    """Wagtail's sitemap (/sitemap-pages.xml?p=N, listed by the index at /sitemap.xml) in the same
+    few queries whatever the number of pages and page types (the site, a count, the pages, the
+    blog's care areas): pages are of their specific type without their own fields, which no entry
+    reads (a URL and dates), and privacy is a subquery. Wagtail fetched each page type's fields in
+    a query of its own, and every view restriction in another.
 
     Every language's pages are listed (the site's home page and its translations are the tops of
     their trees), each entry with its `hreflang` alternates and x-default, read from the map of
     translations the language switch uses (clinic.languages)."""
+
+    # Pages per sitemap page (the protocol allows 50,000 URLs; a blog index adds its categories):
+    # 5,000 in one took 1.5-5 s to build; a page of 500 stays fast uncached (bench/RESULTS.md).
+    limit = 500
+
+    def get_latest_lastmod(self):
+        """For the index: the last change of any listed page, in one query (Django's default
+        reads every page's lastmod through `items()`)."""
+        return self.items().order_by().aggregate(latest=Max("last_published_at"))["latest"]
 
     def items(self):
         root = self.get_wagtail_site().root_page
@@ -81,7 +90,6 @@ class PageSitemap(Sitemap):
             .live()
             .public()
             .order_by("path")
-            .specific(defer=True)
         )
 
     def _urls(self, page, protocol, domain):
@@ -91,7 +99,7 @@ class PageSitemap(Sitemap):
         for item in self.paginator.page(page).object_list.iterator():
             found = known.get(str(item.translation_key), {})
             own = absolute_url(item.get_url(self.request) or "", self.request)
-            for url_info in item.get_sitemap_urls(self.request):
+            for url_info in self._entries(item, own):
                 if len(found) > 1:
                     subpath = url_info["location"].removeprefix(own)
                     url_info["alternates"] = self._alternates(found, subpath)
@@ -100,6 +108,14 @@ class PageSitemap(Sitemap):
         if last_mods and None not in last_mods:
             self.latest_lastmod = max(last_mods)
         return urls
+
+    def _entries(self, page: Page, own: str) -> list[dict]:
+        """The page's entries: Wagtail's one entry (its URL and last change) from the base page,
+        read here once; page types with entries of their own (the blog's categories) as their
+        type. Making every page its specific type cost a third of a sitemap page's time."""
+        if page.specific_class is None or page.specific_class.get_sitemap_urls is Page.get_sitemap_urls:
+            return [{"location": own, "lastmod": page.last_published_at or page.latest_revision_created_at}]
+        return page.specific_deferred.get_sitemap_urls(self.request)
 
     def _alternates(self, found: dict, subpath: str) -> list[dict]:
         alternates = [
@@ -110,6 +126,10 @@ class PageSitemap(Sitemap):
             default = absolute_url(found[settings.LANGUAGE_CODE][0] + subpath, self.request)
             alternates.append({"lang_code": "x-default", "location": default})
         return alternates
+
+
+# The sitemap's sections: /sitemap-<name>.xml?p=N.
+SITEMAPS = {"pages": PageSitemap}
 
 
 @require_safe

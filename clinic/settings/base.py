@@ -121,6 +121,9 @@ MIDDLEWARE = [
     "clinic.page_cache.PageCacheMiddleware",
     # After the page cache: finds the site and its home page once per generation, not per request.
     "clinic.serving.SiteLookupMiddleware",
+    # A page's URL asked for without the request (`{{ page.url }}` in Wagtail's page explorer)
+    # reads the site root paths once per request, not once per page (clinic/public_url.py).
+    "clinic.public_url.RequestURLCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -205,9 +208,11 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "clinic_cache",
-            # Django's default (300) culls a third of the table whenever it is full: too few for a
-            # page and its fragments per article. 3,000 entries of 5-25 kB: under 75 MB.
-            "OPTIONS": {"MAX_ENTRIES": 3000},
+            # Django's default (300) culls a third of the table whenever it is full. A page and its
+            # fragments take up to 4 entries (clinic.checks): 50,000 keep a whole 5,000-article site
+            # with room (a crawl of it stores ~20,000, ~400 MB at most; bench/RESULTS.md). `migrate`
+            # warns when the live pages need more (clinic.checks).
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "50000"))},
         },
         # Wagtail's rendition cache writes each rendition back on every `{% image %}`: in the
         # database that costs five queries an image and saves none, as pages prefetch their

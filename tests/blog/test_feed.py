@@ -56,7 +56,7 @@ def test_sitemap_lists_live_articles_with_lastmod(client, blog, author):
     article.save_revision().publish()
     article.refresh_from_db()
     BlogPageFactory(parent=blog, author=author, slug="draft-article", live=False)
-    sitemap = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314
+    sitemap = ET.fromstring(client.get("/sitemap-pages.xml").content)  # noqa: S314
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     entries = {
         url.findtext("s:loc", namespaces=ns): url.findtext("s:lastmod", namespaces=ns) for url in sitemap
@@ -73,7 +73,7 @@ def test_sitemap_leaves_out_private_pages_and_what_is_under_them(client, home, b
     StandardPageFactory(parent=staff, slug="rota")
     PageViewRestriction.objects.create(page=staff, restriction_type="login")
     BlogPageFactory(parent=blog, author=author, slug="public-article")
-    sitemap = client.get("/sitemap.xml").content.decode()
+    sitemap = client.get("/sitemap-pages.xml").content.decode()
     assert "/blog/public-article/" in sitemap
     assert "/blog/private-article/" not in sitemap
     assert "/staff/" not in sitemap
@@ -95,6 +95,6 @@ def test_feed_query_count_does_not_grow_with_articles(client, blog, author, hip)
 
 def test_sitemap_lists_category_pages_that_have_articles(client, blog, author, hip, running):
     BlogPageFactory(parent=blog, author=author, categories=[hip])
-    sitemap = client.get("/sitemap.xml").content.decode()
+    sitemap = client.get("/sitemap-pages.xml").content.decode()
     assert "<loc>http://testserver/blog/category/hip/</loc>" in sitemap
     assert "/blog/category/running-injuries/" not in sitemap

@@ -210,7 +210,7 @@ def test_spanish_article_json_ld_says_it_is_in_spanish(client, site):
 
 
 def test_sitemap_lists_both_languages_with_alternates(client, site):
-    sitemap = client.get("/sitemap.xml").content.decode()
+    sitemap = client.get("/sitemap-pages.xml").content.decode()
     assert "<loc>http://testserver/es/quienes-somos/</loc>" in sitemap
     assert '<xhtml:link rel="alternate" hreflang="es" href="http://testserver/es/quienes-somos/"/>' in sitemap
     assert '<xhtml:link rel="alternate" hreflang="x-default" href="http://testserver/about/"/>' in sitemap

@@ -1,4 +1,5 @@
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from clinic.richtext import clean_rich_text
+from clinic.views import PageSitemap
 from tests.admin_forms import form_data
 from tests.factories import ImageFactory, PersonFactory, StandardPageFactory, TestimonialFactory
 
@@ -303,9 +305,27 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_admin(client
 
 def test_sitemap_lists_live_pages_with_their_last_change(client, home):
     StandardPageFactory(parent=home, slug="about").save_revision().publish()
-    body = client.get("/sitemap.xml").content.decode()
+    body = client.get("/sitemap-pages.xml").content.decode()
     assert "<loc>http://testserver/about/</loc>" in body
     assert "<lastmod>" in body
+
+
+def test_sitemap_is_an_index_of_pages_that_together_list_every_live_page(client, home, monkeypatch):
+    monkeypatch.setattr(PageSitemap, "limit", 2)
+    for n in range(4):
+        StandardPageFactory(parent=home, slug=f"page-{n}")
+    index = client.get("/sitemap.xml").content.decode()
+    pages = re.findall(r"<loc>http://testserver(/sitemap-pages\.xml[^<]*)</loc>", index)
+    assert pages == ["/sitemap-pages.xml", "/sitemap-pages.xml?p=2", "/sitemap-pages.xml?p=3"]
+    listed = [re.findall(r"<url><loc>([^<]*)</loc>", client.get(page).content.decode()) for page in pages]
+    assert [len(urls) for urls in listed] == [2, 2, 1]
+    assert sorted(sum(listed, [])) == sorted(
+        ["http://testserver/"] + [f"http://testserver/page-{n}/" for n in range(4)]
+    )
+
+
+def test_sitemap_page_past_the_last_is_not_found(client, home):
+    assert client.get("/sitemap-pages.xml?p=2").status_code == 404
 
 
 @pytest.mark.parametrize("url", ["/", "/about/"])
