@@ -14,6 +14,7 @@ from clinic.models import CareArea
 from clinic.phone import e164
 
 from .models import VisitRequest
+from .services import Patient
 from .slots import parse_slot_value
 
 NO_SLOT = "none"
@@ -208,6 +209,21 @@ class PatientForm(forms.Form):
         if data.get("concern", "") is None and not data.get("concern_other", "").strip():
             data["concern_other"] = ""
         return data
+
+    def patient(self, **more) -> Patient:
+        """Who the valid form says the patient is; `more` adds what only one form asks (the
+        booking's race date and note)."""
+        data = self.cleaned_data
+        return Patient(
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            phone=data["phone"],
+            concern=data["concern"],
+            concern_other=data["concern_other"] if data["concern"] is None else "",
+            preferred_contact=data["preferred_contact"],
+            **more,
+        )
 
     def _restart(self) -> None:
         # A fresh start time: a person who reads the message and sends again gets through.

@@ -75,17 +75,7 @@ def _book_post(request, page):
     if not form.is_valid():
         return _render_form(request, page, form, chosen=form["slot"].value())
     data = form.cleaned_data
-    patient = services.Patient(
-        first_name=data["first_name"],
-        last_name=data["last_name"],
-        email=data["email"],
-        phone=data["phone"],
-        concern=data["concern"],
-        concern_other=data["concern_other"] if data["concern"] is None else "",
-        race_date=data["race_date"],
-        note=data["note"],
-        preferred_contact=data["preferred_contact"],
-    )
+    patient = form.patient(race_date=data["race_date"], note=data["note"])
     thanks = page.get_url(request) + page.reverse_subpage("thanks")
     try:
         visit_request = services.visit_request_create(

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from clinic import ratelimit
 from clinic.models import CareArea
 
-from .. import errors, services
+from .. import errors
 from ..languages import current_language
 from ..picker import parse_day
 from ..tokens import LinkProblem, make_manage_token
@@ -58,15 +58,7 @@ def join(request, page):
             context["rate_limited"], status = True, 429
         elif form.is_valid():
             data = form.cleaned_data
-            patient = services.Patient(
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                phone=data["phone"],
-                concern=data["concern"],
-                concern_other=data["concern_other"] if data["concern"] is None else "",
-                preferred_contact=data["preferred_contact"],
-            )
+            patient = form.patient()
             try:
                 entry = waitlist_entry_create(
                     page=page,
