@@ -1,9 +1,11 @@
 """Template helpers for articles: video iframes, the share image and structured data."""
 
+import logging
 from dataclasses import dataclass
 
 from django import template
 
+from wagtail.images.models import SourceImageIOError
 from wagtail.models import Page
 
 from blog.embeds import video_embed_src as _video_embed_src
@@ -12,6 +14,7 @@ from clinic.public_url import absolute_url
 from clinic.templatetags.clinic_tags import json_ld
 
 register = template.Library()
+logger = logging.getLogger(__name__)
 
 SHARE_IMAGE_SPEC = "fill-1200x630|format-jpeg"
 
@@ -35,7 +38,16 @@ def share_image(context, page) -> ShareImage | None:
         return None
     # An article prefetches every rendition it shows in one query (BlogPage.rendering).
     getattr(page, "rendering", None)
-    rendition = page.hero_image.get_rendition(SHARE_IMAGE_SPEC)
+    try:
+        rendition = page.hero_image.get_rendition(SHARE_IMAGE_SPEC)
+    except SourceImageIOError:
+        # The original is missing from the media store (a restore without media, a lost file):
+        # the article is still served, without a share image, as Wagtail's image tags show a
+        # placeholder for it.
+        logger.warning(
+            "Image %s: original file missing, no share image for page %s", page.hero_image.pk, page.pk
+        )
+        return None
     request = context.get("request")
     url = absolute_url(rendition.url, request)
     return ShareImage(url=url, width=rendition.width, height=rendition.height)

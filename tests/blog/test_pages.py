@@ -332,6 +332,21 @@ def test_article_share_image_is_an_absolute_1200x630_rendition(client, article):
     assert json_ld(page)["BlogPosting"]["image"] == og_image
 
 
+def test_article_whose_image_file_is_missing_is_still_served_without_a_share_image(client, article, blog):
+    """A restore without its media, or one lost file, must not take the article (or the lists that
+    show its image) down: Wagtail's image tags show a placeholder, the share image is left out."""
+    image = ImageFactory()
+    article.hero_image, article.hero_alt = image, "A runner"
+    article.save_revision().publish()
+    image.file.storage.delete(image.file.name)
+    response = client.get(article.url)
+    assert response.status_code == 200
+    page = soup(response)
+    assert page.find("meta", property="og:image") is None
+    assert "image" not in json_ld(page)["BlogPosting"]
+    assert client.get(blog.url).status_code == 200
+
+
 def test_article_structured_data_describes_posting_review_and_breadcrumbs(client, article):
     graph = json_ld(soup(client.get(article.url)))
     posting = graph["BlogPosting"]
