@@ -1,5 +1,6 @@
 """Admin registration for the clinic's snippets, grouped under one 'Clinic' menu, the
-two-step verification screens, and abandoned new pages set aside."""
+two-step verification screens, abandoned new pages set aside, and the page explorer's
+translation buttons in the listing's query."""
 
 from django.contrib import messages
 from django.urls import path, reverse
@@ -11,7 +12,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import page_cache, services, translation_status, two_factor
+from . import explorer, page_cache, services, translation_status, two_factor
 from .forms import ROUTING_LOG_ACTION
 from .models import CareArea, Person, Testimonial
 
@@ -47,6 +48,13 @@ class ClinicSnippetGroup(SnippetViewSetGroup):
 
 
 register_snippet(ClinicSnippetGroup)
+explorer.replace_localize_row_buttons()
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explorer_translation_buttons(parent_page, pages, request):
+    """Every row's "Translate this page" and "Sync translated pages" in the explorer's query."""
+    return explorer.with_translation_buttons(pages)
 
 
 @hooks.register("register_admin_urls")
