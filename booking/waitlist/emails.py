@@ -108,7 +108,8 @@ def send(kind: str, pk: int, *, now: datetime | None = None) -> str:
         WaitlistOffer.objects.filter(pk=pk).update(email_sent_at=now)
         return "sent"
     entry = WaitlistEntry.objects.select_related("page", "visit_request").filter(pk=pk).first()
-    if entry is None or entry.status != WaitlistEntry.Status.WAITING:
+    if entry is None or entry.status != WaitlistEntry.Status.WAITING or entry.joined_email_sent_at:
         return "skipped"
     build(kind, entry=entry).send()
+    WaitlistEntry.objects.filter(pk=pk).update(joined_email_sent_at=now)
     return "sent"

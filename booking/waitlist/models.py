@@ -67,6 +67,8 @@ class WaitlistEntry(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.WAITING, db_index=True)
     consented_at = models.DateTimeField()
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # When the "you are on the waitlist" email went out; the minute's pass sends one still unsent.
+    joined_email_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     ended_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
 

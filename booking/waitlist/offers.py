@@ -19,7 +19,7 @@ from ..models import BookingSettings, DiscoveryVisitPage, VisitRequest
 from ..notice import within_notice_window
 from ..picker import part_of_day
 from . import emails, tasks
-from .emails import OFFER_EMAIL
+from .emails import JOINED_EMAIL, OFFER_EMAIL
 from .models import WaitlistEntry, WaitlistOffer
 
 logger = logging.getLogger(__name__)
@@ -201,12 +201,13 @@ def waitlist_advance(*, now: datetime | None = None) -> dict[str, int]:
     counts["taken"] = _end_offers(taken, WaitlistOffer.Status.TAKEN, now=now)
     counts["ended"] = _end_entries(now=now)
     counts["offered"] = offer_free_times(now=now)
-    counts["resent"] = _send_unsent_offers(now=now)
+    counts["resent"] = _send_unsent_offers(now=now) + _send_unsent_welcomes(now=now)
     return counts
 
 
-# An offer's email is queued when it is made; one still unsent this long after was lost on the
-# way (the mail server refused it, the worker was down): the minute's pass sends it itself.
+# An offer's or a new entry's email is queued when it is made; one still unsent this long after
+# was lost on the way (the mail server refused it, the worker was down): the minute's pass sends
+# it itself.
 UNSENT_AFTER = timedelta(minutes=2)
 
 
@@ -215,13 +216,27 @@ def _send_unsent_offers(*, now: datetime) -> int:
     a few minutes of their hold, never the offer."""
     unsent = WaitlistOffer.objects.filter(
         status=WaitlistOffer.Status.OPEN, email_sent_at__isnull=True, created_at__lte=now - UNSENT_AFTER
-    ).values_list("pk", flat=True)
+    )
+    return _send_again(OFFER_EMAIL, unsent.values_list("pk", flat=True), now=now)
+
+
+def _send_unsent_welcomes(*, now: datetime) -> int:
+    """Waiting patients who never got "you are on the waitlist" (with the link to leave), sent it."""
+    unsent = WaitlistEntry.objects.filter(
+        status=WaitlistEntry.Status.WAITING,
+        joined_email_sent_at__isnull=True,
+        created_at__lte=now - UNSENT_AFTER,
+    )
+    return _send_again(JOINED_EMAIL, unsent.values_list("pk", flat=True), now=now)
+
+
+def _send_again(kind: str, pks, *, now: datetime) -> int:
     sent = 0
-    for pk in unsent:
+    for pk in pks:
         try:
-            sent += emails.send(OFFER_EMAIL, pk, now=now) == "sent"
+            sent += emails.send(kind, pk, now=now) == "sent"
         except Exception:  # noqa: BLE001 (the next minute tries again; the others still go out)
-            logger.warning("Waitlist offer #%s: its email failed again", pk, exc_info=True)
+            logger.warning("Waitlist %s email #%s failed again", kind, pk, exc_info=True)
     return sent
 
 

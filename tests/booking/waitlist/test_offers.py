@@ -270,7 +270,8 @@ def test_an_offer_whose_email_failed_is_sent_by_the_next_minutes_pass(
     small_page, settings, django_capture_on_commit_callbacks
 ):
     """A failing mail server costs the patient a few minutes of their hold, never the offer."""
-    join(small_page, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        join(small_page, 1)  # and welcomed
     # A real SMTP connection to a closed port: refused at once.
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
@@ -285,3 +286,23 @@ def test_an_offer_whose_email_failed_is_sent_by_the_next_minutes_pass(
     assert waitlist_advance(now=offer.created_at + timedelta(minutes=4))["resent"] == 0  # once
     offer.refresh_from_db()
     assert offer.status == WaitlistOffer.Status.OPEN
+
+
+def test_a_welcome_whose_email_failed_is_sent_by_a_later_minutes_pass(
+    small_page, settings, django_capture_on_commit_callbacks
+):
+    """ "You are on the waitlist" carries the only link to leave it: a failing mail server delays it."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = join(small_page, 1)
+    entry.refresh_from_db()
+    assert entry.joined_email_sent_at is None
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox.clear()
+    assert waitlist_advance(now=entry.created_at + timedelta(seconds=30))["resent"] == 0  # maybe queued
+    assert waitlist_advance(now=entry.created_at + timedelta(minutes=3))["resent"] == 1
+    assert [(m.to, "on the waitlist" in m.subject) for m in mail.outbox] == [(["pat1@example.com"], True)]
+    assert waitlist_advance(now=entry.created_at + timedelta(minutes=4))["resent"] == 0  # once
+    entry.refresh_from_db()
+    assert entry.joined_email_sent_at is not None
