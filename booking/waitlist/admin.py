@@ -13,7 +13,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
@@ -205,11 +204,22 @@ def offer_view(request, pk):
     return TemplateResponse(request, "booking/waitlist/admin/offer.html", context)
 
 
-@require_POST
 def remove_view(request, pk):
+    """GET asks (who, what they wait for, what removing does); POST removes."""
     if not can_change_visit_requests(request.user):
         raise PermissionDenied
-    entry = get_object_or_404(WaitlistEntry, pk=pk)
+    entry = get_object_or_404(WaitlistEntry.objects.select_related("visit_request"), pk=pk)
+    if entry.status != WaitlistEntry.Status.WAITING:
+        messages.error(request, f"{_title(entry)} is no longer waiting.")
+        return redirect("booking_waitlist")
+    if request.method != "POST":
+        context = {
+            "entry": entry,
+            "title": _title(entry),
+            "open_offers": entry.offers.filter(status=WaitlistOffer.Status.OPEN).order_by("slot_start"),
+            **wishes(entry),
+        }
+        return TemplateResponse(request, "booking/waitlist/admin/confirm_remove.html", context)
     waitlist_entry_leave(entry=entry, by_staff=True)
     log(instance=entry, action=LOG_REMOVED, user=request.user, title=_title(entry))
     messages.success(request, f"{_title(entry)} is removed from the waitlist.")

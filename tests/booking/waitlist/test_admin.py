@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from bs4 import BeautifulSoup
 
 from django.core import mail
 from django.db import connection
@@ -92,9 +93,18 @@ def test_staff_offer_a_time_by_hand_and_the_patient_is_emailed(
     assert ModelLogEntry.objects.filter(action="booking.waitlist.offered").exists()
 
 
-def test_staff_remove_an_entry(client, front_desk, small_page):
+def test_staff_remove_an_entry_after_saying_what_it_does(client, front_desk, small_page):
     entry = join(small_page, 1)
     client.force_login(front_desk)
+    index = client.get("/admin/booking/waitlist/").content.decode()
+    assert f'href="/admin/booking/waitlist/{entry.pk}/remove/"' in index
+    page = client.get(f"/admin/booking/waitlist/{entry.pk}/remove/")
+    assert page.status_code == 200
+    text = " ".join(BeautifulSoup(page.content, "html.parser").get_text().split())
+    assert "Pat1 Waiting asked for" in text
+    assert "not emailed" in text
+    entry.refresh_from_db()
+    assert entry.status == WaitlistEntry.Status.WAITING  # asking removes nothing
     assert client.post(f"/admin/booking/waitlist/{entry.pk}/remove/").status_code == 302
     entry.refresh_from_db()
     assert entry.status == WaitlistEntry.Status.REMOVED
