@@ -54,6 +54,35 @@ def require_redis(url: str) -> None:
         unavailable(f"Redis does not answer at {url}: {error}")
 
 
+@contextmanager
+def redis_server(*arguments: str):
+    """A private redis-server (deploy/redis.conf unless other arguments are given) on a free
+    port, nothing on disk: its client, stopped after."""
+    program = require_program(shutil.which("redis-server"), "Redis", "apt-get install redis-server")
+    port = free_port()
+    folder = Path(tempfile.mkdtemp(prefix="clinic-redis-"))
+    process = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [program, *(arguments or [str(DEPLOY / "redis.conf")]), "--port", str(port)]
+        + ["--bind", "127.0.0.1", "--dir", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        client = redis.Redis(port=port, socket_connect_timeout=2)
+
+        def answers() -> bool:
+            try:
+                return client.ping()
+            except redis.ConnectionError:
+                return False
+
+        wait_until(answers, timeout=20, what="redis-server", process=process)
+        yield client
+    finally:
+        stop(process)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def stop(process: subprocess.Popen, *, grace: float = 10) -> None:
     """SIGTERM, then SIGKILL if it has not gone after `grace` seconds."""
     if process.poll() is not None:

@@ -5,13 +5,10 @@ test_deployed_security.py tries the whole chain in front of the site."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import tempfile
-from pathlib import Path
 
 import pytest
-import redis
 import requests
 
 from tests.booking.live_server import BIN, ROOT, free_port
@@ -19,7 +16,7 @@ from tests.scale.services import (
     DEPLOY,
     echo_server,
     nginx,
-    require_program,
+    redis_server,
     stop,
     varnish,
     wait_until,
@@ -225,33 +222,7 @@ def test_gunicorn_trusts_no_scheme_header(gunicorn_alone):
 
 
 def test_redis_as_configured_evicts_instead_of_refusing_writes_when_full():
-    program = require_program(shutil.which("redis-server"), "Redis", "apt-get install redis-server")
-    port = free_port()
-    folder = Path(tempfile.mkdtemp(prefix="clinic-redis-"))
-    process = subprocess.Popen(  # noqa: S603 - fixed arguments
-        [
-            program,
-            str(DEPLOY / "redis.conf"),
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--dir",
-            str(folder),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        client = redis.Redis(port=port, socket_connect_timeout=2)
-
-        def answers() -> bool:
-            try:
-                return client.ping()
-            except redis.ConnectionError:
-                return False
-
-        wait_until(answers, timeout=20, what="redis-server", process=process)
+    with redis_server() as client:
         assert client.config_get("maxmemory") == {"maxmemory": str(256 * 1024 * 1024)}
         assert client.config_get("maxmemory-policy") == {"maxmemory-policy": "allkeys-lru"}
         # The same policy under a small bound: 8 MB written into 2 MB, and no write refused.
@@ -259,6 +230,3 @@ def test_redis_as_configured_evicts_instead_of_refusing_writes_when_full():
         for n in range(400):
             client.set(f"pagecache:/blog/?utm_source={n}", b"x" * 20_000)
         assert client.dbsize() < 400
-    finally:
-        stop(process)
-        shutil.rmtree(folder, ignore_errors=True)
