@@ -16,7 +16,10 @@ from .base import (
     is_fernet_key,
 )
 
-if not SECRET_KEY or len(SECRET_KEY) < 32 or SECRET_KEY.startswith(("dev-", "test-")):
+# Development keys, and the placeholders people copy from examples without replacing them.
+PLACEHOLDER_KEY_PREFIXES = ("dev-", "test-", "change-me", "changeme", "django-insecure-", "your-", "replace-")
+
+if not SECRET_KEY or len(SECRET_KEY) < 32 or SECRET_KEY.lower().startswith(PLACEHOLDER_KEY_PREFIXES):
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY must be set to a long random value in production "
         "(for example: python -c 'import secrets; print(secrets.token_urlsafe(50))')."
