@@ -54,3 +54,8 @@ def email_after_commit(kind: str, pk: int) -> None:
 def offer_after_publish(sender, **kwargs) -> None:
     """page_published receiver for the booking page: its hours or closures may have changed."""
     offer_after_commit()
+
+
+def offer_after_hours_change(sender, **kwargs) -> None:
+    """post_save receiver for the clinic settings: longer opening hours may free times at once."""
+    offer_after_commit()

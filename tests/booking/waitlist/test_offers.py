@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from booking import services
 from booking.errors import SlotTaken
-from booking.models import BookingSettings
+from booking.models import BookingSettings, WeeklyHours
 from booking.waitlist.models import WaitlistEntry, WaitlistOffer
 from booking.waitlist.offers import offer_by_staff, offer_free_times, waitlist_advance, wants
 from booking.waitlist.services import OfferGone, offer_claim, waitlist_entry_create, waitlist_entry_leave
@@ -306,3 +306,34 @@ def test_a_welcome_whose_email_failed_is_sent_by_a_later_minutes_pass(
     assert waitlist_advance(now=entry.created_at + timedelta(minutes=4))["resent"] == 0  # once
     entry.refresh_from_db()
     assert entry.joined_email_sent_at is not None
+
+
+def test_longer_clinic_opening_hours_offer_the_new_time_at_once(
+    small_page, clinic_settings, target_day, django_capture_on_commit_callbacks
+):
+    """Settings › Clinic bounds the booking page's times; saving longer hours frees a time for the
+    waitlist without waiting for the minute's pass."""
+    day = target_day.strftime("%a").lower()
+    clinic_settings.opening_hours = [("hours", {"days": [day], "opens": time(9), "closes": time(10)})]
+    clinic_settings.save()
+    join(small_page, 1)
+    # The booking page offers 9:00-10:30 now, but the clinic closes at 10:00: nothing new is free.
+    small_page.weekly_hours.update(end=time(10, 30))
+    assert type(small_page).objects.get(pk=small_page.pk).free_slots() == []
+    with django_capture_on_commit_callbacks(execute=True):
+        clinic_settings.opening_hours = [("hours", {"days": [day], "opens": time(9), "closes": time(11)})]
+        clinic_settings.save()
+    (offer,) = WaitlistOffer.objects.all()
+    assert timezone.localtime(offer.slot_start).time() == time(10)
+
+
+def test_publishing_the_booking_page_with_a_new_time_offers_it_at_once(
+    small_page, target_day, django_capture_on_commit_callbacks
+):
+    join(small_page, 1)
+    page = type(small_page).objects.get(pk=small_page.pk)
+    page.weekly_hours = [WeeklyHours(weekday=target_day.weekday(), start=time(9), end=time(10, 30))]
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    (offer,) = WaitlistOffer.objects.all()
+    assert timezone.localtime(offer.slot_start).time() == time(10)
