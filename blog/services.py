@@ -132,6 +132,36 @@ def clinical_review_ensure(*, index_page: BlogIndexPage) -> Workflow:
     return workflow
 
 
+@transaction.atomic
+def blog_translation_staff_ensure(index_page: BlogIndexPage) -> bool:
+    """A translated blog index (the Spanish blog, made by *Translate* on the English one) gets its
+    source's staff set-up: the same groups' page permissions and the same workflow, so editors
+    write the translations and a clinician approves each language before it goes live. Neither
+    is copied by Wagtail with the page. False when `index_page` is not a translation."""
+    source = (
+        BlogIndexPage.objects.filter(translation_key=index_page.translation_key)
+        .exclude(pk=index_page.pk)
+        .filter(locale__language_code=settings.LANGUAGE_CODE)
+        .first()
+    )
+    if source is None:
+        return False
+    for granted in GroupPagePermission.objects.filter(page=source):
+        GroupPagePermission.objects.get_or_create(
+            group_id=granted.group_id, page=index_page, permission_id=granted.permission_id
+        )
+    assigned = WorkflowPage.objects.filter(page=source).first()
+    if assigned is not None:
+        WorkflowPage.objects.get_or_create(page=index_page, defaults={"workflow": assigned.workflow})
+    return True
+
+
+def staff_for_translated_blog(sender, instance, created, raw=False, **kwargs) -> None:
+    """post_save receiver for BlogIndexPage: a new translation gets its source's staff set-up."""
+    if created and not raw:
+        blog_translation_staff_ensure(instance)
+
+
 def _staff_group(name: str, index_page, page_permissions, image_permissions) -> Group:
     group, _ = Group.objects.get_or_create(name=name)
     group.permissions.add(

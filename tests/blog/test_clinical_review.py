@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from wagtail.models import Revision, TaskState, WorkflowState
+from wagtail.models import GroupPagePermission, Locale, Revision, TaskState, WorkflowState
 
 from blog.models import BlogPage
 from blog.reading import review_due_date
@@ -297,3 +297,37 @@ def test_the_worker_sends_the_submission_email(client, demo_site, django_user_mo
     assert DBTaskResult.objects.filter(status="READY").count() == 1
     call_command("db_worker", "--backend", "clinic", "--batch", "--no-startup-delay", stdout=io.StringIO())
     assert [message.to for message in mail.outbox] == [["ashley@example.com"]]
+
+
+def page_permissions(page, group: str) -> set[str]:
+    granted = GroupPagePermission.objects.filter(page=page, group__name=group)
+    return set(granted.values_list("permission__codename", flat=True))
+
+
+def test_translating_the_blog_gives_the_translation_the_same_editors_reviewers_and_workflow(blog, review):
+    """The Spanish blog, made by *Translate* on the English one: its articles are written by the
+    same editors and go live only through the same Clinical review (Wagtail copies neither)."""
+    spanish = Locale.objects.get_or_create(language_code="es")[0]
+    home_es = blog.get_parent().copy_for_translation(spanish)
+    blog_es = blog.copy_for_translation(spanish)
+    assert blog_es.get_parent().pk == home_es.pk
+    assert blog_es.get_workflow() == review
+    for group in (BLOG_EDITORS, CLINICAL_REVIEWERS):
+        granted = {
+            p.permission.codename for p in GroupPagePermission.objects.filter(page=blog_es, group__name=group)
+        }
+        english = {
+            p.permission.codename for p in GroupPagePermission.objects.filter(page=blog, group__name=group)
+        }
+        assert granted == english != set()
+
+
+def test_setup_blog_editors_covers_translations_made_before_it(blog):
+    spanish = Locale.objects.get_or_create(language_code="es")[0]
+    blog.get_parent().copy_for_translation(spanish)
+    blog_es = blog.copy_for_translation(spanish)
+    assert blog_es.get_workflow().name != CLINICAL_REVIEW  # Wagtail's default, from the root
+    call_command("setup_blog_editors", stdout=io.StringIO())
+    blog_es = type(blog_es).objects.get(pk=blog_es.pk)
+    assert blog_es.get_workflow().name == CLINICAL_REVIEW
+    assert GroupPagePermission.objects.filter(page=blog_es, group__name=BLOG_EDITORS).exists()

@@ -2,12 +2,14 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from blog.models import BlogIndexPage
 from blog.services import (
     BLOG_EDITORS,
     CLINICAL_REVIEW,
     CLINICAL_REVIEWERS,
     BlogIndexNotFound,
     blog_editors_group_ensure,
+    blog_translation_staff_ensure,
     clinical_review_ensure,
     find_blog_index,
 )
@@ -33,6 +35,12 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         blog_editors_group_ensure(index_page=index)
         clinical_review_ensure(index_page=index)
+        # Its translations (made before this ran) get the same, as new ones do when created.
+        translations = BlogIndexPage.objects.filter(translation_key=index.translation_key).exclude(
+            pk=index.pk
+        )
+        for translation in translations:
+            blog_translation_staff_ensure(translation)
         # Staff may have chosen another workflow for the blog (Settings > Workflows); say which applies.
         workflow = index.get_workflow()
         self.stdout.write(
