@@ -99,7 +99,7 @@ class PatientForm(forms.Form):
         self.care_areas = {area.slug: area for area in areas}
         self.fields["concern"].choices = [
             ("", _("Choose one")),
-            *((a.slug, a.name) for a in areas),
+            *((a.slug, a.translated("name")) for a in areas),
             ("other", _("Other")),
         ]
         for name, value in self.AUTOCOMPLETE.items():

@@ -386,6 +386,23 @@ def test_the_booking_form_and_its_errors_are_in_spanish(client, booking_page, sp
     assert "Por favor, use 500 caracteres o menos (tiene 501)." in spanish[1]
 
 
+def test_the_concern_list_names_care_areas_in_the_pages_language(
+    client, booking_page, spanish_book, care_area
+):
+    care_area.name_es = "Cadera"
+    care_area.save()
+
+    def options(url):
+        page = BeautifulSoup(client.get(url).content, "html.parser")
+        return [option.get_text() for option in page.select("select[name=concern] option")]
+
+    assert "Cadera" in options(spanish_book)
+    assert "Hip" not in options(spanish_book)
+    assert "Hip" in options("/book/")
+    assert "Cadera" not in options("/book/")
+    assert "Cadera" in options(spanish_book + "waitlist/")  # the waitlist's form is the booking's
+
+
 def test_the_picker_reads_day_first_in_spanish(client, booking_page, spanish_book, care_area):
     day = booking_page.free_slots()[0].start.date()
     html = client.get(spanish_book).content.decode()

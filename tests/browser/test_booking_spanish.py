@@ -49,7 +49,7 @@ def test_a_spanish_speaker_books_on_a_phone_and_cancels_from_the_emailed_link(
     page.get_by_label("Apellido").fill("García")
     page.get_by_role("textbox", name="Correo electrónico").fill("maria@example.com")
     page.get_by_role("textbox", name="Teléfono").fill("(954) 555-0123")
-    page.get_by_label("¿Con qué le gustaría que le ayudemos?").select_option(label="Hip")
+    page.get_by_label("¿Con qué le gustaría que le ayudemos?").select_option(label="Cadera")
     page.get_by_label("Pueden contactarme sobre esta solicitud de visita.").check()
     note = page.get_by_label("¿Algo más que debamos saber? (opcional)")
     note.fill("Corro los domingos.")
@@ -62,6 +62,7 @@ def test_a_spanish_speaker_books_on_a_phone_and_cancels_from_the_emailed_link(
     if javascript:  # axe runs in the page: not without JavaScript
         assert_no_axe_violations(axe, page)
     assert VisitRequest.objects.get().language == "es"
+    assert VisitRequest.objects.get().concern.slug == "hip"  # "Cadera" on the Spanish form
 
     [confirmation] = emails_to("maria@example.com")
     assert confirmation.subject.startswith("Su Visita de Evaluación Gratuita con ")
