@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from datetime import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import polib
 import pytest
@@ -313,6 +314,17 @@ def test_demo_builds_the_spanish_site(client, demo_site):
     footer = soup(client.get("/es/")).find("footer")
     assert footer.find("a", lang="en").get_text() == "Language assistance"
     assert footer.find("a", lang="es")["href"] == "/es/asistencia-con-el-idioma/"
+
+
+def test_every_booking_link_on_a_spanish_article_goes_to_the_spanish_booking_page(client, demo_site):
+    article = soup(client.get("/es/blog/dolor-de-cadera-en-corredores/"))
+    links = [
+        a["href"]
+        for a in article.find_all("a", href=True)
+        if "/book/" in a["href"] or "/reservar/" in a["href"]
+    ]
+    assert len(links) >= 2  # the header's button and the call to action, at least
+    assert all(urlsplit(href).path == "/es/reservar/" for href in links), links
 
 
 # The admin: a translation that fell behind its source
