@@ -337,3 +337,33 @@ def test_publishing_the_booking_page_with_a_new_time_offers_it_at_once(
         page.save_revision().publish()
     (offer,) = WaitlistOffer.objects.all()
     assert timezone.localtime(offer.slot_start).time() == time(10)
+
+
+def test_claiming_a_later_time_for_a_visit_already_inside_the_notice_window_says_too_close(
+    small_page, django_capture_on_commit_callbacks
+):
+    """Staff may offer any free time by hand, a later one too; if the visit it would move is by
+    then inside the notice window, the claim is refused as "too close" (a phone call now), not as
+    "taken", and the visit stays where it is."""
+    first, second = small_page.booked
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = waitlist_entry_create(
+            page=small_page,
+            visit_request=first,
+            weekdays=ALL_DAYS,
+            parts=["morning"],
+            until=timezone.localdate() + timedelta(days=30),
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.visit_request_cancel(visit_request=second, by_patient=True)
+    BookingSettings.objects.update(change_notice_hours=24)
+    # 23 h 50 min before the visit: it is inside the window, the freed time 30 minutes later is not.
+    now = first.slot_start - timedelta(hours=23, minutes=50)
+    offer = offer_by_staff(entry=entry, slot_start=second.slot_start, now=now)
+    with pytest.raises(OfferGone) as refused:
+        offer_claim(offer=offer, now=now)
+    assert refused.value.reason == "too_late"
+    first.refresh_from_db()
+    assert first.slot_start == small_page.booked[0].slot_start
+    offer.refresh_from_db()
+    assert offer.status == WaitlistOffer.Status.EXPIRED
