@@ -15,6 +15,10 @@ from blog.models import BlogPage
 from blog.services import BLOG_EDITORS
 
 PASSWORD = "review-password-8812"
+# When Wagtail's unsaved-changes watcher last took its snapshot of the edit form.
+WATCH_SNAPSHOTS = """
+document.addEventListener("w-unsaved:watch-edits", () => { window.lastSnapshotAt = performance.now(); });
+"""
 
 
 @pytest.fixture
@@ -39,6 +43,7 @@ def test_editor_sees_the_checks_submits_and_the_reviewer_approves(browser, site_
     edit_path = f"/admin/pages/{guide.pk}/edit/"
 
     writer = browser.new_context().new_page()
+    writer.add_init_script(WATCH_SNAPSHOTS)
     sign_in(writer, site_url, "writer", edit_path)
     writer.get_by_role("button", name="Toggle checks").click()
     checks = writer.locator('[data-side-panel="checks"]')
@@ -52,6 +57,14 @@ def test_editor_sees_the_checks_submits_and_the_reviewer_approves(browser, site_
     expect(checks.locator("[data-article-checks-count]")).to_have_text("4")
 
     # The checks follow what is typed: an SEO title makes that check pass, before any save.
+    # Wagtail notices an edit (and then updates the preview, which reruns the checks) by comparing
+    # the form with a snapshot it takes 2 s after the editor starts watching, and again when it
+    # starts over; an edit made before the last snapshot goes unnoticed. A person is slower than
+    # that; on a fast machine the test is not, so it waits until no snapshot is pending.
+    writer.wait_for_function(
+        "() => window.lastSnapshotAt !== undefined && performance.now() - window.lastSnapshotAt > 2500",
+        timeout=30_000,
+    )
     writer.get_by_role("tab", name="Promote").click()
     title_tag = writer.get_by_label("Title tag")
     title_tag.fill("Hip pain in runners: causes and recovery")
