@@ -1,4 +1,5 @@
-"""Every admin page each staff role can reach answers without a server error.
+"""Every admin page each staff role can reach answers without a server error, and is closed to a
+password-only session of a role that needs the second factor.
 
 The crawl discovers the pages itself: it starts at the dashboard and follows every `/admin/` URL in
 each page's HTML (links, the sidebar menu's JSON, `data-*-url` attributes), breadth-first, GET only.
@@ -45,6 +46,10 @@ IGNORED_QUERY = {"next", "p"}
 MAX_PAGES = 1500
 # Fewer pages than this means the crawl lost its way (a login redirect, a broken menu...).
 SANITY_FLOOR = {"superuser": 200, "front desk": 15, "blog editor": 65, "clinical reviewer": 80, "editor": 120}
+# Where a password-only staff session that needs a second factor is sent (setup, or verify), and
+# the only admin GETs it may make: those pages, the icons and the script translations they load.
+TWO_FACTOR = "/admin/two-factor/"
+OPEN_BEFORE_THE_SECOND_FACTOR = (TWO_FACTOR, "/admin/sprite/", "/admin/jsi18n/")
 PAGE_KWARGS = {"page_id", "parent_page_id", "pk", "page_to_move_id", "destination_id"}
 
 
@@ -153,7 +158,7 @@ def _member(django_user_model, username: str, group: str):
 
 
 def test_every_admin_page_each_role_reaches_answers_without_a_server_error(
-    client, admin_content, django_user_model
+    client, admin_content, django_user_model, settings
 ):
     roles = {
         "superuser": admin_content,
@@ -162,12 +167,13 @@ def test_every_admin_page_each_role_reaches_answers_without_a_server_error(
         "clinical reviewer": _member(django_user_model, "reviewer", "Clinical reviewers"),
         "editor": _member(django_user_model, "editor", "Editors"),
     }
-    errors, counts = [], {}
+    errors, counts, reached = [], {}, {}
     for role, user in roles.items():
         client.force_login(user)
         started, cpu = time.monotonic(), time.process_time()
         statuses = crawl(client)
         counts[role] = len(statuses)
+        reached[role] = [url for url, status in statuses.items() if status == 200]
         errors += [f"{role}: {status} {url}" for url, status in statuses.items() if status >= 500]
         print(  # noqa: T201
             f"admin crawl: {role} reached {counts[role]} pages in {time.monotonic() - started:.1f} s "
@@ -177,3 +183,20 @@ def test_every_admin_page_each_role_reaches_answers_without_a_server_error(
     assert errors == [], "\n".join(errors)
     short = {role: n for role, n in counts.items() if n < SANITY_FLOOR[role]}
     assert short == {}, f"fewer admin pages than expected (floors {SANITY_FLOOR}): {counts}"
+
+    # Every one of those pages is behind the second factor for the roles that need one (issue 15):
+    # with it required, as in production, a password-only session of theirs opens none of them.
+    settings.STAFF_2FA_REQUIRED = True
+    unguarded = []
+    for role in ("superuser", "front desk"):
+        client.force_login(roles[role])
+        for url in reached[role]:
+            if url.startswith(OPEN_BEFORE_THE_SECOND_FACTOR):
+                continue
+            response = client.get(url)
+            if response.status_code == 200 or not response.get("Location", "").startswith(TWO_FACTOR):
+                unguarded.append(f"{role}: {response.status_code} {url}")
+        client.logout()
+    assert unguarded == [], "\n".join(unguarded)
+    guarded = sum(len(reached[role]) for role in ("superuser", "front desk"))
+    print(f"admin crawl: {guarded} pages behind the second factor")  # noqa: T201
