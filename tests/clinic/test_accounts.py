@@ -58,6 +58,21 @@ def test_lockout_page_is_the_admin_sign_in_page(client, staff):
     assert "wagtailadmin/css/core.css" in page
 
 
+def test_spacing_the_username_differently_does_not_buy_more_guesses(client, staff):
+    """The sign-in form strips the username: each spacing of one account counts against the same
+    five tries."""
+    for username in [" ashley", "ashley ", "\tashley", " ashley ", "ashley"]:
+        sign_in(client, username, "wrong-password")
+    assert sign_in(client, "ashley", "right-password-1").status_code == 429
+
+
+def test_another_case_of_the_username_is_another_account_so_it_guesses_nothing(client, staff):
+    """Usernames are case-sensitive: "Ashley" has tries of its own, but no password signs it in as
+    ashley, so they cannot be used to guess hers."""
+    assert sign_in(client, "Ashley", "right-password-1").status_code == 200  # the form again
+    assert not signed_in(client)
+
+
 def test_four_wrong_passwords_do_not_lock_the_account(client, staff):
     for _ in range(4):
         sign_in(client, "ashley", "wrong-password")
