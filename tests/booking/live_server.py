@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
+import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,6 +28,24 @@ JUST_TAKEN = "that time was just taken, please pick another"
 
 
 TEST_SETTINGS = "clinic.settings.test"
+POSTGRES_URL = os.environ.get("DATABASE_URL", "")
+ON_POSTGRES = POSTGRES_URL.startswith(("postgres://", "postgresql://"))
+# The params of a module-scoped fixture whose servers need a database of their own: each database
+# once per suite. The SQLite run (`make test`) takes SQLite, and a run with
+# DATABASE_URL=postgres://... takes PostgreSQL only (CI runs both; each server start costs a
+# fresh database, migrations and gunicorn: about 30 s).
+EACH_DATABASE = [
+    pytest.param(
+        "sqlite", marks=pytest.mark.skipif(ON_POSTGRES, reason="the run without DATABASE_URL covers SQLite")
+    ),
+    pytest.param(
+        "postgres",
+        marks=[
+            pytest.mark.postgres,
+            pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL: set DATABASE_URL=postgres://..."),
+        ],
+    ),
+]
 # Each patient has a phone of their own: the site allows only a few active requests per number.
 _PHONE_LINES = itertools.count()
 
@@ -94,6 +113,20 @@ def postgres_database(server_url: str, prefix: str, *, template: str | None = No
     finally:
         with psycopg.connect(admin_url, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def prepared_database(kind: str, name: str, tmp_path_factory):
+    """A throwaway database of `kind` (an EACH_DATABASE param) with the demo clinic: a SQLite file,
+    or a PostgreSQL database `clinic_<name>` dropped afterwards."""
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp(name) / 'db.sqlite3'}"
+        prepare_database(url)
+        yield url
+        return
+    with postgres_database(POSTGRES_URL, f"clinic_{name}") as url:
+        prepare_database(url)
+        yield url
 
 
 @contextmanager

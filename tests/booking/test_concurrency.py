@@ -3,59 +3,29 @@
 Each test database here is a throwaway one built by `migrate` + `load_demo_content`, because
 the server processes cannot see pytest-django's test transaction (nor its in-memory SQLite)."""
 
-import os
 import sys
 
 import pytest
 import requests
 
 from tests.booking.live_server import (
+    EACH_DATABASE,
     JUST_TAKEN,
     Patient,
     fire_at_once,
     gunicorn,
     open_all,
-    postgres_database,
-    prepare_database,
+    prepared_database,
     shell,
 )
-
-POSTGRES_URL = os.environ.get("DATABASE_URL", "")
-ON_POSTGRES = POSTGRES_URL.startswith(("postgres://", "postgresql://"))
 
 # One pytest worker runs this module: its gunicorn servers start once.
 pytestmark = pytest.mark.xdist_group("concurrency")
 
 
-@pytest.fixture(
-    scope="module",
-    # Each database once per suite: the SQLite run (`make test`) takes SQLite, and a run with
-    # DATABASE_URL=postgres://... takes PostgreSQL only (CI runs both; each server start costs
-    # a fresh database, migrations and gunicorn: about 30 s).
-    params=[
-        pytest.param(
-            "sqlite",
-            marks=pytest.mark.skipif(ON_POSTGRES, reason="the run without DATABASE_URL covers SQLite"),
-        ),
-        pytest.param(
-            "postgres",
-            marks=[
-                pytest.mark.postgres,
-                pytest.mark.skipif(
-                    not ON_POSTGRES, reason="needs PostgreSQL: set DATABASE_URL=postgres://..."
-                ),
-            ],
-        ),
-    ],
-)
+@pytest.fixture(scope="module", params=EACH_DATABASE)
 def database_url(request, tmp_path_factory):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('concurrency') / 'db.sqlite3'}"
-        prepare_database(url)
-        yield url
-        return
-    with postgres_database(POSTGRES_URL, "clinic_booking_concurrency") as url:
-        prepare_database(url)
+    with prepared_database(request.param, "booking_concurrency", tmp_path_factory) as url:
         yield url
 
 

@@ -23,18 +23,18 @@ import pytest
 import requests
 
 from tests.booking.live_server import (
+    EACH_DATABASE,
+    POSTGRES_URL,
     Patient,
     free_slot_values,
     gunicorn_process,
     loopback_session,
     manage,
     postgres_database,
-    prepare_database,
+    prepared_database,
 )
 from tests.scale.services import seaweedfs, unavailable
 
-POSTGRES_URL = os.environ.get("DATABASE_URL", "")
-ON_POSTGRES = POSTGRES_URL.startswith(("postgres://", "postgresql://"))
 PRODUCTION = "clinic.settings.production"
 PUBLIC_URL = "https://www.example-clinic.com"
 ARTICLE = "/blog/hip-pain-in-runners/"
@@ -45,33 +45,10 @@ KEY = "Clinic backups <backups@example-clinic.com>"
 pytestmark = pytest.mark.xdist_group("backup")
 
 
-@pytest.fixture(
-    scope="module",
-    params=[
-        pytest.param(
-            "sqlite",
-            marks=pytest.mark.skipif(ON_POSTGRES, reason="the run without DATABASE_URL covers SQLite"),
-        ),
-        pytest.param(
-            "postgres",
-            marks=[
-                pytest.mark.postgres,
-                pytest.mark.skipif(
-                    not ON_POSTGRES, reason="needs PostgreSQL: set DATABASE_URL=postgres://..."
-                ),
-            ],
-        ),
-    ],
-)
+@pytest.fixture(scope="module", params=EACH_DATABASE)
 def demo_database(request, tmp_path_factory):
     """The demo clinic, migrated once; each test works on a copy."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('backup-demo') / 'demo.sqlite3'}"
-        prepare_database(url)
-        yield url
-        return
-    with postgres_database(POSTGRES_URL, "clinic_backup_demo") as url:
-        prepare_database(url)
+    with prepared_database(request.param, "backup_demo", tmp_path_factory) as url:
         yield url
 
 

@@ -1,15 +1,10 @@
 """One migrated demo database per test session, copied for each multi-server scenario, and the
 installation of docs/deployment.md (nginx, Varnish, two gunicorn instances...), started once."""
 
-import os
-
 import pytest
 
-from tests.booking.live_server import postgres_database, prepare_database
+from tests.booking.live_server import POSTGRES_URL, postgres_database, prepare_database
 from tests.scale.cluster import installation
-
-POSTGRES_URL = os.environ.get("DATABASE_URL", "")
-ON_POSTGRES = POSTGRES_URL.startswith(("postgres://", "postgresql://"))
 
 
 @pytest.fixture(scope="session")

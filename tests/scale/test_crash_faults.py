@@ -15,8 +15,7 @@ import psycopg
 import pytest
 import requests
 
-from tests.booking.live_server import Patient, gunicorn_process, postgres_database
-from tests.scale.conftest import ON_POSTGRES, POSTGRES_URL
+from tests.booking.live_server import ON_POSTGRES, POSTGRES_URL, Patient, gunicorn_process, postgres_database
 from tests.scale.services import wait_until
 
 pytestmark = [

@@ -18,8 +18,8 @@ import pytest
 import redis
 import requests
 
+from tests.booking.live_server import ON_POSTGRES
 from tests.scale.cluster import HOST, OTHER_HOST, REDIS_URL, STAFF_PASSWORD, Staff
-from tests.scale.conftest import ON_POSTGRES
 
 pytestmark = [
     pytest.mark.xdist_group("scale"),

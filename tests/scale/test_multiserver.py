@@ -20,6 +20,7 @@ from PIL import Image
 
 from tests.booking.live_server import (
     JUST_TAKEN,
+    ON_POSTGRES,
     Patient,
     fire_at_once,
     loopback_session,
@@ -27,7 +28,6 @@ from tests.booking.live_server import (
     shell,
 )
 from tests.scale.cluster import BUCKET, HOST, PRODUCTION, Staff, production_shell, report
-from tests.scale.conftest import ON_POSTGRES
 from tests.scale.services import task_workers, wait_until
 
 ARTICLE = "/blog/hip-pain-in-runners/"

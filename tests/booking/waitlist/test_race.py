@@ -3,7 +3,6 @@ exactly one visit, everyone else a clear "just taken" page, no server error. Rea
 workers on a throwaway database (the server processes cannot see pytest's test transaction).
 `pytest -s` prints the timings recorded in bench/RESULTS.md."""
 
-import os
 import re
 import sys
 import threading
@@ -12,10 +11,8 @@ import time
 import pytest
 import requests
 
-from tests.booking.live_server import gunicorn, postgres_database, prepare_database, shell
+from tests.booking.live_server import EACH_DATABASE, gunicorn, prepared_database, shell
 
-POSTGRES_URL = os.environ.get("DATABASE_URL", "")
-ON_POSTGRES = POSTGRES_URL.startswith(("postgres://", "postgresql://"))
 CLAIMANTS = 24
 
 pytestmark = pytest.mark.xdist_group("waitlist-race")
@@ -58,32 +55,9 @@ print("COUNTS", VisitRequest.objects.filter(slot_start=slot).count(),
 """
 
 
-@pytest.fixture(
-    scope="module",
-    params=[
-        pytest.param(
-            "sqlite",
-            marks=pytest.mark.skipif(ON_POSTGRES, reason="the run without DATABASE_URL covers SQLite"),
-        ),
-        pytest.param(
-            "postgres",
-            marks=[
-                pytest.mark.postgres,
-                pytest.mark.skipif(
-                    not ON_POSTGRES, reason="needs PostgreSQL: set DATABASE_URL=postgres://..."
-                ),
-            ],
-        ),
-    ],
-)
+@pytest.fixture(scope="module", params=EACH_DATABASE)
 def database_url(request, tmp_path_factory):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('waitlist-race') / 'db.sqlite3'}"
-        prepare_database(url)
-        yield url
-        return
-    with postgres_database(POSTGRES_URL, "clinic_waitlist_race") as url:
-        prepare_database(url)
+    with prepared_database(request.param, "waitlist_race", tmp_path_factory) as url:
         yield url
 
 
