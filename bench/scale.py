@@ -369,17 +369,14 @@ def _sitemap_page() -> str:
         return "/sitemap.xml?p=1"
 
 
-def editor_cookie() -> str:
-    """A session cookie for a superuser whose second factor is verified (Django set up)."""
+def verified_session_cookie(user) -> str:
+    """A session cookie for `user` with their second factor verified (Django set up): the staff
+    screens the benches time are behind it."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from django.conf import settings
-    from django.contrib.auth import get_user_model
     from django.test import Client
 
-    user, _ = get_user_model().objects.get_or_create(
-        username="bench-editor", defaults={"is_staff": True, "is_superuser": True}
-    )
     device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
     client = Client()
     client.force_login(user)
@@ -387,6 +384,16 @@ def editor_cookie() -> str:
     session["otp_device_id"] = device.persistent_id
     session.save()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def editor_cookie() -> str:
+    """A session cookie for a superuser whose second factor is verified (Django set up)."""
+    from django.contrib.auth import get_user_model
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-editor", defaults={"is_staff": True, "is_superuser": True}
+    )
+    return verified_session_cookie(user)
 
 
 QUERY_COUNTS = """

@@ -30,6 +30,7 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench.scale import verified_session_cookie
 from bench.side_by_side import Server, free_port
 
 REPO = Path(__file__).resolve().parent.parent
@@ -178,22 +179,12 @@ SCREENS = [
 
 def front_desk_cookie() -> str:
     """A session cookie for a front desk member whose second factor is verified (Django set up)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from django.test import Client
 
     user, _ = get_user_model().objects.get_or_create(username="bench-desk", defaults={"is_staff": True})
     user.groups.add(Group.objects.get(name="Front desk"))
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["otp_device_id"] = device.persistent_id
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    return verified_session_cookie(user)
 
 
 def _fetch(base: str, path: str, cookie: str) -> tuple[float | None, float, int, str]:

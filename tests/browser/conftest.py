@@ -74,6 +74,23 @@ def phone_page(browser):
 
 
 @pytest.fixture
+def phone(browser):
+    """A phone's browser, with JavaScript or without: phone(javascript=False); each call another."""
+    contexts = []
+
+    def open_phone(*, javascript=True):
+        context = browser.new_context(
+            java_script_enabled=javascript, viewport=PHONE, is_mobile=True, has_touch=True
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_phone
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def axe():
     return Axe()
 

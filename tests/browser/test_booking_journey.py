@@ -10,28 +10,11 @@ from django.core import mail
 
 from booking.formatting import visit_time
 from booking.models import Notification, VisitRequest
-from tests.browser.conftest import PHONE, assert_no_axe_violations
+from tests.browser.conftest import assert_no_axe_violations
 from tests.browser.test_booking import choose_day, emails_to, fill_details, open_times
 
 JS = pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 MANAGE_LINK = re.compile(r"https?://\S+/book/manage/\S+/")
-
-
-@pytest.fixture
-def phone(browser):
-    """A phone's browser, with JavaScript or without: phone(javascript=False)."""
-    contexts = []
-
-    def open_phone(*, javascript=True):
-        context = browser.new_context(
-            java_script_enabled=javascript, viewport=PHONE, is_mobile=True, has_touch=True
-        )
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_phone
-    for context in contexts:
-        context.close()
 
 
 def book(page, site_url, *, nth_time=0):

@@ -14,27 +14,11 @@ from booking import services
 from booking.models import BookingSettings, DiscoveryVisitPage, VisitRequest
 from booking.waitlist.models import WaitlistEntry, WaitlistOffer
 from booking.waitlist.services import offer_claim, waitlist_entry_create
-from tests.browser.conftest import PHONE, assert_no_axe_violations
+from tests.browser.conftest import assert_no_axe_violations
 
 JS = pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 CLAIM_LINK = re.compile(r"https?://\S+/book/waitlist/offer/[A-Za-z0-9_\-]+/")
 LEAVE_LINK = re.compile(r"https?://\S+/book/waitlist/leave/[A-Za-z0-9_\-]+/")
-
-
-@pytest.fixture
-def phone(browser):
-    contexts = []
-
-    def open_phone(*, javascript=True):
-        context = browser.new_context(
-            java_script_enabled=javascript, viewport=PHONE, is_mobile=True, has_touch=True
-        )
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_phone
-    for context in contexts:
-        context.close()
 
 
 def fill_up_first_day(booking_page) -> list[VisitRequest]:

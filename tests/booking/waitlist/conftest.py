@@ -40,6 +40,17 @@ def join(page, n: int = 0, *, language: str = "en", **wishes):
     )
 
 
+def wait_for_earlier(page, visit_request, **wishes):
+    """The booked patient of `visit_request` asks for an earlier time (from the manage page)."""
+    return waitlist.waitlist_entry_create(
+        page=page,
+        visit_request=visit_request,
+        weekdays=wishes.get("weekdays", ALL_DAYS),
+        parts=wishes.get("parts", ["morning"]),
+        until=wishes.get("until", timezone.localdate() + timedelta(days=30)),
+    )
+
+
 def book(page, slot_start, n: int = 100):
     return services.visit_request_create(page=page, patient=patient(n), slot_start=slot_start)
 

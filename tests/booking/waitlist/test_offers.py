@@ -16,10 +16,10 @@ from booking.errors import SlotTaken
 from booking.models import BookingSettings, WeeklyHours
 from booking.waitlist.models import WaitlistEntry, WaitlistOffer
 from booking.waitlist.offers import offer_by_staff, offer_free_times, waitlist_advance, wants
-from booking.waitlist.services import OfferGone, offer_claim, waitlist_entry_create, waitlist_entry_leave
+from booking.waitlist.services import OfferGone, offer_claim, waitlist_entry_leave
 from tests import factories
 
-from .conftest import ALL_DAYS, book, join, patient, set_policy
+from .conftest import ALL_DAYS, book, join, patient, set_policy, wait_for_earlier
 
 ONE = BookingSettings.WaitlistPolicy.ONE_AT_A_TIME
 EVERYONE = BookingSettings.WaitlistPolicy.EVERYONE_AT_ONCE
@@ -183,13 +183,7 @@ def test_a_booked_patient_waiting_for_earlier_has_their_visit_moved(
 ):
     later = small_page.booked[1]
     with django_capture_on_commit_callbacks(execute=True):
-        entry = waitlist_entry_create(
-            page=small_page,
-            visit_request=later,
-            weekdays=ALL_DAYS,
-            parts=["morning"],
-            until=timezone.localdate() + timedelta(days=30),
-        )
+        entry = wait_for_earlier(small_page, later)
     assert not WaitlistOffer.objects.exists()  # nothing earlier is free
     freed = cancel_first(small_page, django_capture_on_commit_callbacks)
     offer = WaitlistOffer.objects.get(entry=entry)
@@ -347,13 +341,7 @@ def test_claiming_a_later_time_for_a_visit_already_inside_the_notice_window_says
     "taken", and the visit stays where it is."""
     first, second = small_page.booked
     with django_capture_on_commit_callbacks(execute=True):
-        entry = waitlist_entry_create(
-            page=small_page,
-            visit_request=first,
-            weekdays=ALL_DAYS,
-            parts=["morning"],
-            until=timezone.localdate() + timedelta(days=30),
-        )
+        entry = wait_for_earlier(small_page, first)
     with django_capture_on_commit_callbacks(execute=True):
         services.visit_request_cancel(visit_request=second, by_patient=True)
     BookingSettings.objects.update(change_notice_hours=24)
