@@ -96,6 +96,9 @@ def axe():
 
 
 def assert_no_axe_violations(axe, page):
+    # A navigation's URL changes as soon as the response starts: on a fast machine the test can get
+    # here with the document still empty (no main landmark, no heading yet). Audit the loaded page.
+    page.wait_for_load_state("load")
     # Colours are measured as painted: a message still fading in (Wagtail's admin messages do)
     # has a paler background for a moment, which axe reports as too little contrast on a slow
     # machine. Let running CSS animations and transitions end first (infinite ones are skipped).
